@@ -1,0 +1,324 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from debate import permissions
+from debate.arguments.models import (
+    CLAIM_TEXT_MAX,
+    VOTE_MAX,
+    VOTE_MIN,
+    Citation,
+    Claim,
+    Relation,
+    Stance,
+    Vote,
+)
+from debate.audit.services import audit_record, model_state
+from debate.debates.models import Debate, Position, Team
+from debate.errors import Conflict, InvalidInput
+from debate.sources.models import Evidence, EvidenceStatus
+
+CLAIM_FIELDS = ["position", "parent", "stance", "text", "team", "version", "is_hidden",
+                "hidden_reason", "is_withdrawn"]  # fmt: skip
+
+
+def _human(actor: Any) -> Any:
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def clean_claim_text(text: Any) -> str:
+    if not isinstance(text, str):
+        raise InvalidInput("The claim text must be text.", field="text")
+    if "\x00" in text:
+        raise InvalidInput("The claim text contains a null character.", field="text")
+    text = text.strip()
+    if not text:
+        raise InvalidInput("Write the claim: it cannot be empty.", field="text")
+    if len(text) > CLAIM_TEXT_MAX:
+        raise InvalidInput(
+            f"A claim has at most {CLAIM_TEXT_MAX:,} characters; this one has {len(text):,}.",
+            field="text",
+        )
+    return text
+
+
+def _clean_stance(stance: Any) -> str:
+    if stance not in Stance.values:
+        raise InvalidInput(
+            "Choose whether the claim supports (pro) or attacks (con).", field="stance"
+        )
+    return stance
+
+
+def _team_for(actor: Any, debate: Debate, team: Team | None) -> Team | None:
+    if team is not None:
+        if team.debate_id != debate.pk:
+            raise InvalidInput("The team belongs to another debate.", field="team")
+        return team
+    membership = permissions.membership_of(actor, debate)
+    return membership.team if membership is not None else None
+
+
+def _check_parent(
+    *, claim_id: int | None, debate: Debate, position: Position, parent: Claim | None
+):
+    """Refuse a parent from another debate or position, and any parent that makes a cycle."""
+    if position.debate_id != debate.pk:
+        raise InvalidInput("The position belongs to another debate.", field="position")
+    if parent is None:
+        return
+    if parent.debate_id != debate.pk:
+        raise InvalidInput("The parent claim belongs to another debate.", field="parent")
+    if parent.position_id != position.pk:
+        raise InvalidInput("The parent claim sits under another position.", field="parent")
+    if claim_id is None:
+        return
+    # Walk up from the new parent; meeting the claim itself means it would become its own
+    # ancestor. The ids are read once for the debate, not one query per level.
+    parents = dict(Claim.objects.filter(debate=debate).values_list("id", "parent_id"))
+    node: int | None = parent.pk
+    seen: set[int] = set()
+    while node is not None and node not in seen:
+        if node == claim_id:
+            raise InvalidInput(
+                "A claim cannot sit under itself or its own replies.", field="parent"
+            )
+        seen.add(node)
+        node = parents.get(node)
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    actor: Any,
+    debate: Debate,
+    position: Position,
+    text: Any,
+    stance: Any,
+    parent: Claim | None = None,
+    team: Team | None = None,
+) -> Claim:
+    permissions.require(
+        permissions.can_add_claim(actor, debate, position=position),
+        "You cannot add a claim here in this phase.",
+    )
+    text = clean_claim_text(text)
+    stance = _clean_stance(stance)
+    _check_parent(claim_id=None, debate=debate, position=position, parent=parent)
+    claim = Claim.objects.create(
+        debate=debate,
+        position=position,
+        parent=parent,
+        stance=stance,
+        text=text,
+        author=_human(actor),
+        team=_team_for(actor, debate, team),
+    )
+    audit_record(
+        actor=actor, debate=debate, action="claim.create", obj=claim, before=None,
+        after=model_state(claim, CLAIM_FIELDS),
+    )  # fmt: skip
+    return claim
+
+
+def _locked(claim: Claim) -> Claim:
+    return Claim.objects.select_for_update().select_related("debate").get(pk=claim.pk)
+
+
+@transaction.atomic
+def claim_edit(*, actor: Any, claim: Claim, text: Any, version: Any) -> Claim:
+    """Change a claim's text, refusing if it changed since the editor loaded `version`."""
+    claim = _locked(claim)
+    permissions.require(permissions.can_edit_claim(actor, claim), "You cannot edit this claim.")
+    text = clean_claim_text(text)
+    try:
+        version = int(version)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput("The version is missing or not a number.", field="version") from exc
+    if version != claim.version:
+        raise Conflict(
+            "Someone changed this claim since you loaded it. Your draft is kept; compare it "
+            "with the current text and save again.",
+            current=claim,
+            field="text",
+        )
+    if text == claim.text:
+        return claim
+    before = model_state(claim, CLAIM_FIELDS)
+    claim.text = text
+    claim.version += 1
+    claim.save(update_fields=["text", "version", "updated_at"])
+    audit_record(
+        actor=actor, debate=claim.debate, action="claim.edit", obj=claim, before=before,
+        after=model_state(claim, CLAIM_FIELDS),
+    )  # fmt: skip
+    return claim
+
+
+@transaction.atomic
+def claim_move(*, actor: Any, claim: Claim, parent: Claim | None, stance: Any = None) -> Claim:
+    """Hang a claim under another parent in the same debate and position (moderators)."""
+    claim = _locked(claim)
+    permissions.require(
+        permissions.can_moderate(actor, claim.debate), "Only moderators move claims."
+    )
+    _check_parent(claim_id=claim.pk, debate=claim.debate, position=claim.position, parent=parent)
+    before = model_state(claim, CLAIM_FIELDS)
+    claim.parent = parent
+    if stance is not None:
+        claim.stance = _clean_stance(stance)
+    claim.version += 1
+    claim.save(update_fields=["parent", "stance", "version", "updated_at"])
+    audit_record(
+        actor=actor, debate=claim.debate, action="claim.move", obj=claim, before=before,
+        after=model_state(claim, CLAIM_FIELDS),
+    )  # fmt: skip
+    return claim
+
+
+@transaction.atomic
+def claim_withdraw(*, actor: Any, claim: Claim) -> Claim:
+    claim = _locked(claim)
+    permissions.require(
+        permissions.can_withdraw_claim(actor, claim), "Only the author can withdraw a claim."
+    )
+    if Claim.objects.visible().filter(parent=claim).exists():
+        raise InvalidInput(
+            "Other claims answer this one, so it can no longer be withdrawn; ask a moderator.",
+        )
+    before = model_state(claim, CLAIM_FIELDS)
+    claim.is_withdrawn = True
+    claim.version += 1
+    claim.save(update_fields=["is_withdrawn", "version", "updated_at"])
+    audit_record(
+        actor=actor, debate=claim.debate, action="claim.withdraw", obj=claim, before=before,
+        after=model_state(claim, CLAIM_FIELDS),
+    )  # fmt: skip
+    return claim
+
+
+def _set_hidden(*, actor: Any, claim: Claim, hidden: bool, reason: str) -> Claim:
+    claim = _locked(claim)
+    permissions.require(
+        permissions.can_moderate(actor, claim.debate), "Only moderators hide or restore claims."
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Give a reason.", field="reason")
+    before = model_state(claim, CLAIM_FIELDS)
+    claim.is_hidden = hidden
+    claim.hidden_reason = reason
+    claim.version += 1
+    claim.save(update_fields=["is_hidden", "hidden_reason", "version", "updated_at"])
+    audit_record(
+        actor=actor, debate=claim.debate, action="claim.hide" if hidden else "claim.restore",
+        obj=claim, before=before, after=model_state(claim, CLAIM_FIELDS),
+    )  # fmt: skip
+    return claim
+
+
+@transaction.atomic
+def claim_hide(*, actor: Any, claim: Claim, reason: str) -> Claim:
+    return _set_hidden(actor=actor, claim=claim, hidden=True, reason=reason)
+
+
+@transaction.atomic
+def claim_restore(*, actor: Any, claim: Claim, reason: str) -> Claim:
+    return _set_hidden(actor=actor, claim=claim, hidden=False, reason=reason)
+
+
+@transaction.atomic
+def citation_add(*, actor: Any, claim: Claim, evidence: Evidence, relation: Any) -> Citation:
+    claim = _locked(claim)
+    permissions.require(
+        permissions.can_edit_claim(actor, claim), "You cannot cite evidence on this claim."
+    )
+    if relation not in Relation.values:
+        raise InvalidInput("Choose whether the evidence supports or concedes.", field="relation")
+    if evidence.debate_id != claim.debate_id:
+        raise InvalidInput("The evidence belongs to another debate.", field="evidence")
+    if evidence.status != EvidenceStatus.APPROVED or evidence.is_hidden:
+        raise InvalidInput("Only approved evidence can be cited.", field="evidence")
+    citation = Citation.objects.filter(claim=claim, evidence=evidence).first()
+    before = model_state(citation, ["relation", "is_hidden"]) if citation else None
+    if citation is None:
+        citation = Citation.objects.create(
+            claim=claim, evidence=evidence, relation=relation, created_by=_human(actor)
+        )
+    elif citation.relation == relation and not citation.is_hidden:
+        return citation
+    else:
+        citation.relation, citation.is_hidden = relation, False
+        citation.save(update_fields=["relation", "is_hidden"])
+    audit_record(
+        actor=actor, debate=claim.debate, action="citation.add", obj=citation, before=before,
+        after=model_state(citation, ["claim", "evidence", "relation", "is_hidden"]),
+    )  # fmt: skip
+    return citation
+
+
+def _clean_vote_value(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidInput("A vote is a whole number from 0 to 4.", field="value")
+    try:
+        number = int(value)
+    except ValueError as exc:
+        raise InvalidInput("A vote is a whole number from 0 to 4.", field="value") from exc
+    if not VOTE_MIN <= number <= VOTE_MAX:
+        raise InvalidInput(f"A vote is from {VOTE_MIN} to {VOTE_MAX}, not {number}.", field="value")
+    return number
+
+
+@transaction.atomic
+def vote_cast(*, actor: Any, claim: Claim, value: Any) -> Vote:
+    """Cast or change the actor's vote on a claim; casting the same value again is a no-op."""
+    value = _clean_vote_value(value)
+    claim = Claim.objects.select_related("debate").get(pk=claim.pk)
+    if claim.author_id is not None and claim.author_id == getattr(actor, "pk", None):
+        raise InvalidInput("You cannot rate your own claim.", field="value")
+    permissions.require(permissions.can_vote(actor, claim), "You cannot vote on this claim now.")
+    if claim.is_hidden or claim.is_withdrawn:
+        raise InvalidInput("This claim is no longer in the map.")
+    vote = Vote.objects.select_for_update().filter(user=actor, claim=claim).first()
+    if vote is None:
+        try:
+            with transaction.atomic():
+                vote = Vote.objects.create(user=actor, claim=claim, value=value)
+        except IntegrityError:
+            vote = Vote.objects.select_for_update().get(user=actor, claim=claim)
+        else:
+            audit_record(
+                actor=actor, debate=claim.debate, action="vote.cast", obj=vote, before=None,
+                after={"claim_id": claim.pk, "value": value},
+            )  # fmt: skip
+            return vote
+    if vote.value == value and not vote.is_withdrawn:
+        return vote
+    before = None if vote.is_withdrawn else {"claim_id": claim.pk, "value": vote.value}
+    vote.value, vote.is_withdrawn = value, False
+    vote.save(update_fields=["value", "is_withdrawn", "updated_at"])
+    audit_record(
+        actor=actor, debate=claim.debate, action="vote.cast", obj=vote, before=before,
+        after={"claim_id": claim.pk, "value": value},
+    )  # fmt: skip
+    return vote
+
+
+@transaction.atomic
+def vote_withdraw(*, actor: Any, claim: Claim) -> Vote | None:
+    """Withdraw the actor's vote; the row stays, marked withdrawn. Idempotent."""
+    claim = Claim.objects.select_related("debate").get(pk=claim.pk)
+    permissions.require(permissions.can_vote(actor, claim), "You cannot vote on this claim now.")
+    vote = Vote.objects.select_for_update().filter(user=actor, claim=claim).first()
+    if vote is None or vote.is_withdrawn:
+        return vote
+    before = {"claim_id": claim.pk, "value": vote.value}
+    vote.is_withdrawn = True
+    vote.save(update_fields=["is_withdrawn", "updated_at"])
+    audit_record(
+        actor=actor, debate=claim.debate, action="vote.withdraw", obj=vote, before=before,
+        after=None,
+    )  # fmt: skip
+    return vote

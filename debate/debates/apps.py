@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DebatesConfig(AppConfig):
+    name = "debate.debates"
+    label = "debates"

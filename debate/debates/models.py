@@ -1,0 +1,131 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Phase(models.TextChoices):
+    SETUP = "setup", "Setup"
+    OPENING = "opening", "Opening"
+    REBUTTAL = "rebuttal", "Rebuttal"
+    VOTING = "voting", "Voting"
+    CLOSED = "closed", "Closed"
+
+
+PHASE_ORDER = [p.value for p in Phase]
+
+
+class Role(models.TextChoices):
+    MODERATOR = "moderator", "Moderator"
+    DEBATER = "debater", "Debater"
+    OBSERVER = "observer", "Observer"
+
+
+class DebateQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+
+class Debate(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    motion = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    phase = models.CharField(max_length=16, choices=Phase.choices, default=Phase.SETUP)
+    is_public = models.BooleanField(
+        default=True, help_text="Anyone, signed in or not, may read the map and its sources."
+    )
+    allow_observers = models.BooleanField(
+        default=True, help_text="Signed-in users may join as observers without an invite."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DebateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(phase__in=[p.value for p in Phase]), name="debate_phase_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Position(models.Model):
+    """One answer to the motion; the root of its argument tree."""
+
+    debate = models.ForeignKey(Debate, on_delete=models.PROTECT, related_name="positions")
+    key = models.SlugField(max_length=40)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["debate", "key"], name="position_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def new_invite_code() -> str:
+    return secrets.token_urlsafe(9)
+
+
+class Team(models.Model):
+    debate = models.ForeignKey(Debate, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=80)
+    position = models.ForeignKey(
+        Position, null=True, blank=True, on_delete=models.PROTECT, related_name="teams"
+    )
+    invite_code = models.CharField(max_length=32, unique=True, default=new_invite_code)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["debate", "name"], name="team_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's one role in one debate; debaters also belong to a team."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
+    )
+    debate = models.ForeignKey(Debate, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "debate"], name="membership_one_role"),
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in Role]), name="membership_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(role=Role.DEBATER) & Q(team__isnull=False))
+                | (~Q(role=Role.DEBATER) & Q(team__isnull=True)),
+                name="membership_team_iff_debater",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} as {self.role} in {self.debate}"

@@ -1,0 +1,267 @@
+"""Reads about debates, above all `debate_map`: the one read model of a whole debate.
+
+The HTML map, the API snapshot, the exports and the scoring all consume the `DebateMap`
+this module builds. It takes a fixed number of queries, whatever the size of the debate:
+one `values()` query per table, assembled in memory into plain dataclasses.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, QuerySet
+
+from debate.arguments.models import Citation, Claim, Vote
+from debate.audit.models import AuditEvent
+from debate.debates.models import Debate
+from debate.sources.models import Evidence, Source
+
+VOTE_LEVELS = 5  # 0 (none) to 4 (decisive)
+
+
+def debate_list(*, user=None) -> QuerySet[Debate]:
+    qs = Debate.objects.annotate(claim_count=Count("claims", distinct=True))
+    if user is not None and user.is_authenticated:
+        if user.is_superuser:
+            return qs
+        return qs.filter(is_public=True) | qs.filter(memberships__user=user)
+    return qs.public()
+
+
+@dataclass
+class Tally:
+    histogram: list[int] = field(default_factory=lambda: [0] * VOTE_LEVELS)
+
+    @property
+    def count(self) -> int:
+        return sum(self.histogram)
+
+    @property
+    def mean(self) -> float | None:
+        if not self.count:
+            return None
+        return sum(value * n for value, n in enumerate(self.histogram)) / self.count
+
+
+@dataclass
+class EvidenceView:
+    id: int
+    source_id: int
+    quote: str
+    start: int
+    end: int
+    paragraph: int
+    status: str
+    is_hidden: bool
+
+
+@dataclass
+class CitationView:
+    claim_id: int
+    evidence_id: int
+    relation: str
+    evidence: EvidenceView
+
+
+@dataclass
+class ClaimNode:
+    id: int
+    position_id: int
+    parent_id: int | None
+    stance: str
+    text: str
+    author_id: int | None
+    author: str | None
+    team_id: int | None
+    team: str | None
+    version: int
+    is_hidden: bool
+    is_withdrawn: bool
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+    depth: int = 0
+    tally: Tally = field(default_factory=Tally)
+    citations: list[CitationView] = field(default_factory=list)
+    children: list[ClaimNode] = field(default_factory=list)
+    # A hidden or withdrawn claim that still has replies stays as a placeholder, text redacted
+    # for everyone but moderators, so its replies remain reachable.
+    is_placeholder: bool = False
+
+    @property
+    def is_visible(self) -> bool:
+        return not (self.is_hidden or self.is_withdrawn)
+
+    @property
+    def is_rebuttal(self) -> bool:
+        return self.stance == "con" and self.parent_team_id not in (None, self.team_id)
+
+    parent_team_id: int | None = None
+
+
+@dataclass
+class PositionNode:
+    id: int
+    key: str
+    title: str
+    description: str
+    order: int
+    children: list[ClaimNode] = field(default_factory=list)
+
+
+@dataclass
+class TeamView:
+    id: int
+    name: str
+    position_id: int | None
+
+
+@dataclass
+class SourceView:
+    id: int
+    title: str
+    publication: str
+    volume: str
+    issue: str
+    published_on: datetime.date | None
+    url: str
+    text_sha256: str
+    revision: int
+
+
+@dataclass
+class DebateMap:
+    debate: Debate
+    positions: list[PositionNode]
+    claims: dict[int, ClaimNode]
+    teams: list[TeamView]
+    sources: list[SourceView]
+    evidence: dict[int, EvidenceView]
+    citations: list[CitationView]
+    version: int
+    include_hidden: bool
+
+    def position(self, position_id: int) -> PositionNode:
+        return next(p for p in self.positions if p.id == position_id)
+
+    def walk(self):
+        """Every shown claim, depth first, parents before children."""
+        stack = [c for p in reversed(self.positions) for c in reversed(p.children)]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+
+def debate_version(debate_id: int) -> int:
+    """The id of the debate's latest write: a cheap 'has anything changed?' check."""
+    return AuditEvent.objects.filter(debate_id=debate_id).aggregate(v=Max("id"))["v"] or 0
+
+
+def debate_map(debate: Debate, *, include_hidden: bool = False) -> DebateMap:
+    """Build the whole map of `debate` in a fixed number of queries (7)."""
+    positions = [
+        PositionNode(**row)
+        for row in debate.positions.values("id", "key", "title", "description", "order")
+    ]
+    teams = [TeamView(**row) for row in debate.teams.values("id", "name", "position_id")]
+    sources = [
+        SourceView(**row)
+        for row in Source.objects.filter(debate=debate).values(
+            "id", "title", "publication", "volume", "issue", "published_on", "url",
+            "text_sha256", "revision",
+        )
+    ]  # fmt: skip
+    evidence = {
+        row["id"]: EvidenceView(**row)
+        for row in Evidence.objects.filter(debate=debate).values(
+            "id", "source_id", "quote", "start", "end", "paragraph", "status", "is_hidden"
+        )
+    }
+    claims = {
+        row["id"]: ClaimNode(
+            id=row["id"], position_id=row["position_id"], parent_id=row["parent_id"],
+            stance=row["stance"], text=row["text"], author_id=row["author_id"],
+            author=row["author__username"], team_id=row["team_id"], team=row["team__name"],
+            version=row["version"], is_hidden=row["is_hidden"], is_withdrawn=row["is_withdrawn"],
+            created_at=row["created_at"], updated_at=row["updated_at"],
+        )  # fmt: skip
+        for row in Claim.objects.filter(debate=debate).values(
+            "id", "position_id", "parent_id", "stance", "text", "author_id",
+            "author__username", "team_id", "team__name", "version", "is_hidden",
+            "is_withdrawn", "created_at", "updated_at",
+        )
+    }  # fmt: skip
+    citations = []
+    for row in Citation.objects.filter(claim__debate=debate, is_hidden=False).values(
+        "claim_id", "evidence_id", "relation"
+    ):
+        shown = evidence.get(row["evidence_id"])
+        if row["claim_id"] in claims and shown is not None and not shown.is_hidden:
+            citation = CitationView(**row, evidence=shown)
+            citations.append(citation)
+            claims[row["claim_id"]].citations.append(citation)
+    for row in (
+        Vote.objects.active()
+        .filter(claim__debate=debate)
+        .values("claim_id", "value")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        claims[row["claim_id"]].tally.histogram[row["value"]] = row["n"]
+
+    _assemble(positions, claims, include_hidden=include_hidden)
+    shown = {node.id: node for p in positions for node in _descend(p.children)}
+    return DebateMap(
+        debate=debate,
+        positions=positions,
+        claims=shown,
+        teams=teams,
+        sources=sources,
+        evidence=evidence,
+        citations=[c for c in citations if c.claim_id in shown],
+        version=debate_version(debate.pk),
+        include_hidden=include_hidden,
+    )
+
+
+def _descend(nodes: list[ClaimNode]):
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(node.children)
+
+
+def _assemble(
+    positions: list[PositionNode], claims: dict[int, ClaimNode], *, include_hidden: bool
+) -> None:
+    """Hang claims under their parents, then prune what the viewer may not see."""
+    by_position = {p.id: p for p in positions}
+    children: dict[int | None, list[ClaimNode]] = defaultdict(list)
+    for node in claims.values():
+        children[node.parent_id].append(node)
+    for node in claims.values():
+        node.children = children.get(node.id, [])
+        parent = claims.get(node.parent_id) if node.parent_id else None
+        node.parent_team_id = parent.team_id if parent else None
+    for node in children.get(None, []):
+        by_position[node.position_id].children.append(node)
+
+    def prune(nodes: list[ClaimNode], depth: int) -> list[ClaimNode]:
+        kept = []
+        for node in nodes:
+            node.depth = depth
+            node.children = prune(node.children, depth + 1)
+            if node.is_visible or include_hidden:
+                kept.append(node)
+            elif node.children:
+                node.is_placeholder = True
+                node.text = ""
+                node.citations = []
+                kept.append(node)
+        return kept
+
+    for position in positions:
+        position.children = prune(position.children, 0)

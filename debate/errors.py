@@ -1,0 +1,42 @@
+"""The exceptions that services raise. Views and the API map them to responses in one place each."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A write was refused; nothing was saved."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code is not None:
+            self.code = code
+
+    @property
+    def field_errors(self) -> dict[str, list[str]]:
+        return {self.field or "non_field_errors": [self.message]}
+
+
+class InvalidInput(ServiceError):
+    """The input breaks a rule of the domain (too long, wrong parent, quote not found, ...)."""
+
+    code = "invalid"
+
+
+class NotAllowed(ServiceError):
+    """The actor may not do this, in this phase, to this object."""
+
+    code = "permission_denied"
+
+
+class Conflict(ServiceError):
+    """The object changed since the actor loaded it; the write would overwrite someone's work."""
+
+    code = "conflict"
+
+    def __init__(self, message: str, *, current: object = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.current = current

@@ -1,0 +1,177 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from debate import permissions
+from debate.audit.services import audit_record, model_state
+from debate.debates.models import Debate
+from debate.errors import InvalidInput
+from debate.sources.models import Evidence, EvidenceStatus, Source
+from debate.sources.text import QuoteNotFound, locate_quote, text_sha256
+
+SOURCE_FIELDS = ["title", "publication", "volume", "issue", "published_on", "url", "text_sha256"]
+EVIDENCE_FIELDS = ["source", "quote", "start", "end", "paragraph", "status", "review_reason"]
+SOURCE_TEXT_MAX = 2_000_000
+
+
+def _clean_text(text: str) -> str:
+    if "\x00" in (text or ""):
+        raise InvalidInput("The text contains a null character.", field="text")
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InvalidInput("The source text is empty.", field="text")
+    if len(text) > SOURCE_TEXT_MAX:
+        raise InvalidInput("The source text is longer than 2,000,000 characters.", field="text")
+    return text
+
+
+@transaction.atomic
+def source_create(
+    *,
+    actor: Any,
+    debate: Debate,
+    title: str,
+    text: str,
+    publication: str = "",
+    volume: str = "",
+    issue: str = "",
+    published_on: datetime.date | None = None,
+    url: str = "",
+) -> Source:
+    permissions.require(permissions.can_moderate(actor, debate), "Only moderators add sources.")
+    title = (title or "").strip()
+    if not title:
+        raise InvalidInput("A source needs a title.", field="title")
+    text = _clean_text(text)
+    source = Source.objects.create(
+        debate=debate,
+        title=title[:300],
+        publication=(publication or "").strip()[:200],
+        volume=(volume or "").strip()[:40],
+        issue=(issue or "").strip()[:40],
+        published_on=published_on,
+        url=(url or "").strip(),
+        text=text,
+        text_sha256=text_sha256(text),
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    audit_record(
+        actor=actor, debate=debate, action="source.create", obj=source, before=None,
+        after=model_state(source, SOURCE_FIELDS),
+    )  # fmt: skip
+    return source
+
+
+@transaction.atomic
+def source_update_text(*, actor: Any, source: Source, text: str) -> Source:
+    """Correct a source's text, which is only possible while no evidence cites it."""
+    permissions.require(
+        permissions.can_moderate(actor, source.debate), "Only moderators correct sources."
+    )
+    text = _clean_text(text)
+    source = Source.objects.select_for_update().get(pk=source.pk)
+    if source.evidence.exists():
+        raise InvalidInput(
+            "Evidence cites this source, so its text can no longer change.", field="text"
+        )
+    before = model_state(source, SOURCE_FIELDS)
+    source.text, source.text_sha256 = text, text_sha256(text)
+    source.save(update_fields=["text", "text_sha256"])
+    audit_record(
+        actor=actor, debate=source.debate, action="source.update_text", obj=source,
+        before=before, after=model_state(source, SOURCE_FIELDS),
+    )  # fmt: skip
+    return source
+
+
+@transaction.atomic
+def evidence_propose(
+    *,
+    actor: Any,
+    source: Source,
+    quote: str,
+    start: int | None = None,
+    note: str = "",
+) -> tuple[Evidence, bool]:
+    """Verify `quote` against the source and store its exact span as proposed evidence.
+
+    Returns (evidence, created). A span that is already evidence returns the existing row
+    instead of a twin. `start` is a hint from a reader's selection: among several matches
+    the nearest wins.
+    """
+    debate = source.debate
+    permissions.require(
+        permissions.can_propose_evidence(actor, debate),
+        "Only participants of this debate can propose evidence.",
+    )
+    if "\x00" in (quote or ""):
+        raise InvalidInput("The quote contains a null character.", field="quote")
+    try:
+        span = locate_quote(source.text, quote or "", near=start)
+    except QuoteNotFound as exc:
+        raise InvalidInput(str(exc), field="quote") from exc
+    existing = Evidence.objects.filter(source=source, start=span.start, end=span.end).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            evidence = Evidence.objects.create(
+                debate=debate,
+                source=source,
+                quote=span.quote,
+                start=span.start,
+                end=span.end,
+                paragraph=span.paragraph,
+                note=(note or "").strip()[:2000],
+                proposer=actor if actor is not None and actor.is_authenticated else None,
+            )
+    except IntegrityError:
+        # Someone proposed the same span a moment ago.
+        return Evidence.objects.get(source=source, start=span.start, end=span.end), False
+    audit_record(
+        actor=actor, debate=debate, action="evidence.propose", obj=evidence, before=None,
+        after=model_state(evidence, EVIDENCE_FIELDS),
+    )  # fmt: skip
+    return evidence, True
+
+
+def _evidence_review(*, actor: Any, evidence: Evidence, status: str, reason: str) -> Evidence:
+    permissions.require(
+        permissions.can_moderate(actor, evidence.debate), "Only moderators review evidence."
+    )
+    evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    before = model_state(evidence, EVIDENCE_FIELDS)
+    evidence.status = status
+    evidence.review_reason = reason
+    evidence.reviewer = actor if actor is not None and actor.is_authenticated else None
+    evidence.reviewed_at = timezone.now()
+    evidence.save(update_fields=["status", "review_reason", "reviewer", "reviewed_at"])
+    audit_record(
+        actor=actor, debate=evidence.debate, action=f"evidence.{status}", obj=evidence,
+        before=before, after=model_state(evidence, EVIDENCE_FIELDS),
+    )  # fmt: skip
+    return evidence
+
+
+@transaction.atomic
+def evidence_approve(*, actor: Any, evidence: Evidence, reason: str = "") -> Evidence:
+    return _evidence_review(
+        actor=actor,
+        evidence=evidence,
+        status=EvidenceStatus.APPROVED,
+        reason=(reason or "").strip(),
+    )
+
+
+@transaction.atomic
+def evidence_reject(*, actor: Any, evidence: Evidence, reason: str) -> Evidence:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Say why the evidence is rejected.", field="reason")
+    return _evidence_review(
+        actor=actor, evidence=evidence, status=EvidenceStatus.REJECTED, reason=reason
+    )
