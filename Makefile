@@ -1,0 +1,54 @@
+# The README's two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint serve install install-test clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## Run: create the environment, install, migrate, seed and serve on http://127.0.0.1:$(PORT)
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## Test: install what the tests need and run the whole suite (PostgreSQL when it answers).
+test: install-test
+	@set -e; \
+	if [ -z "$$DATABASE_URL" ]; then \
+	  if $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then \
+	    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres; \
+	    echo "test: PostgreSQL answers on 127.0.0.1:5432; the tests use it."; \
+	  elif [ "$$CI" = "true" ]; then \
+	    echo "test: CI=true and no PostgreSQL on 127.0.0.1:5432: failing instead of using SQLite." >&2; exit 1; \
+	  else \
+	    echo "test: no PostgreSQL found (set DATABASE_URL or start one on 127.0.0.1:5432): using SQLite."; \
+	  fi; \
+	else echo "test: using DATABASE_URL."; fi; \
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Lint: what CI checks besides the tests.
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
