@@ -8,14 +8,21 @@ commands such as `seed`), which may do anything.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from debate.debates.models import Debate, Membership, Phase, Role
 from debate.errors import NotAllowed
 
 if TYPE_CHECKING:
-    from debate.arguments.models import Claim
     from debate.debates.models import Position
+
+
+class ClaimLike(Protocol):
+    """A Claim row or a read-model ClaimNode: the rules need only these fields."""
+
+    author_id: int | None
+    position_id: int
+
 
 _CACHE_ATTR = "_debate_memberships"
 
@@ -72,8 +79,7 @@ def can_add_claim(user: Any, debate: Debate, *, position: Position) -> bool:
     return debate.phase == Phase.REBUTTAL
 
 
-def can_edit_claim(user: Any, claim: Claim) -> bool:
-    debate = claim.debate
+def can_edit_claim(user: Any, debate: Debate, claim: ClaimLike) -> bool:
     if debate.phase == Phase.CLOSED:
         return False
     if is_moderator(user, debate):
@@ -86,15 +92,14 @@ def can_edit_claim(user: Any, claim: Claim) -> bool:
     return debate.phase == Phase.REBUTTAL
 
 
-def can_withdraw_claim(user: Any, claim: Claim) -> bool:
+def can_withdraw_claim(user: Any, debate: Debate, claim: ClaimLike) -> bool:
     """Authors withdraw their own claims (while nothing answers them; the service checks that)."""
     if user is None or claim.author_id is None or claim.author_id != getattr(user, "pk", None):
         return False
-    return can_edit_claim(user, claim)
+    return can_edit_claim(user, debate, claim)
 
 
-def can_vote(user: Any, claim: Claim) -> bool:
-    debate = claim.debate
+def can_vote(user: Any, debate: Debate, claim: ClaimLike) -> bool:
     if debate.phase not in (Phase.REBUTTAL, Phase.VOTING):
         return False
     if user is None or not getattr(user, "is_authenticated", False):

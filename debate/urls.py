@@ -1,13 +1,43 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from debate.accounts import views as account_views
+from debate.arguments import views as claim_views
 from debate.debates import views as debate_views
 from debate.sources import views as source_views
 
+debate_patterns = [
+    path("", debate_views.debate_detail, name="debate"),
+    path("live/", debate_views.debate_live, name="debate-live"),
+    path("phase/", debate_views.debate_phase, name="debate-phase"),
+    path("observe/", debate_views.debate_observe, name="debate-observe"),
+    path("compose/", claim_views.claim_compose, name="compose"),
+    path("claims/<int:claim_id>/", debate_views.claim_detail, name="claim"),
+    path("claims/<int:claim_id>/edit/", claim_views.claim_edit, name="claim-edit"),
+    path("claims/<int:claim_id>/withdraw/", claim_views.claim_withdraw, name="claim-withdraw"),
+    path(
+        "claims/<int:claim_id>/hide/",
+        claim_views.claim_moderate,
+        {"action": "hide"},
+        name="claim-hide",
+    ),
+    path(
+        "claims/<int:claim_id>/restore/",
+        claim_views.claim_moderate,
+        {"action": "restore"},
+        name="claim-restore",
+    ),
+    path("claims/<int:claim_id>/vote/", claim_views.claim_vote, name="claim-vote"),
+    path("claims/<int:claim_id>/cite/", claim_views.claim_cite, name="claim-cite"),
+    path("sources/<int:source_id>/", source_views.source_reader, name="source"),
+]
+
 urlpatterns = [
     path("", debate_views.home, name="home"),
-    path("d/<slug:slug>/", debate_views.debate_detail, name="debate"),
-    path("d/<slug:slug>/sources/<int:source_id>/", source_views.source_reader, name="source"),
+    path("d/<slug:slug>/", include(debate_patterns)),
+    path("join/", debate_views.debate_join, name="join"),
+    path("join/<str:code>/", debate_views.debate_join, name="join-code"),
+    path("accounts/signup/", account_views.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -131,7 +131,9 @@ def _locked(claim: Claim) -> Claim:
 def claim_edit(*, actor: Any, claim: Claim, text: Any, version: Any) -> Claim:
     """Change a claim's text, refusing if it changed since the editor loaded `version`."""
     claim = _locked(claim)
-    permissions.require(permissions.can_edit_claim(actor, claim), "You cannot edit this claim.")
+    permissions.require(
+        permissions.can_edit_claim(actor, claim.debate, claim), "You cannot edit this claim."
+    )
     text = clean_claim_text(text)
     try:
         version = int(version)
@@ -182,7 +184,8 @@ def claim_move(*, actor: Any, claim: Claim, parent: Claim | None, stance: Any = 
 def claim_withdraw(*, actor: Any, claim: Claim) -> Claim:
     claim = _locked(claim)
     permissions.require(
-        permissions.can_withdraw_claim(actor, claim), "Only the author can withdraw a claim."
+        permissions.can_withdraw_claim(actor, claim.debate, claim),
+        "Only the author can withdraw a claim.",
     )
     if Claim.objects.visible().filter(parent=claim).exists():
         raise InvalidInput(
@@ -233,7 +236,8 @@ def claim_restore(*, actor: Any, claim: Claim, reason: str) -> Claim:
 def citation_add(*, actor: Any, claim: Claim, evidence: Evidence, relation: Any) -> Citation:
     claim = _locked(claim)
     permissions.require(
-        permissions.can_edit_claim(actor, claim), "You cannot cite evidence on this claim."
+        permissions.can_edit_claim(actor, claim.debate, claim),
+        "You cannot cite evidence on this claim.",
     )
     if relation not in Relation.values:
         raise InvalidInput("Choose whether the evidence supports or concedes.", field="relation")
@@ -278,7 +282,9 @@ def vote_cast(*, actor: Any, claim: Claim, value: Any) -> Vote:
     claim = Claim.objects.select_related("debate").get(pk=claim.pk)
     if claim.author_id is not None and claim.author_id == getattr(actor, "pk", None):
         raise InvalidInput("You cannot rate your own claim.", field="value")
-    permissions.require(permissions.can_vote(actor, claim), "You cannot vote on this claim now.")
+    permissions.require(
+        permissions.can_vote(actor, claim.debate, claim), "You cannot vote on this claim now."
+    )
     if claim.is_hidden or claim.is_withdrawn:
         raise InvalidInput("This claim is no longer in the map.")
     vote = Vote.objects.select_for_update().filter(user=actor, claim=claim).first()
@@ -310,7 +316,9 @@ def vote_cast(*, actor: Any, claim: Claim, value: Any) -> Vote:
 def vote_withdraw(*, actor: Any, claim: Claim) -> Vote | None:
     """Withdraw the actor's vote; the row stays, marked withdrawn. Idempotent."""
     claim = Claim.objects.select_related("debate").get(pk=claim.pk)
-    permissions.require(permissions.can_vote(actor, claim), "You cannot vote on this claim now.")
+    permissions.require(
+        permissions.can_vote(actor, claim.debate, claim), "You cannot vote on this claim now."
+    )
     vote = Vote.objects.select_for_update().filter(user=actor, claim=claim).first()
     if vote is None or vote.is_withdrawn:
         return vote

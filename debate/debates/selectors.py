@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, QuerySet
 
+from debate import permissions
 from debate.arguments.models import Citation, Claim, Vote
 from debate.audit.models import AuditEvent
-from debate.debates.models import Debate
+from debate.debates import scoring
+from debate.debates.models import Debate, Membership
 from debate.sources.models import Evidence, Source
 
 VOTE_LEVELS = 5  # 0 (none) to 4 (decisive)
@@ -39,10 +41,44 @@ class Tally:
         return sum(self.histogram)
 
     @property
+    def bars(self) -> list[tuple[int, int, int]]:
+        """(value, count, share in tens of percent) for drawing the distribution."""
+        peak = max(self.histogram) or 1
+        return [(v, n, round(10 * n / peak)) for v, n in enumerate(self.histogram)]
+
+    @property
     def mean(self) -> float | None:
         if not self.count:
             return None
         return sum(value * n for value, n in enumerate(self.histogram)) / self.count
+
+
+@dataclass(frozen=True)
+class Controls:
+    """What the viewer may do to one claim, decided by the permissions module."""
+
+    reply: bool = False
+    edit: bool = False
+    withdraw: bool = False
+    vote: bool = False
+    moderate: bool = False
+    my_vote: int | None = None
+
+
+@dataclass
+class Viewer:
+    user: object
+    membership: Membership | None
+    is_moderator: bool
+    votes: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def role(self) -> str | None:
+        return (
+            "moderator"
+            if self.is_moderator
+            else (self.membership.role if self.membership else None)
+        )
 
 
 @dataclass
@@ -83,8 +119,11 @@ class ClaimNode:
     updated_at: datetime.datetime
     depth: int = 0
     tally: Tally = field(default_factory=Tally)
+    base_score: float = scoring.PRIOR
+    strength: float = scoring.PRIOR
     citations: list[CitationView] = field(default_factory=list)
     children: list[ClaimNode] = field(default_factory=list)
+    controls: Controls | None = None
     # A hidden or withdrawn claim that still has replies stays as a placeholder, text redacted
     # for everyone but moderators, so its replies remain reachable.
     is_placeholder: bool = False
@@ -108,6 +147,9 @@ class PositionNode:
     description: str
     order: int
     children: list[ClaimNode] = field(default_factory=list)
+    base_score: float = scoring.POSITION_BASE
+    strength: float = scoring.POSITION_BASE
+    can_add: bool = False
 
 
 @dataclass
@@ -265,3 +307,107 @@ def _assemble(
 
     for position in positions:
         position.children = prune(position.children, 0)
+    _score(positions)
+
+
+def _score(positions: list[PositionNode]) -> None:
+    """DF-QuAD strengths, leaves first, each node once. Hidden and withdrawn claims (kept
+    only as placeholders or for moderators) take no part: their strength counts as 0."""
+    order: list[ClaimNode] = []
+    stack = [c for p in positions for c in p.children]
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        stack.extend(node.children)
+    for node in reversed(order):
+        node.base_score = scoring.base_score(node.tally.histogram)
+        node.strength = _strength_of(node.base_score, node.children) if node.is_visible else 0.0
+    for position in positions:
+        position.strength = _strength_of(position.base_score, position.children)
+
+
+def _strength_of(tau: float, children: list[ClaimNode]) -> float:
+    return scoring.strength(
+        tau,
+        attackers=[c.strength for c in children if c.is_visible and c.stance == "con"],
+        supporters=[c.strength for c in children if c.is_visible and c.stance == "pro"],
+    )
+
+
+def viewer_for(user, debate: Debate) -> Viewer:
+    """Who is looking: their membership and their own active votes (at most 2 queries)."""
+    membership = permissions.membership_of(user, debate)
+    votes: dict[int, int] = {}
+    if membership is not None:
+        votes = dict(
+            Vote.objects.active()
+            .filter(user=user, claim__debate=debate)
+            .values_list("claim_id", "value")
+        )
+    return Viewer(
+        user=user,
+        membership=membership,
+        is_moderator=permissions.is_moderator(user, debate),
+        votes=votes,
+    )
+
+
+def apply_controls(dmap: DebateMap, viewer: Viewer) -> None:
+    """Decide each claim's controls for the viewer, in memory: no query per claim."""
+    debate = dmap.debate
+    user = viewer.user
+    may_moderate = permissions.can_moderate(user, debate)
+    reply_by_position = {
+        p.id: permissions.can_add_claim(user, debate, position=p) for p in dmap.positions
+    }
+    for position in dmap.positions:
+        position.can_add = reply_by_position[position.id]
+    for node in dmap.claims.values():
+        answered = any(child.is_visible for child in node.children)
+        node.controls = Controls(
+            reply=node.is_visible and reply_by_position[node.position_id],
+            edit=node.is_visible and permissions.can_edit_claim(user, debate, node),
+            withdraw=node.is_visible
+            and not answered
+            and permissions.can_withdraw_claim(user, debate, node),
+            vote=node.is_visible and permissions.can_vote(user, debate, node),
+            moderate=may_moderate,
+            my_vote=viewer.votes.get(node.id),
+        )
+
+
+SORTS = {
+    "oldest": lambda node: (node.created_at, node.id),
+    "newest": lambda node: (-node.created_at.timestamp(), -node.id),
+    "strength": lambda node: (-node.strength, node.id),
+}
+
+
+def sort_map(dmap: DebateMap, sort: str) -> None:
+    """Order every node's children; unknown sorts leave the natural (oldest first) order."""
+    key = SORTS.get(sort)
+    if key is None or sort == "oldest":
+        return
+    for position in dmap.positions:
+        position.children.sort(key=key)
+    for node in dmap.claims.values():
+        node.children.sort(key=key)
+
+
+def claim_path(dmap: DebateMap, claim_id: int) -> list[ClaimNode]:
+    """The claims from the position down to `claim_id`, the claim itself last."""
+    path = []
+    node = dmap.claims.get(claim_id)
+    while node is not None:
+        path.append(node)
+        node = dmap.claims.get(node.parent_id) if node.parent_id else None
+    return list(reversed(path))
+
+
+def map_for_viewer(debate: Debate, user, *, sort: str = "") -> tuple[DebateMap, Viewer]:
+    """The map as this user sees it: hidden claims only for moderators, their controls set."""
+    viewer = viewer_for(user, debate)
+    dmap = debate_map(debate, include_hidden=viewer.is_moderator)
+    apply_controls(dmap, viewer)
+    sort_map(dmap, sort)
+    return dmap, viewer

@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from debate import permissions
 from debate.audit.services import audit_record, model_state
 from debate.debates.models import PHASE_ORDER, Debate, Membership, Phase, Position, Role, Team
-from debate.errors import InvalidInput
+from debate.errors import InvalidInput, NotAllowed
 
 DEBATE_FIELDS = ["slug", "title", "motion", "description", "phase", "is_public", "allow_observers"]
 
@@ -148,3 +148,62 @@ def phase_change(*, actor: Any, debate: Debate, phase: str) -> Debate:
         after={"phase": phase},
     )  # fmt: skip
     return debate
+
+
+@transaction.atomic
+def membership_join_team(*, actor: Any, invite_code: str) -> Membership:
+    """Join a debate as a debater through a team's invite code. One role per debate."""
+    if actor is None or not actor.is_authenticated:
+        raise NotAllowed("Log in to join a debate.")
+    team = (
+        Team.objects.select_related("debate")
+        .filter(invite_code=(invite_code or "").strip())
+        .first()
+    )
+    if team is None:
+        raise InvalidInput(
+            "This invite code is not valid. Ask your moderator for a new one.", field="code"
+        )
+    existing = Membership.objects.filter(user=actor, debate=team.debate).first()
+    if existing is not None:
+        if existing.role == Role.DEBATER and existing.team_id == team.pk:
+            return existing
+        raise InvalidInput(
+            f"You already take part in this debate as {existing.get_role_display().lower()}"
+            + (f" of {existing.team.name}" if existing.team_id else "")
+            + "; a user has one role per debate.",
+            field="code",
+        )
+    membership = Membership.objects.create(
+        user=actor, debate=team.debate, role=Role.DEBATER, team=team
+    )
+    permissions.forget_memberships(actor)
+    audit_record(
+        actor=actor, debate=team.debate, action="membership.join", obj=membership, before=None,
+        after=model_state(membership, ["user", "role", "team"]),
+    )  # fmt: skip
+    return membership
+
+
+@transaction.atomic
+def membership_observe(*, actor: Any, debate: Debate) -> Membership:
+    """Join a debate as an observer, where the debate allows it."""
+    if actor is None or not actor.is_authenticated:
+        raise NotAllowed("Log in to join a debate.")
+    if not debate.allow_observers:
+        raise NotAllowed("This debate takes observers by invitation only.")
+    existing = Membership.objects.filter(user=actor, debate=debate).first()
+    if existing is not None:
+        if existing.role == Role.OBSERVER:
+            return existing
+        raise InvalidInput(
+            f"You already take part in this debate as {existing.get_role_display().lower()}; "
+            "a user has one role per debate."
+        )
+    membership = Membership.objects.create(user=actor, debate=debate, role=Role.OBSERVER)
+    permissions.forget_memberships(actor)
+    audit_record(
+        actor=actor, debate=debate, action="membership.join", obj=membership, before=None,
+        after=model_state(membership, ["user", "role", "team"]),
+    )  # fmt: skip
+    return membership

@@ -21,7 +21,9 @@ class Segment:
     evidence_ids: list[int]
     # The evidence whose passage starts in this segment carries the anchor id.
     anchor_for: int | None = None
+    # Where the highlight leads: the one claim citing it, or the list of all of them.
     link_claim_id: int | None = None
+    link_cites_id: int | None = None
 
 
 @dataclass
@@ -80,10 +82,24 @@ def source_reading(source: Source) -> SourceReading:
                     anchored.add(pk)
                     break
             for pk in covering:
-                if citing.get(pk):
+                if len(citing.get(pk, [])) == 1:
                     segment.link_claim_id = citing[pk][0].id
+                    break
+                if citing.get(pk):
+                    segment.link_cites_id = pk
                     break
             segments.append(segment)
         cited_by = [(e.pk, citing[e.pk]) for e in inside if e.start >= start and citing.get(e.pk)]
         paragraphs.append(ReaderParagraph(number=number, segments=segments, cited_by=cited_by))
     return SourceReading(source=source, paragraphs=paragraphs, evidence=evidence, citing=citing)
+
+
+PICKER_LIMIT = 20
+
+
+def evidence_search(debate, query: str) -> list[Evidence]:
+    """Approved, visible evidence of the debate whose quote or note matches every word."""
+    qs = Evidence.objects.citable().filter(debate=debate).select_related("source")
+    for word in (query or "").split()[:8]:
+        qs = qs.filter(quote__icontains=word)
+    return list(qs.order_by("source_id", "start")[:PICKER_LIMIT])

@@ -1,0 +1,240 @@
+"""The screens that write to the map: compose, edit, cite, vote, withdraw, hide and restore.
+
+Each view is one screen. htmx asks for a fragment and gets the re-rendered region; a plain
+browser posts a real form and is redirected (Post/Redirect/Get), or sees the full page with
+the error. Rules live in the services and the permissions module, never here.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from debate.arguments import services
+from debate.arguments.models import Claim, Relation
+from debate.debates.models import Debate
+from debate.debates.selectors import map_for_viewer
+from debate.debates.views import get_visible_debate
+from debate.errors import Conflict, ServiceError
+from debate.rendering import error_status, render_screen
+from debate.sources.models import Evidence
+from debate.sources.selectors import evidence_search
+
+LIVE_EVENT = "debate-changed"
+CLAIM = "debates/_claim.html"
+CARD = "debates/_claim_card.html"
+VOTES = "debates/_votes.html"
+
+
+def _claim_of(debate: Debate, claim_id: int) -> Claim:
+    claim = get_object_or_404(Claim.objects.select_related("debate"), pk=claim_id, debate=debate)
+    claim.debate = debate
+    return claim
+
+
+def _map_context(request: HttpRequest, debate: Debate, claim_id: int | None = None) -> dict:
+    dmap, viewer = map_for_viewer(debate, request.user)
+    context = {"debate": debate, "map": dmap, "viewer": viewer}
+    if claim_id is not None:
+        context["claim"] = dmap.claims.get(claim_id)
+    return context
+
+
+def _fragment_or_page(
+    request: HttpRequest,
+    debate: Debate,
+    claim_id: int,
+    fragment: str,
+    *,
+    status: int = 200,
+    error: str = "",
+) -> HttpResponse:
+    """htmx gets the shared fragment of the claim; a plain browser its focused page."""
+    context = _map_context(request, debate, claim_id)
+    context["error"] = error
+    template = fragment if request.htmx else "debates/claim_detail.html"
+    return render_screen(request, template, context, status=status)
+
+
+def _after_write(request: HttpRequest, debate: Debate, claim_id: int, fragment: str):
+    """htmx gets the fragment re-rendered and a nudge to the live poller; others a redirect."""
+    if not request.htmx:
+        return redirect(f"{reverse('debate', args=[debate.slug])}#claim-{claim_id}")
+    return trigger_client_event(_fragment_or_page(request, debate, claim_id, fragment), LIVE_EVENT)
+
+
+def _refusal(
+    request: HttpRequest, debate: Debate, claim: Claim, error: ServiceError, fragment: str
+):
+    """A refused one-click action: the fragment (or page) with the reason, and a 4xx status."""
+    return _fragment_or_page(
+        request, debate, claim.pk, fragment, status=error_status(error), error=error.message
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def claim_compose(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add a claim under a position (`position`) or under a claim (`parent`)."""
+    debate = get_visible_debate(request, slug)
+    data = request.POST if request.method == "POST" else request.GET
+    parent = None
+    parent_id = data.get("parent") or None
+    position_id = data.get("position") or None
+    errors: dict[str, list[str]] = {}
+    try:
+        if parent_id:
+            parent = get_object_or_404(Claim, pk=int(parent_id), debate=debate)
+            position = parent.position
+        else:
+            position = get_object_or_404(debate.positions, pk=int(position_id or 0))
+    except ValueError:
+        return render_screen(
+            request, "arguments/compose.html",
+            {"debate": debate, "errors": {"parent": ["Unknown parent."]}}, status=422,
+        )  # fmt: skip
+    form = {
+        "text": data.get("text", ""),
+        "stance": data.get("stance", "pro" if parent is None else "con"),
+    }
+    status = 200
+    if request.method == "POST":
+        try:
+            claim = services.claim_create(
+                actor=request.user, debate=debate, position=position, parent=parent,
+                text=form["text"], stance=form["stance"],
+            )  # fmt: skip
+        except ServiceError as error:
+            errors, status = error.field_errors, error_status(error)
+        else:
+            if not request.htmx:
+                return redirect(f"{reverse('debate', args=[debate.slug])}#claim-{claim.pk}")
+            # The live poller inserts the new claim, for its author as for everyone else;
+            # here the form closes and says so.
+            response = render_screen(
+                request, "arguments/compose.html",
+                {"debate": debate, "parent": parent, "position": position, "added": claim},
+                region="compose-form",
+            )  # fmt: skip
+            return trigger_client_event(response, LIVE_EVENT)
+    return render_screen(
+        request, "arguments/compose.html",
+        {"debate": debate, "parent": parent, "position": position, "form": form,
+         "errors": errors},
+        region="compose-form", status=status,
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def claim_edit(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
+    debate = get_visible_debate(request, slug)
+    claim = _claim_of(debate, claim_id)
+    form = {"text": claim.text, "version": claim.version}
+    errors: dict[str, list[str]] = {}
+    current = None
+    status = 200
+    if request.method == "POST":
+        form = {"text": request.POST.get("text", ""), "version": request.POST.get("version")}
+        try:
+            services.claim_edit(
+                actor=request.user, claim=claim, text=form["text"], version=form["version"]
+            )
+        except Conflict as error:
+            # Keep the draft in the form, show what the claim says now, and load the new
+            # version so that a deliberate second save goes through.
+            current = error.current
+            errors, status = error.field_errors, 409
+            form["version"] = current.version
+        except ServiceError as error:
+            errors, status = error.field_errors, error_status(error)
+        else:
+            return _after_write(request, debate, claim.pk, CARD)
+    return render_screen(
+        request, "arguments/claim_edit.html",
+        {"debate": debate, "claim": claim, "form": form, "errors": errors, "current": current},
+        region="edit-form", status=status,
+    )  # fmt: skip
+
+
+@require_POST
+def claim_withdraw(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
+    debate = get_visible_debate(request, slug)
+    claim = _claim_of(debate, claim_id)
+    try:
+        services.claim_withdraw(actor=request.user, claim=claim)
+    except ServiceError as error:
+        return _refusal(request, debate, claim, error, CARD)
+    return _after_write(request, debate, claim.pk, CLAIM)
+
+
+@require_http_methods(["GET", "POST"])
+def claim_moderate(request: HttpRequest, slug: str, claim_id: int, action: str) -> HttpResponse:
+    """Hide or restore a claim, with a reason (moderators)."""
+    debate = get_visible_debate(request, slug)
+    claim = _claim_of(debate, claim_id)
+    reason = request.POST.get("reason", "")
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        service = services.claim_hide if action == "hide" else services.claim_restore
+        try:
+            service(actor=request.user, claim=claim, reason=reason)
+        except ServiceError as error:
+            errors, status = error.field_errors, error_status(error)
+        else:
+            return _after_write(request, debate, claim.pk, CLAIM)
+    return render_screen(
+        request, "arguments/claim_moderate.html",
+        {"debate": debate, "claim": claim, "action": action, "reason": reason, "errors": errors},
+        region="moderate-form", status=status,
+    )  # fmt: skip
+
+
+@require_POST
+def claim_vote(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
+    """Cast or change a vote (value 0-4), or withdraw it (an empty value)."""
+    debate = get_visible_debate(request, slug)
+    claim = _claim_of(debate, claim_id)
+    value = request.POST.get("value", "")
+    try:
+        if value == "":
+            services.vote_withdraw(actor=request.user, claim=claim)
+        else:
+            services.vote_cast(actor=request.user, claim=claim, value=value)
+    except ServiceError as error:
+        return _refusal(request, debate, claim, error, VOTES)
+    return _after_write(request, debate, claim.pk, VOTES)
+
+
+@require_http_methods(["GET", "POST"])
+def claim_cite(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
+    """Search approved evidence and cite it on a claim as support or as a concession."""
+    debate = get_visible_debate(request, slug)
+    claim = _claim_of(debate, claim_id)
+    query = request.GET.get("q", "")
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            evidence = get_object_or_404(
+                Evidence, pk=int(request.POST.get("evidence") or 0), debate=debate
+            )
+            services.citation_add(
+                actor=request.user, claim=claim, evidence=evidence,
+                relation=request.POST.get("relation", Relation.SUPPORTS),
+            )  # fmt: skip
+        except ValueError:
+            errors, status = {"evidence": ["Choose a piece of evidence."]}, 422
+        except ServiceError as error:
+            errors, status = error.field_errors, error_status(error)
+        else:
+            return _after_write(request, debate, claim.pk, CARD)
+    region = "picker-results" if request.htmx and "q" in request.GET else "evidence-picker"
+    return render_screen(
+        request, "arguments/claim_cite.html",
+        {"debate": debate, "claim": claim, "query": query, "errors": errors,
+         "results": evidence_search(debate, query)},
+        region=region, status=status,
+    )  # fmt: skip

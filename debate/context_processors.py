@@ -1,0 +1,6 @@
+VOTE_LEVELS = [("0", "none"), ("1", "minor"), ("2", "moderate"), ("3", "strong"), ("4", "decisive")]
+
+
+def vote_levels(request):
+    """The impact scale, shared by every vote widget."""
+    return {"vote_levels": VOTE_LEVELS}

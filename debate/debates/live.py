@@ -1,0 +1,78 @@
+"""What changed in a debate since a version, for the live poll.
+
+The version is an audit event id, so "what changed" is read from the audit trail: one query
+for the events, then the map (built once, in its fixed number of queries) supplies the
+fragments. Nothing lives in one process's memory, so any number of app servers agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from debate.audit.models import AuditEvent
+from debate.debates.models import Debate
+from debate.debates.selectors import ClaimNode, DebateMap
+
+EVENT_LIMIT = 500  # past this many events, re-render every claim rather than reason about each
+_CLAIM_CHANGES = {"claim.create", "claim.edit", "claim.withdraw", "claim.hide", "claim.restore"}
+
+
+@dataclass
+class Change:
+    inserted: list[ClaimNode] = field(default_factory=list)
+    updated: list[ClaimNode] = field(default_factory=list)
+    removed: list[int] = field(default_factory=list)
+    phase_changed: bool = False
+    reload: bool = False
+
+
+def _claim_id_of(object_type: str, object_id: int, before: dict | None, after: dict | None):
+    if object_type == "arguments.claim":
+        return object_id
+    for state in (after, before):
+        if state and state.get("claim_id"):
+            return state["claim_id"]
+    return None
+
+
+def changes_since(debate: Debate, since: int, dmap: DebateMap, *, full: bool = False) -> Change:
+    rows = list(
+        AuditEvent.objects.filter(debate=debate, id__gt=since)
+        .order_by("id")
+        .values_list("action", "object_type", "object_id", "before", "after")[: EVENT_LIMIT + 1]
+    )
+    change = Change()
+    if any(action == "claim.move" for action, *_ in rows):
+        change.reload = True  # a moved subtree is easier to show by loading the page again
+        return change
+    structural: set[int] = set()  # created, withdrawn, hidden or restored: may enter or leave
+    touched: set[int] = set()  # anything else on the card: text, votes, citations
+    for action, object_type, object_id, before, after in rows:
+        if action == "debate.phase":
+            change.phase_changed = True
+            continue
+        claim_id = _claim_id_of(object_type, object_id, before, after)
+        if claim_id is None:
+            continue
+        (structural if action in _CLAIM_CHANGES and action != "claim.edit" else touched).add(
+            claim_id
+        )
+    if full or change.phase_changed or len(rows) > EVENT_LIMIT:
+        touched |= set(dmap.claims)
+    # Strength flows up the tree: every ancestor of a changed claim shows a new value.
+    for claim_id in list(structural | touched):
+        node = dmap.claims.get(claim_id)
+        while node is not None and node.parent_id is not None:
+            touched.add(node.parent_id)
+            node = dmap.claims.get(node.parent_id)
+    for claim_id in sorted(structural):
+        node = dmap.claims.get(claim_id)
+        if node is None:
+            change.removed.append(claim_id)
+        else:
+            # Parents have lower ids, so they come first; the page skips an insertion whose
+            # claim it shows already (static/js/live.js), such as a reply that arrived
+            # inside its parent's fragment.
+            change.inserted.append(node)
+    change.updated = [dmap.claims[i] for i in sorted(touched) if i in dmap.claims]
+    return change

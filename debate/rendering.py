@@ -1,0 +1,32 @@
+"""Rendering helpers shared by the page views: one view per screen, full page or fragment."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+from debate.errors import Conflict, NotAllowed, ServiceError
+
+
+def render_screen(
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    *,
+    region: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Render `template`, or only its partial `region` when htmx asked for a fragment."""
+    name = f"{template}#{region}" if region and request.htmx else template
+    response = render(request, name, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def error_status(error: ServiceError) -> int:
+    if isinstance(error, NotAllowed):
+        return 403
+    if isinstance(error, Conflict):
+        return 409
+    return 422

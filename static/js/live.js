@@ -1,0 +1,25 @@
+// Live map updates arrive as htmx out-of-band fragments (see debate/debates/live.py).
+// An inserted claim that the page shows already, for instance a reply that came inside its
+// parent's fragment, is skipped rather than shown twice.
+document.addEventListener("htmx:oobBeforeSwap", function (event) {
+  var fragment = event.detail.fragment;
+  if (!fragment || !fragment.children) return;
+  var children = Array.prototype.slice.call(fragment.children);
+  children.forEach(function (child) {
+    if (child.matches("li.claim[id]") && document.getElementById(child.id)) child.remove();
+  });
+  if (fragment.childElementCount === 0) event.detail.shouldSwap = false;
+});
+
+// Closing an inline form: a button with data-close-slot empties the slot it sits in.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-close-slot]");
+  if (!button) return;
+  var slot = button.closest(".slot");
+  if (slot) {
+    event.preventDefault();
+    var opener = slot.previousElementSibling && slot.previousElementSibling.querySelector("[data-opens-slot]");
+    slot.innerHTML = "";
+    if (opener) opener.focus();
+  }
+});
