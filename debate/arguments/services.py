@@ -53,12 +53,17 @@ def _clean_stance(stance: Any) -> str:
 
 
 def _team_for(actor: Any, debate: Debate, team: Team | None) -> Team | None:
-    if team is not None:
-        if team.debate_id != debate.pk:
-            raise InvalidInput("The team belongs to another debate.", field="team")
-        return team
+    """A debater's claims belong to their team; only moderators (and seeds) name a team."""
     membership = permissions.membership_of(actor, debate)
-    return membership.team if membership is not None else None
+    if team is None:
+        return membership.team if membership is not None else None
+    if team.debate_id != debate.pk:
+        raise InvalidInput("The team belongs to another debate.", field="team")
+    if not permissions.is_moderator(actor, debate) and (
+        membership is None or membership.team_id != team.pk
+    ):
+        raise InvalidInput("You can only add claims for your own team.", field="team")
+    return team
 
 
 def _check_parent(

@@ -202,7 +202,7 @@ def debate_version(debate_id: int) -> int:
 
 
 def debate_map(debate: Debate, *, include_hidden: bool = False) -> DebateMap:
-    """Build the whole map of `debate` in a fixed number of queries (7)."""
+    """Build the whole map of `debate` in a fixed number of queries (8)."""
     positions = [
         PositionNode(**row)
         for row in debate.positions.values("id", "key", "title", "description", "order")
@@ -215,9 +215,12 @@ def debate_map(debate: Debate, *, include_hidden: bool = False) -> DebateMap:
             "text_sha256", "revision",
         )
     ]  # fmt: skip
+    evidence_rows = Evidence.objects.filter(debate=debate)
+    if not include_hidden:
+        evidence_rows = evidence_rows.filter(is_hidden=False)
     evidence = {
         row["id"]: EvidenceView(**row)
-        for row in Evidence.objects.filter(debate=debate).values(
+        for row in evidence_rows.values(
             "id", "source_id", "quote", "start", "end", "paragraph", "status", "is_hidden"
         )
     }
@@ -240,7 +243,14 @@ def debate_map(debate: Debate, *, include_hidden: bool = False) -> DebateMap:
         "claim_id", "evidence_id", "relation"
     ):
         shown = evidence.get(row["evidence_id"])
-        if row["claim_id"] in claims and shown is not None and not shown.is_hidden:
+        # Only approved evidence is shown as a quote, even where it was cited before a
+        # moderator rejected or hid it.
+        if (
+            row["claim_id"] in claims
+            and shown is not None
+            and shown.status == "approved"
+            and (not shown.is_hidden)
+        ):
             citation = CitationView(**row, evidence=shown)
             citations.append(citation)
             claims[row["claim_id"]].citations.append(citation)
@@ -262,7 +272,9 @@ def debate_map(debate: Debate, *, include_hidden: bool = False) -> DebateMap:
         teams=teams,
         sources=sources,
         evidence=evidence,
-        citations=[c for c in citations if c.claim_id in shown],
+        citations=[
+            c for c in citations if c.claim_id in shown and not shown[c.claim_id].is_placeholder
+        ],
         version=debate_version(debate.pk),
         include_hidden=include_hidden,
     )

@@ -35,22 +35,23 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     """Fold `text` for lenient comparison, with each folded character's offset in `text`.
 
     Whitespace runs become one space; typographic quotes, apostrophes and dashes become
-    their ASCII forms. `offsets[i]` is where folded character i came from; one extra entry
-    marks the end, so a folded span [a, b) maps back to [offsets[a], offsets[b-1] + 1).
+    their ASCII forms; a run of dashes is one dash, and spaces around a dash are dropped, so
+    "a -- b" matches "a—b". `offsets[i]` is where folded character i came from; one extra
+    entry marks the end, so a folded span [a, b) maps back to [offsets[a], offsets[b-1] + 1).
     """
     folded: list[str] = []
     offsets: list[int] = []
-    in_space = False
     for index, char in enumerate(text):
-        if char.isspace():
-            if not in_space:
-                folded.append(" ")
-                offsets.append(index)
-            in_space = True
-            continue
-        in_space = False
-        replacement = _EQUIVALENTS.get(char, char)
-        for piece in replacement:
+        piece_chars = " " if char.isspace() else _EQUIVALENTS.get(char, char)
+        for piece in piece_chars:
+            previous = folded[-1] if folded else ""
+            if piece == " " and previous in (" ", "-"):
+                continue  # one space for a run; none after a dash
+            if piece == "-" and previous == "-":
+                continue  # one dash for a run of dashes
+            if piece == "-" and previous == " ":
+                folded.pop()  # no space before a dash
+                offsets.pop()
             folded.append(piece)
             offsets.append(index)
     offsets.append(len(text))

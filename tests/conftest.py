@@ -1,0 +1,130 @@
+"""The fixed cast every test shares: one debate in `rebuttal` and the people around it.
+
+| fixture          | who                                                   |
+|------------------|-------------------------------------------------------|
+| `debate`         | phase rebuttal; positions "now", "after"; two teams    |
+| `moderator`      | runs the debate                                       |
+| `debater_now`    | member of "Team Now", which argues position "now"     |
+| `debater_after`  | member of "Team After", which argues position "after" |
+| `observer`       | judges the debate                                     |
+| `outsider`       | signed in, but with no membership in the debate       |
+| `source`         | a short article with typographic quotes and dashes    |
+
+View and browser tests build their `client` fixtures on top of these names; keep them stable.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from debate.debates.models import Phase, Role
+from tests.factories import (
+    DebateFactory,
+    MembershipFactory,
+    PositionFactory,
+    SourceFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+# Three paragraphs; the second spans two lines. It holds a curly apostrophe (’), curly double
+# quotes (“ ”) and an em dash (—), and "talks should start now" occurs twice (paragraphs 2, 3).
+SOURCE_TEXT = (
+    "Ukraine’s allies have signed nine bilateral security agreements so far.\n"
+    "\n"
+    "The task force calls them “a temporary recourse” — never a replacement for membership.\n"
+    "Accession talks should start now.\n"
+    "\n"
+    "Critics want the war to end first. Accession talks should start now, the authors reply.\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing with PBKDF2 would make every user fixture slow; tests need no real hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def debate(db):
+    """A debate in the rebuttal phase, with positions "now" and "after" and a team for each."""
+    debate = DebateFactory(
+        slug="ukraine-nato",
+        title="Ukraine's NATO accession: during the war or after a settlement?",
+        phase=Phase.REBUTTAL,
+    )
+    now = PositionFactory(
+        debate=debate, key="now", title="Accession talks now, during the war", order=0
+    )
+    after = PositionFactory(
+        debate=debate, key="after", title="Accession only after a settlement", order=1
+    )
+    TeamFactory(debate=debate, name="Team Now", position=now)
+    TeamFactory(debate=debate, name="Team After", position=after)
+    return debate
+
+
+@pytest.fixture
+def position_now(debate):
+    return debate.positions.get(key="now")
+
+
+@pytest.fixture
+def position_after(debate):
+    return debate.positions.get(key="after")
+
+
+@pytest.fixture
+def team_now(debate):
+    return debate.teams.get(name="Team Now")
+
+
+@pytest.fixture
+def team_after(debate):
+    return debate.teams.get(name="Team After")
+
+
+@pytest.fixture
+def moderator(debate):
+    return MembershipFactory(
+        user=UserFactory(username="moderator"), debate=debate, role=Role.MODERATOR
+    ).user
+
+
+@pytest.fixture
+def debater_now(debate, team_now):
+    return MembershipFactory(
+        user=UserFactory(username="debater-now"), debate=debate, role=Role.DEBATER, team=team_now
+    ).user
+
+
+@pytest.fixture
+def debater_after(debate, team_after):
+    return MembershipFactory(
+        user=UserFactory(username="debater-after"),
+        debate=debate,
+        role=Role.DEBATER,
+        team=team_after,
+    ).user
+
+
+@pytest.fixture
+def observer(debate):
+    return MembershipFactory(
+        user=UserFactory(username="observer"), debate=debate, role=Role.OBSERVER
+    ).user
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but with no role in any debate."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def source(debate):
+    return SourceFactory(
+        debate=debate,
+        title="Bilateral Security Agreements as Part of Ukraine’s NATO Accession",
+        text=SOURCE_TEXT,
+    )
