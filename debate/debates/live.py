@@ -35,7 +35,24 @@ def _claim_id_of(object_type: str, object_id: int, before: dict | None, after: d
     return None
 
 
-def changes_since(debate: Debate, since: int, dmap: DebateMap, *, full: bool = False) -> Change:
+def _within(dmap: DebateMap, claim_id: int, root: int | None) -> bool:
+    """Whether the claim is `root` or below it (always, without a root)."""
+    if root is None:
+        return True
+    node: int | None = claim_id
+    seen: set[int] = set()
+    while node is not None and node not in seen:
+        if node == root:
+            return True
+        seen.add(node)
+        node = dmap.parents.get(node)
+    return False
+
+
+def changes_since(
+    debate: Debate, since: int, dmap: DebateMap, *, root: int | None = None, full: bool = False
+) -> Change:
+    """What to send a page showing the whole map, or only the subtree under claim `root`."""
     rows = list(
         AuditEvent.objects.filter(debate=debate, id__gt=since)
         .order_by("id")
@@ -65,11 +82,14 @@ def changes_since(debate: Debate, since: int, dmap: DebateMap, *, full: bool = F
         while node is not None and node.parent_id is not None:
             touched.add(node.parent_id)
             node = dmap.claims.get(node.parent_id)
+    if root is not None:
+        structural = {i for i in structural if _within(dmap, i, root)}
+        touched = {i for i in touched if _within(dmap, i, root)}
     for claim_id in sorted(structural):
         node = dmap.claims.get(claim_id)
         if node is None:
             change.removed.append(claim_id)
-        else:
+        elif node.id != root:
             # Parents have lower ids, so they come first; the page skips an insertion whose
             # claim it shows already (static/js/live.js), such as a reply that arrived
             # inside its parent's fragment.

@@ -183,6 +183,8 @@ class DebateMap:
     citations: list[CitationView]
     version: int
     include_hidden: bool
+    # Every claim's parent, shown or not: where a claim sat, even after it left the map.
+    parents: dict[int, int | None] = field(default_factory=dict)
 
     def position(self, position_id: int) -> PositionNode:
         return next(p for p in self.positions if p.id == position_id)
@@ -203,6 +205,9 @@ def debate_version(debate_id: int) -> int:
 
 def debate_map(debate: Debate, *, include_hidden: bool = False) -> DebateMap:
     """Build the whole map of `debate` in a fixed number of queries (8)."""
+    # Read the version first: a write landing while the map is read then shows up in the
+    # next live poll rather than being missed (the page skips a claim it already shows).
+    version = debate_version(debate.pk)
     positions = [
         PositionNode(**row)
         for row in debate.positions.values("id", "key", "title", "description", "order")
@@ -263,6 +268,7 @@ def debate_map(debate: Debate, *, include_hidden: bool = False) -> DebateMap:
     ):
         claims[row["claim_id"]].tally.histogram[row["value"]] = row["n"]
 
+    parents = {node.id: node.parent_id for node in claims.values()}
     _assemble(positions, claims, include_hidden=include_hidden)
     shown = {node.id: node for p in positions for node in _descend(p.children)}
     return DebateMap(
@@ -275,8 +281,9 @@ def debate_map(debate: Debate, *, include_hidden: bool = False) -> DebateMap:
         citations=[
             c for c in citations if c.claim_id in shown and not shown[c.claim_id].is_placeholder
         ],
-        version=debate_version(debate.pk),
+        version=version,
         include_hidden=include_hidden,
+        parents=parents,
     )
 
 

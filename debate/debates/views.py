@@ -43,6 +43,9 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
     dmap, viewer = map_for_viewer(debate, request.user, sort=sort)
     context = _page_context(request, debate, dmap, viewer)
     context.update(sort=sort, sort_choices=SORT_CHOICES)
+    if viewer.is_moderator:
+        # Invite codes are for moderators' eyes only, so the read model does not carry them.
+        context["invites"] = list(debate.teams.select_related("position"))
     return render_screen(request, "debates/debate_detail.html", context)
 
 
@@ -88,17 +91,18 @@ def debate_live(request: HttpRequest, slug: str) -> HttpResponse:
     debate = get_visible_debate(request, slug)
     try:
         since = int(request.GET.get("since", "0"))
+        root = int(request.GET["root"]) if request.GET.get("root") else None
     except ValueError:
-        since = 0
+        return HttpResponse("since and root must be whole numbers.", status=400)
     version = debate_version(debate.pk)
     if version == since:
         return HttpResponseNotModified()
     dmap, viewer = map_for_viewer(debate, request.user)
-    change = changes_since(debate, since, dmap)
+    change = changes_since(debate, since, dmap, root=root)
     if change.reload:
         return HttpResponseClientRefresh()
     context = _page_context(request, debate, dmap, viewer)
-    context.update(change=change, version=version)
+    context.update(change=change, version=version, root=root)
     return render(request, "debates/_live.html", context)
 
 
