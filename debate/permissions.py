@@ -75,7 +75,7 @@ def can_add_claim(user: Any, debate: Debate, *, position: Position) -> bool:
     if membership is None or membership.role != Role.DEBATER:
         return False
     if debate.phase == Phase.OPENING:
-        return membership.team.position_id == position.pk
+        return membership.team.position_id == position.id
     return debate.phase == Phase.REBUTTAL
 
 

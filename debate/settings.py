@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "debate.debates",
     "debate.sources",
     "debate.arguments",
+    "debate.moderation",
+    "debate.activity",
 ]
 
 MIDDLEWARE = [

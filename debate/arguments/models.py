@@ -47,6 +47,10 @@ class Claim(models.Model):
     is_hidden = models.BooleanField(default=False)
     hidden_reason = models.TextField(blank=True)
     is_withdrawn = models.BooleanField(default=False)
+    # Set when a moderator merged this duplicate into another claim; it is hidden, not gone.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

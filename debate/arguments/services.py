@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from debate import permissions
+from debate.activity.services import notice_send
 from debate.arguments.models import (
     CLAIM_TEXT_MAX,
     VOTE_MAX,
@@ -125,7 +127,17 @@ def claim_create(
         actor=actor, debate=debate, action="claim.create", obj=claim, before=None,
         after=model_state(claim, CLAIM_FIELDS),
     )  # fmt: skip
+    if parent is not None and stance == Stance.CON:
+        notice_send(
+            user_id=parent.author_id, actor=actor, debate=debate, kind="claim.rebutted",
+            message=f"Your claim #{parent.pk} was attacked: “{text[:120]}”",
+            url=claim_url(debate, claim.pk),
+        )  # fmt: skip
     return claim
+
+
+def claim_url(debate: Debate, claim_id: int) -> str:
+    return reverse("claim", args=[debate.slug, claim_id])
 
 
 def _locked(claim: Claim) -> Claim:
@@ -223,6 +235,12 @@ def _set_hidden(*, actor: Any, claim: Claim, hidden: bool, reason: str) -> Claim
     audit_record(
         actor=actor, debate=claim.debate, action="claim.hide" if hidden else "claim.restore",
         obj=claim, before=before, after=model_state(claim, CLAIM_FIELDS),
+    )  # fmt: skip
+    notice_send(
+        user_id=claim.author_id, actor=actor, debate=claim.debate,
+        kind="claim.hidden" if hidden else "claim.restored",
+        message=f"A moderator {'hid' if hidden else 'restored'} your claim #{claim.pk}: {reason}",
+        url=claim_url(claim.debate, claim.pk),
     )  # fmt: skip
     return claim
 

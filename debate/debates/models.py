@@ -49,6 +49,7 @@ class Debate(models.Model):
 
     class Meta:
         ordering = ["-created_at", "id"]
+        permissions = [("create_debate", "Can create debates")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(phase__in=[p.value for p in Phase]), name="debate_phase_valid"

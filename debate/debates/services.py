@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.text import slugify
 
 from debate import permissions
+from debate.activity.services import notice_members
 from debate.audit.services import audit_record, model_state
 from debate.debates.models import PHASE_ORDER, Debate, Membership, Phase, Position, Role, Team
 from debate.errors import InvalidInput, NotAllowed
@@ -146,6 +148,11 @@ def phase_change(*, actor: Any, debate: Debate, phase: str) -> Debate:
     audit_record(
         actor=actor, debate=debate, action="debate.phase", obj=debate, before=before,
         after={"phase": phase},
+    )  # fmt: skip
+    notice_members(
+        actor=actor, debate=debate, kind="debate.phase",
+        message=f"“{debate.title}” moved to the {debate.get_phase_display().lower()} phase.",
+        url=reverse("debate", args=[debate.slug]),
     )  # fmt: skip
     return debate
 

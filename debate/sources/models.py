@@ -65,6 +65,7 @@ class Evidence(models.Model):
     review_reason = models.TextField(blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     is_hidden = models.BooleanField(default=False)
+    hidden_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EvidenceQuerySet.as_manager()

@@ -4,9 +4,11 @@ import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from debate import permissions
+from debate.activity.services import notice_send
 from debate.audit.services import audit_record, model_state
 from debate.debates.models import Debate
 from debate.errors import InvalidInput
@@ -153,6 +155,14 @@ def _evidence_review(*, actor: Any, evidence: Evidence, status: str, reason: str
     audit_record(
         actor=actor, debate=evidence.debate, action=f"evidence.{status}", obj=evidence,
         before=before, after=model_state(evidence, EVIDENCE_FIELDS),
+    )  # fmt: skip
+    notice_send(
+        user_id=evidence.proposer_id, actor=actor, debate=evidence.debate,
+        kind=f"evidence.{status}",
+        message=f"Your evidence “{evidence.quote[:80]}” was {status}"
+        + (f": {reason}" if reason else "."),
+        url=reverse("source", args=[evidence.debate.slug, evidence.source_id])
+        + f"#evidence-{evidence.pk}",
     )  # fmt: skip
     return evidence
 
