@@ -128,3 +128,22 @@ def can_propose_evidence(user: Any, debate: Debate) -> bool:
 def require(allowed: bool, message: str) -> None:
     if not allowed:
         raise NotAllowed(message)
+
+
+def can_flag(user: Any, debate: Debate) -> bool:
+    """Any participant may flag a claim while the debate is open."""
+    if debate.phase == Phase.CLOSED or user is None:
+        return user is None
+    return membership_of(user, debate) is not None or is_moderator(user, debate)
+
+
+def can_create_debate(user: Any) -> bool:
+    if user is None:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_staff or user.has_perm("debates.create_debate")
+
+
+def can_view_audit(user: Any, debate: Debate) -> bool:
+    return is_moderator(user, debate)

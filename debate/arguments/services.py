@@ -23,7 +23,7 @@ from debate.errors import Conflict, InvalidInput
 from debate.sources.models import Evidence, EvidenceStatus
 
 CLAIM_FIELDS = ["position", "parent", "stance", "text", "team", "version", "is_hidden",
-                "hidden_reason", "is_withdrawn"]  # fmt: skip
+                "hidden_reason", "is_withdrawn", "merged_into"]  # fmt: skip
 
 
 def _human(actor: Any) -> Any:
@@ -230,8 +230,10 @@ def _set_hidden(*, actor: Any, claim: Claim, hidden: bool, reason: str) -> Claim
     before = model_state(claim, CLAIM_FIELDS)
     claim.is_hidden = hidden
     claim.hidden_reason = reason
+    if not hidden:
+        claim.merged_into = None  # a restored duplicate stands on its own again
     claim.version += 1
-    claim.save(update_fields=["is_hidden", "hidden_reason", "version", "updated_at"])
+    claim.save(update_fields=["is_hidden", "hidden_reason", "merged_into", "version", "updated_at"])
     audit_record(
         actor=actor, debate=claim.debate, action="claim.hide" if hidden else "claim.restore",
         obj=claim, before=before, after=model_state(claim, CLAIM_FIELDS),

@@ -59,7 +59,7 @@ def changes_since(
         .values_list("action", "object_type", "object_id", "before", "after")[: EVENT_LIMIT + 1]
     )
     change = Change()
-    if any(action == "claim.move" for action, *_ in rows):
+    if any(action in ("claim.move", "claim.merge") for action, *_ in rows):
         change.reload = True  # a moved subtree is easier to show by loading the page again
         return change
     structural: set[int] = set()  # created, withdrawn, hidden or restored: may enter or leave

@@ -9,8 +9,19 @@ from django.utils.text import slugify
 from debate import permissions
 from debate.activity.services import notice_members
 from debate.audit.services import audit_record, model_state
-from debate.debates.models import PHASE_ORDER, Debate, Membership, Phase, Position, Role, Team
+from debate.debates.models import (
+    PHASE_ORDER,
+    Debate,
+    Membership,
+    Phase,
+    Position,
+    Role,
+    Team,
+    new_invite_code,
+)
 from debate.errors import InvalidInput, NotAllowed
+from debate.sources.models import Evidence, EvidenceStatus, Source
+from debate.sources.services import evidence_approve, evidence_propose, source_create
 
 DEBATE_FIELDS = ["slug", "title", "motion", "description", "phase", "is_public", "allow_observers"]
 
@@ -36,6 +47,9 @@ def debate_create(
     is_public: bool = True,
     allow_observers: bool = True,
 ) -> Debate:
+    permissions.require(
+        permissions.can_create_debate(actor), "You are not allowed to create debates."
+    )
     title = _required(title, "title", 200)
     motion = _required(motion, "motion", 500)
     slug = slugify(slug or title)[:80]
@@ -214,3 +228,138 @@ def membership_observe(*, actor: Any, debate: Debate) -> Membership:
         after=model_state(membership, ["user", "role", "team"]),
     )  # fmt: skip
     return membership
+
+
+DEBATE_DETAIL_FIELDS = ["title", "motion", "description", "is_public", "allow_observers"]
+
+
+@transaction.atomic
+def debate_update(
+    *,
+    actor: Any,
+    debate: Debate,
+    title: str,
+    motion: str,
+    description: str = "",
+    is_public: bool = True,
+    allow_observers: bool = True,
+) -> Debate:
+    permissions.require(permissions.is_moderator(actor, debate), "Only moderators edit a debate.")
+    debate = Debate.objects.select_for_update().get(pk=debate.pk)
+    before = model_state(debate, DEBATE_DETAIL_FIELDS)
+    debate.title = _required(title, "title", 200)
+    debate.motion = _required(motion, "motion", 500)
+    debate.description = (description or "").strip()
+    debate.is_public, debate.allow_observers = bool(is_public), bool(allow_observers)
+    debate.save()
+    audit_record(
+        actor=actor, debate=debate, action="debate.update", obj=debate, before=before,
+        after=model_state(debate, DEBATE_DETAIL_FIELDS),
+    )  # fmt: skip
+    return debate
+
+
+@transaction.atomic
+def team_regenerate_code(*, actor: Any, team: Team) -> Team:
+    """A fresh invite code; the old one stops working at once."""
+    permissions.require(
+        permissions.is_moderator(actor, team.debate), "Only moderators manage invites."
+    )
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    before = {"invite_code": "(previous code)"}
+    team.invite_code = new_invite_code()
+    team.save(update_fields=["invite_code"])
+    audit_record(
+        actor=actor, debate=team.debate, action="team.regenerate_code", obj=team,
+        before=before, after={"invite_code": "(new code)"},
+    )  # fmt: skip
+    return team
+
+
+@transaction.atomic
+def debate_set_up(
+    *,
+    actor: Any,
+    title: str,
+    motion: str,
+    description: str = "",
+    positions: list[str],
+    teams: list[tuple[str, int | None]],
+    moderators: list[Any] = (),
+) -> Debate:
+    """Create a debate with its positions, teams (name, index of its position) and moderators.
+
+    The creator becomes its first moderator.
+    """
+    positions = [p.strip() for p in positions if p and p.strip()]
+    if len(positions) < 2:
+        raise InvalidInput("A debate needs at least two positions.", field="positions")
+    debate = debate_create(actor=actor, title=title, motion=motion, description=description)
+    creator = actor if getattr(actor, "is_authenticated", False) else None
+    if creator is not None:
+        _add_moderator(actor=None, debate=debate, user=creator, by=actor)
+    created = [
+        position_create(actor=actor, debate=debate, key=slugify(t)[:40] or f"p{i}", title=t)
+        for i, t in enumerate(positions, start=1)
+    ]
+    for name, index in teams:
+        if index is not None and not 0 <= index < len(created):
+            raise InvalidInput(f"Team {name!r} names an unknown position.", field="teams")
+        team_create(
+            actor=actor, debate=debate, name=name,
+            position=created[index] if index is not None else None,
+        )  # fmt: skip
+    for user in moderators:
+        if user != creator:
+            _add_moderator(actor=actor, debate=debate, user=user, by=actor)
+    return debate
+
+
+def _add_moderator(*, actor: Any, debate: Debate, user: Any, by: Any) -> Membership:
+    membership = membership_set(actor=actor, debate=debate, user=user, role=Role.MODERATOR)
+    permissions.forget_memberships(by)
+    return membership
+
+
+@transaction.atomic
+def debate_clone(*, actor: Any, debate: Debate, title: str, slug: str = "") -> Debate:
+    """A new debate from this one as a template: positions, teams (with new invite codes),
+    sources and their approved evidence come along; claims, votes and members do not."""
+    permissions.require(permissions.is_moderator(actor, debate), "Only moderators clone a debate.")
+    clone = debate_create(
+        actor=actor, title=title, slug=slug, motion=debate.motion,
+        description=debate.description, is_public=debate.is_public,
+        allow_observers=debate.allow_observers,
+    )  # fmt: skip
+    if getattr(actor, "is_authenticated", False):
+        _add_moderator(actor=None, debate=clone, user=actor, by=actor)
+    positions = {}
+    for position in debate.positions.all():
+        positions[position.pk] = position_create(
+            actor=actor, debate=clone, key=position.key, title=position.title,
+            description=position.description,
+        )  # fmt: skip
+    for team in debate.teams.all():
+        team_create(
+            actor=actor, debate=clone, name=team.name, position=positions.get(team.position_id)
+        )
+    latest = Source.objects.filter(debate=debate, next_revision__isnull=True)
+    for source in latest:
+        copy = source_create(
+            actor=actor, debate=clone, title=source.title, text=source.text,
+            publication=source.publication, volume=source.volume, issue=source.issue,
+            published_on=source.published_on, url=source.url,
+        )  # fmt: skip
+        approved = Evidence.objects.filter(
+            source=source, status=EvidenceStatus.APPROVED, is_hidden=False
+        )
+        for evidence in approved:
+            twin, _ = evidence_propose(
+                actor=actor, source=copy, quote=evidence.quote, start=evidence.start
+            )
+            evidence_approve(actor=actor, evidence=twin, reason=f"Cloned from {debate.slug}.")
+    audit_record(
+        actor=actor, debate=clone, action="debate.clone", obj=clone, before=None,
+        after={"cloned_from": debate.slug},
+    )  # fmt: skip
+    return clone

@@ -110,8 +110,13 @@ def evidence_propose(
         permissions.can_propose_evidence(actor, debate),
         "Only participants of this debate can propose evidence.",
     )
-    if "\x00" in (quote or ""):
-        raise InvalidInput("The quote contains a null character.", field="quote")
+    if not isinstance(quote, str) or "\x00" in quote:
+        raise InvalidInput("The quote must be text without null characters.", field="quote")
+    if Source.objects.filter(previous=source).exists():
+        raise InvalidInput(
+            "A newer revision of this source exists; propose evidence from that one.",
+            field="quote",
+        )
     try:
         span = locate_quote(source.text, quote or "", near=start)
     except QuoteNotFound as exc:
@@ -185,3 +190,82 @@ def evidence_reject(*, actor: Any, evidence: Evidence, reason: str) -> Evidence:
     return _evidence_review(
         actor=actor, evidence=evidence, status=EvidenceStatus.REJECTED, reason=reason
     )
+
+
+UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+UPLOAD_SUFFIXES = (".txt", ".md")
+
+
+def source_text_from_upload(*, name: str, data: bytes) -> str:
+    """The text of an uploaded .txt or .md file, or a clear error about what is wrong with it."""
+    if not (name or "").lower().endswith(UPLOAD_SUFFIXES):
+        raise InvalidInput("Upload a .txt or .md file.", field="file")
+    if len(data) > UPLOAD_MAX_BYTES:
+        raise InvalidInput("The file is larger than 2 MB.", field="file")
+    if not data.strip():
+        raise InvalidInput("The file is empty.", field="file")
+    if b"\x00" in data:
+        raise InvalidInput("The file looks binary, not text.", field="file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            "The file is not UTF-8 text. Save it as UTF-8 and upload it again.", field="file"
+        ) from exc
+
+
+@transaction.atomic
+def source_revise(*, actor: Any, source: Source, text: str) -> Source:
+    """Correct a source by adding a new revision; the old one and its evidence stay as they are."""
+    permissions.require(
+        permissions.can_moderate(actor, source.debate), "Only moderators correct sources."
+    )
+    text = _clean_text(text)
+    source = Source.objects.select_for_update().get(pk=source.pk)
+    if Source.objects.filter(previous=source).exists():
+        raise InvalidInput("A newer revision of this source exists; correct that one.")
+    if text == source.text:
+        raise InvalidInput("The corrected text is the same as the current one.", field="text")
+    revision = Source.objects.create(
+        debate=source.debate, title=source.title, publication=source.publication,
+        volume=source.volume, issue=source.issue, published_on=source.published_on,
+        url=source.url, text=text, text_sha256=text_sha256(text),
+        revision=source.revision + 1, previous=source,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )  # fmt: skip
+    audit_record(
+        actor=actor, debate=source.debate, action="source.revise", obj=revision,
+        before=model_state(source, SOURCE_FIELDS + ["revision"]),
+        after=model_state(revision, SOURCE_FIELDS + ["revision", "previous"]),
+    )  # fmt: skip
+    return revision
+
+
+def _set_evidence_hidden(*, actor: Any, evidence: Evidence, hidden: bool, reason: Any) -> Evidence:
+    permissions.require(
+        permissions.can_moderate(actor, evidence.debate),
+        "Only moderators hide or restore evidence.",
+    )
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise InvalidInput("Give a reason.", field="reason")
+    evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    before = model_state(evidence, EVIDENCE_FIELDS + ["is_hidden", "hidden_reason"])
+    evidence.is_hidden, evidence.hidden_reason = hidden, reason
+    evidence.save(update_fields=["is_hidden", "hidden_reason"])
+    audit_record(
+        actor=actor, debate=evidence.debate,
+        action="evidence.hide" if hidden else "evidence.restore", obj=evidence, before=before,
+        after=model_state(evidence, EVIDENCE_FIELDS + ["is_hidden", "hidden_reason"]),
+    )  # fmt: skip
+    return evidence
+
+
+@transaction.atomic
+def evidence_hide(*, actor: Any, evidence: Evidence, reason: Any) -> Evidence:
+    return _set_evidence_hidden(actor=actor, evidence=evidence, hidden=True, reason=reason)
+
+
+@transaction.atomic
+def evidence_restore(*, actor: Any, evidence: Evidence, reason: Any) -> Evidence:
+    return _set_evidence_hidden(actor=actor, evidence=evidence, hidden=False, reason=reason)

@@ -53,7 +53,7 @@ def test_claim_create_records_one_event_with_the_new_state(
     assert event.after == {
         "position_id": position_now.pk, "parent_id": None, "stance": "pro",
         "text": "Talks now.", "team_id": team_now.pk, "version": 1, "is_hidden": False,
-        "hidden_reason": "", "is_withdrawn": False,
+        "hidden_reason": "", "is_withdrawn": False, "merged_into_id": None,
     }  # fmt: skip
 
 

@@ -23,9 +23,30 @@ pytestmark = pytest.mark.django_db
 # --- debates -------------------------------------------------------------------------------
 
 
-def test_debate_is_created_in_setup_with_a_slug_from_its_title(outsider):
+@pytest.fixture
+def creator(db):
+    """A user holding the "can create debates" permission (not staff)."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(username="instructor")
+    user.user_permissions.add(Permission.objects.get(codename="create_debate"))
+    return user
+
+
+def test_user_without_the_permission_cannot_create_a_debate(outsider):
+    with pytest.raises(NotAllowed):
+        debate_create(actor=outsider, title="T", motion="M")
+    assert not Debate.objects.exists()
+
+
+def test_staff_can_create_a_debate(db):
+    staff = UserFactory(username="staff", is_staff=True)
+    assert debate_create(actor=staff, title="T", motion="M").created_by == staff
+
+
+def test_debate_is_created_in_setup_with_a_slug_from_its_title(creator):
     debate = debate_create(
-        actor=outsider, title="  Should NATO admit Ukraine now?  ", motion=" Admit now? "
+        actor=creator, title="  Should NATO admit Ukraine now?  ", motion=" Admit now? "
     )
 
     debate.refresh_from_db()
@@ -33,7 +54,7 @@ def test_debate_is_created_in_setup_with_a_slug_from_its_title(outsider):
     assert debate.title == "Should NATO admit Ukraine now?"
     assert debate.motion == "Admit now?"
     assert debate.phase == Phase.SETUP
-    assert debate.created_by == outsider
+    assert debate.created_by == creator
 
 
 @pytest.mark.parametrize(
@@ -41,25 +62,25 @@ def test_debate_is_created_in_setup_with_a_slug_from_its_title(outsider):
     [("", "A motion", "title"), ("A title", "   ", "motion"), ("!!!", "A motion", "title"),
      ("t" * 201, "A motion", "title")],
 )  # fmt: skip
-def test_debate_without_title_or_motion_is_refused(outsider, title, motion, field):
+def test_debate_without_title_or_motion_is_refused(creator, title, motion, field):
     with pytest.raises(InvalidInput) as error:
-        debate_create(actor=outsider, title=title, motion=motion)
+        debate_create(actor=creator, title=title, motion=motion)
 
     assert error.value.field == field
     assert not Debate.objects.exists()
 
 
-def test_debate_with_a_taken_slug_is_refused(debate, outsider):
+def test_debate_with_a_taken_slug_is_refused(debate, creator):
     with pytest.raises(InvalidInput) as error:
-        debate_create(actor=outsider, title="Another", motion="M", slug=debate.slug)
+        debate_create(actor=creator, title="Another", motion="M", slug=debate.slug)
 
     assert error.value.field == "slug"
     assert Debate.objects.count() == 1
 
 
-def test_debate_with_an_unknown_phase_is_refused(outsider):
+def test_debate_with_an_unknown_phase_is_refused(creator):
     with pytest.raises(InvalidInput) as error:
-        debate_create(actor=outsider, title="T", motion="M", phase="halftime")
+        debate_create(actor=creator, title="T", motion="M", phase="halftime")
 
     assert error.value.field == "phase"
     assert not Debate.objects.exists()

@@ -1,0 +1,172 @@
+"""Flags and their resolution: dismiss, hide the claim, or merge a duplicate into its original.
+
+Nothing is deleted. A merge moves the duplicate's replies and citations to the original,
+moves the votes of people who had not voted on the original, keeps the others where they
+were (the vote on the kept claim stands), and hides the duplicate with `merged_into` set.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from debate import permissions
+from debate.activity.services import notice_send
+from debate.arguments.models import Citation, Claim, Vote
+from debate.arguments.services import CLAIM_FIELDS, claim_hide, claim_url
+from debate.audit.services import audit_record, model_state
+from debate.errors import InvalidInput
+from debate.moderation.models import Fallacy, Flag, FlagKind, FlagStatus
+
+FLAG_FIELDS = ["claim", "kind", "fallacy", "duplicate_of", "note", "status", "resolution_reason"]
+
+
+@transaction.atomic
+def flag_create(
+    *,
+    actor: Any,
+    claim: Claim,
+    kind: Any,
+    fallacy: Any = "",
+    duplicate_of: Claim | None = None,
+    note: Any = "",
+) -> Flag:
+    debate = claim.debate
+    permissions.require(
+        permissions.can_flag(actor, debate), "Only participants can flag claims, while it is open."
+    )
+    if kind not in FlagKind.values:
+        raise InvalidInput("Choose what is wrong with the claim.", field="kind")
+    fallacy = fallacy or ""
+    if kind == FlagKind.FALLACY and fallacy not in Fallacy.values:
+        raise InvalidInput("Name the fallacy from the list.", field="fallacy")
+    if kind != FlagKind.FALLACY:
+        fallacy = ""
+    if kind == FlagKind.DUPLICATE:
+        if duplicate_of is None:
+            raise InvalidInput("Say which claim this one duplicates.", field="duplicate_of")
+        if duplicate_of.debate_id != debate.pk:
+            raise InvalidInput("The original is in another debate.", field="duplicate_of")
+        if duplicate_of.pk == claim.pk:
+            raise InvalidInput("A claim cannot duplicate itself.", field="duplicate_of")
+    else:
+        duplicate_of = None
+    if not isinstance(note, str) or len(note) > 1000 or "\x00" in note:
+        raise InvalidInput("The note is text of at most 1,000 characters.", field="note")
+    flag = Flag.objects.create(
+        debate=debate, claim=claim, reporter=actor, kind=kind, fallacy=fallacy,
+        duplicate_of=duplicate_of, note=note.strip(),
+    )  # fmt: skip
+    audit_record(
+        actor=actor, debate=debate, action="flag.create", obj=flag, before=None,
+        after=model_state(flag, FLAG_FIELDS),
+    )  # fmt: skip
+    notice_send(
+        user_id=claim.author_id, actor=actor, debate=debate, kind="claim.flagged",
+        message=f"Your claim #{claim.pk} was flagged: {flag.get_kind_display().lower()}"
+        + (f" ({flag.get_fallacy_display().lower()})" if fallacy else "")
+        + ". A moderator will look at it.",
+        url=claim_url(debate, claim.pk),
+    )  # fmt: skip
+    return flag
+
+
+def _close(flag: Flag, *, actor: Any, status: str, reason: str) -> Flag:
+    before = model_state(flag, FLAG_FIELDS)
+    flag.status = status
+    flag.resolver = actor if getattr(actor, "is_authenticated", False) else None
+    flag.resolution_reason = reason
+    flag.resolved_at = timezone.now()
+    flag.save(update_fields=["status", "resolver", "resolution_reason", "resolved_at"])
+    audit_record(
+        actor=actor, debate=flag.debate, action=f"flag.{status}", obj=flag, before=before,
+        after=model_state(flag, FLAG_FIELDS),
+    )  # fmt: skip
+    return flag
+
+
+@transaction.atomic
+def flag_resolve(*, actor: Any, flag: Flag, resolution: Any, reason: Any) -> Flag:
+    """Resolve an open flag: `dismiss`, `hide` the claim, or `merge` a duplicate."""
+    flag = Flag.objects.select_for_update().select_related("debate", "claim").get(pk=flag.pk)
+    permissions.require(
+        permissions.can_moderate(actor, flag.debate), "Only moderators resolve flags."
+    )
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise InvalidInput("Give a reason for the resolution.", field="reason")
+    if flag.status != FlagStatus.OPEN:
+        raise InvalidInput("This flag was resolved already.")
+    if resolution == "dismiss":
+        return _close(flag, actor=actor, status=FlagStatus.DISMISSED, reason=reason)
+    if resolution == "hide":
+        if not flag.claim.is_hidden:
+            claim_hide(actor=actor, claim=flag.claim, reason=reason)
+        return _close(flag, actor=actor, status=FlagStatus.HIDDEN, reason=reason)
+    if resolution == "merge":
+        if flag.duplicate_of_id is None:
+            raise InvalidInput("Only a duplicate flag names a claim to merge into.")
+        claim_merge(actor=actor, duplicate=flag.claim, original=flag.duplicate_of, reason=reason)
+        return _close(flag, actor=actor, status=FlagStatus.MERGED, reason=reason)
+    raise InvalidInput("Choose dismiss, hide or merge.", field="resolution")
+
+
+@transaction.atomic
+def claim_merge(*, actor: Any, duplicate: Claim, original: Claim, reason: str) -> Claim:
+    duplicate = Claim.objects.select_for_update().select_related("debate").get(pk=duplicate.pk)
+    original = Claim.objects.select_for_update().get(pk=original.pk)
+    debate = duplicate.debate
+    permissions.require(permissions.can_moderate(actor, debate), "Only moderators merge claims.")
+    if original.debate_id != debate.pk:
+        raise InvalidInput("The original is in another debate.", field="duplicate_of")
+    if original.position_id != duplicate.position_id:
+        raise InvalidInput(
+            "Only claims under the same position can be merged.", field="duplicate_of"
+        )
+    if original.pk == duplicate.pk or duplicate.merged_into_id:
+        raise InvalidInput("This claim cannot be merged again.", field="duplicate_of")
+    ancestors = dict(Claim.objects.filter(debate=debate).values_list("id", "parent_id"))
+    node = original.pk
+    while node is not None:
+        if node == duplicate.pk:
+            raise InvalidInput("A claim cannot be merged into one of its own replies.")
+        node = ancestors.get(node)
+
+    moved_replies = list(duplicate.children.values_list("id", flat=True))
+    duplicate.children.update(parent=original)
+
+    moved_citations, kept_citations = [], []
+    for citation in Citation.objects.filter(claim=duplicate, is_hidden=False):
+        if Citation.objects.filter(claim=original, evidence_id=citation.evidence_id).exists():
+            kept_citations.append(citation.pk)  # the original cites it already
+        else:
+            moved_citations.append(citation.pk)
+    Citation.objects.filter(pk__in=moved_citations).update(claim=original)
+
+    voters_on_original = Vote.objects.filter(claim=original).values_list("user_id", flat=True)
+    movable = Vote.objects.filter(claim=duplicate).exclude(user_id__in=voters_on_original)
+    moved_votes = list(movable.values_list("id", flat=True))
+    Vote.objects.filter(pk__in=moved_votes).update(claim=original)
+
+    before = model_state(duplicate, CLAIM_FIELDS)
+    duplicate.merged_into = original
+    duplicate.is_hidden = True
+    duplicate.hidden_reason = reason
+    duplicate.version += 1
+    duplicate.save(
+        update_fields=["merged_into", "is_hidden", "hidden_reason", "version", "updated_at"]
+    )
+    audit_record(
+        actor=actor, debate=debate, action="claim.merge", obj=duplicate, before=before,
+        after={**model_state(duplicate, CLAIM_FIELDS), "merged_into_id": original.pk,
+               "moved_replies": moved_replies, "moved_citations": moved_citations,
+               "kept_citations": kept_citations, "moved_votes": moved_votes},
+    )  # fmt: skip
+    notice_send(
+        user_id=duplicate.author_id, actor=actor, debate=debate, kind="claim.merged",
+        message=f"Your claim #{duplicate.pk} was merged into #{original.pk}: {reason}",
+        url=claim_url(debate, original.pk),
+    )  # fmt: skip
+    return original
