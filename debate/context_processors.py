@@ -4,3 +4,10 @@ VOTE_LEVELS = [("0", "none"), ("1", "minor"), ("2", "moderate"), ("3", "strong")
 def vote_levels(request):
     """The impact scale, shared by every vote widget."""
     return {"vote_levels": VOTE_LEVELS}
+
+
+def unread_notices(request):
+    """The count behind the header's Activity link: one query, signed-in users only."""
+    from debate.activity.selectors import unread_count
+
+    return {"unread_notices": unread_count(getattr(request, "user", None))}

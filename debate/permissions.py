@@ -130,6 +130,12 @@ def require(allowed: bool, message: str) -> None:
         raise NotAllowed(message)
 
 
+def require_open(debate: Debate) -> None:
+    """Refuse any change to a closed debate, with the reason that really applies."""
+    if debate.phase == Phase.CLOSED:
+        raise NotAllowed("The debate is closed: nothing changes until a moderator reopens it.")
+
+
 def can_flag(user: Any, debate: Debate) -> bool:
     """Any participant may flag a claim while the debate is open."""
     if debate.phase == Phase.CLOSED or user is None:

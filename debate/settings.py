@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "debate.context_processors.vote_levels",
+                "debate.context_processors.unread_notices",
             ],
         },
     },

@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from debate.accounts import views as account_views
+from debate.activity import views as activity_views
 from debate.arguments import views as claim_views
+from debate.debates import manage_views
 from debate.debates import views as debate_views
+from debate.moderation import views as moderation_views
 from debate.sources import views as source_views
 
 debate_patterns = [
@@ -29,12 +32,29 @@ debate_patterns = [
     ),
     path("claims/<int:claim_id>/vote/", claim_views.claim_vote, name="claim-vote"),
     path("claims/<int:claim_id>/cite/", claim_views.claim_cite, name="claim-cite"),
+    path("claims/<int:claim_id>/flag/", moderation_views.flag_create, name="claim-flag"),
     path("sources/<int:source_id>/", source_views.source_reader, name="source"),
+    path(
+        "sources/<int:source_id>/propose/",
+        source_views.evidence_propose,
+        name="evidence-propose",
+    ),
+    path(
+        "evidence/<int:evidence_id>/review/",
+        moderation_views.evidence_review,
+        name="evidence-review",
+    ),
+    path("manage/", manage_views.debate_manage, name="debate-manage"),
+    path("moderate/", moderation_views.moderation_queue, name="moderation-queue"),
+    path("flags/<int:flag_id>/resolve/", moderation_views.flag_resolve, name="flag-resolve"),
+    path("audit/", moderation_views.audit_view, name="audit"),
 ]
 
 urlpatterns = [
     path("", debate_views.home, name="home"),
     path("d/<slug:slug>/", include(debate_patterns)),
+    path("debates/new/", manage_views.debate_new, name="debate-new"),
+    path("activity/", activity_views.activity, name="activity"),
     path("join/", debate_views.debate_join, name="join"),
     path("join/<str:code>/", debate_views.debate_join, name="join-code"),
     path("accounts/signup/", account_views.signup, name="signup"),

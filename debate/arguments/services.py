@@ -19,7 +19,7 @@ from debate.arguments.models import (
 )
 from debate.audit.services import audit_record, model_state
 from debate.debates.models import Debate, Position, Team
-from debate.errors import Conflict, InvalidInput
+from debate.errors import Conflict, InvalidInput, NotAllowed
 from debate.sources.models import Evidence, EvidenceStatus
 
 CLAIM_FIELDS = ["position", "parent", "stance", "text", "team", "version", "is_hidden",
@@ -80,6 +80,9 @@ def _check_parent(
         raise InvalidInput("The parent claim belongs to another debate.", field="parent")
     if parent.position_id != position.pk:
         raise InvalidInput("The parent claim sits under another position.", field="parent")
+    if claim_id is None and (parent.is_hidden or parent.is_withdrawn):
+        raise InvalidInput("That claim was withdrawn or hidden; it takes no new replies.",
+                           field="parent")  # fmt: skip
     if claim_id is None:
         return
     # Walk up from the new parent; meeting the claim itself means it would become its own
@@ -107,6 +110,7 @@ def claim_create(
     parent: Claim | None = None,
     team: Team | None = None,
 ) -> Claim:
+    permissions.require_open(debate)
     permissions.require(
         permissions.can_add_claim(actor, debate, position=position),
         "You cannot add a claim here in this phase.",
@@ -141,7 +145,10 @@ def claim_url(debate: Debate, claim_id: int) -> str:
 
 
 def _locked(claim: Claim) -> Claim:
-    return Claim.objects.select_for_update().select_related("debate").get(pk=claim.pk)
+    """The claim, locked for this transaction; every change to a claim starts here."""
+    claim = Claim.objects.select_for_update().select_related("debate").get(pk=claim.pk)
+    permissions.require_open(claim.debate)
+    return claim
 
 
 @transaction.atomic
@@ -149,8 +156,13 @@ def claim_edit(*, actor: Any, claim: Claim, text: Any, version: Any) -> Claim:
     """Change a claim's text, refusing if it changed since the editor loaded `version`."""
     claim = _locked(claim)
     permissions.require(
-        permissions.can_edit_claim(actor, claim.debate, claim), "You cannot edit this claim."
+        permissions.can_edit_claim(actor, claim.debate, claim),
+        "You cannot edit this claim: only its author can, in the opening and rebuttal phases.",
     )
+    if (claim.is_hidden or claim.is_withdrawn) and not permissions.is_moderator(
+        actor, claim.debate
+    ):
+        raise InvalidInput("This claim was withdrawn or hidden; it can no longer be edited.")
     text = clean_claim_text(text)
     try:
         version = int(version)
@@ -200,10 +212,13 @@ def claim_move(*, actor: Any, claim: Claim, parent: Claim | None, stance: Any = 
 @transaction.atomic
 def claim_withdraw(*, actor: Any, claim: Claim) -> Claim:
     claim = _locked(claim)
-    permissions.require(
-        permissions.can_withdraw_claim(actor, claim.debate, claim),
-        "Only the author can withdraw a claim.",
-    )
+    if not permissions.can_withdraw_claim(actor, claim.debate, claim):
+        if claim.author_id is not None and claim.author_id == getattr(actor, "pk", None):
+            raise NotAllowed(
+                f"In the {claim.debate.get_phase_display().lower()} phase claims can no "
+                "longer be withdrawn; ask a moderator."
+            )
+        raise NotAllowed("Only the author can withdraw a claim.")
     if Claim.objects.visible().filter(parent=claim).exists():
         raise InvalidInput(
             "Other claims answer this one, so it can no longer be withdrawn; ask a moderator.",

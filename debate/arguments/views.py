@@ -7,12 +7,13 @@ the error. Rules live in the services and the permissions module, never here.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from debate import permissions
 from debate.arguments import services
 from debate.arguments.models import Claim, Relation
 from debate.debates.models import Debate
@@ -27,12 +28,24 @@ LIVE_EVENT = "debate-changed"
 CLAIM = "debates/_claim.html"
 CARD = "debates/_claim_card.html"
 VOTES = "debates/_votes.html"
+CARD_OOB = "debates/_claim_card_oob.html"
 
 
-def _claim_of(debate: Debate, claim_id: int) -> Claim:
+def _claim_of(request: HttpRequest, debate: Debate, claim_id: int) -> Claim:
+    """The claim, if the viewer may see it: withdrawn and hidden claims only for moderators."""
     claim = get_object_or_404(Claim.objects.select_related("debate"), pk=claim_id, debate=debate)
     claim.debate = debate
+    if (claim.is_hidden or claim.is_withdrawn) and not permissions.is_moderator(
+        request.user, debate
+    ):
+        raise Http404("No such claim in this debate.")
     return claim
+
+
+def _not_allowed(request: HttpRequest, template: str, region: str, context: dict, message: str):
+    """A form the viewer may not use: the screen says why, with a 403."""
+    context = {**context, "errors": {"non_field_errors": [message]}, "refused": True}
+    return render_screen(request, template, context, region=region, status=403)
 
 
 def _map_context(request: HttpRequest, debate: Debate, claim_id: int | None = None) -> dict:
@@ -86,14 +99,23 @@ def claim_compose(request: HttpRequest, slug: str) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     try:
         if parent_id:
-            parent = get_object_or_404(Claim, pk=int(parent_id), debate=debate)
+            parent = _claim_of(request, debate, int(parent_id))
             position = parent.position
         else:
             position = get_object_or_404(debate.positions, pk=int(position_id or 0))
     except ValueError:
         return render_screen(
             request, "arguments/compose.html",
-            {"debate": debate, "errors": {"parent": ["Unknown parent."]}}, status=422,
+            {"debate": debate, "errors": {"parent": ["Unknown parent."]}, "refused": True},
+            region="compose-form", status=422,
+        )  # fmt: skip
+    if request.method == "GET" and not permissions.can_add_claim(
+        request.user, debate, position=position
+    ):
+        return _not_allowed(
+            request, "arguments/compose.html", "compose-form",
+            {"debate": debate, "parent": parent, "position": position},
+            "You cannot add a claim here in this phase.",
         )  # fmt: skip
     form = {
         "text": data.get("text", ""),
@@ -130,7 +152,12 @@ def claim_compose(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def claim_edit(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
     debate = get_visible_debate(request, slug)
-    claim = _claim_of(debate, claim_id)
+    claim = _claim_of(request, debate, claim_id)
+    if request.method == "GET" and not permissions.can_edit_claim(request.user, debate, claim):
+        return _not_allowed(
+            request, "arguments/claim_edit.html", "edit-form", {"debate": debate, "claim": claim},
+            "You cannot edit this claim: only its author can, in the opening and rebuttal phases.",
+        )  # fmt: skip
     form = {"text": claim.text, "version": claim.version}
     errors: dict[str, list[str]] = {}
     current = None
@@ -150,7 +177,8 @@ def claim_edit(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
         except ServiceError as error:
             errors, status = error.field_errors, error_status(error)
         else:
-            return _after_write(request, debate, claim.pk, CARD)
+            # The form (in the claim's slot) goes away; the card is swapped out of band.
+            return _after_write(request, debate, claim.pk, CARD_OOB)
     return render_screen(
         request, "arguments/claim_edit.html",
         {"debate": debate, "claim": claim, "form": form, "errors": errors, "current": current},
@@ -161,11 +189,11 @@ def claim_edit(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
 @require_POST
 def claim_withdraw(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
     debate = get_visible_debate(request, slug)
-    claim = _claim_of(debate, claim_id)
+    claim = _claim_of(request, debate, claim_id)
     try:
         services.claim_withdraw(actor=request.user, claim=claim)
     except ServiceError as error:
-        return _refusal(request, debate, claim, error, CARD)
+        return _refusal(request, debate, claim, error, CLAIM)
     return _after_write(request, debate, claim.pk, CLAIM)
 
 
@@ -173,10 +201,16 @@ def claim_withdraw(request: HttpRequest, slug: str, claim_id: int) -> HttpRespon
 def claim_moderate(request: HttpRequest, slug: str, claim_id: int, action: str) -> HttpResponse:
     """Hide or restore a claim, with a reason (moderators)."""
     debate = get_visible_debate(request, slug)
-    claim = _claim_of(debate, claim_id)
+    claim = _claim_of(request, debate, claim_id)
     reason = request.POST.get("reason", "")
     errors: dict[str, list[str]] = {}
     status = 200
+    if request.method == "GET" and not permissions.can_moderate(request.user, debate):
+        return _not_allowed(
+            request, "arguments/claim_moderate.html", "moderate-form",
+            {"debate": debate, "claim": claim, "action": action},
+            "Only moderators hide or restore claims, while the debate is open.",
+        )  # fmt: skip
     if request.method == "POST":
         service = services.claim_hide if action == "hide" else services.claim_restore
         try:
@@ -196,7 +230,7 @@ def claim_moderate(request: HttpRequest, slug: str, claim_id: int, action: str) 
 def claim_vote(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
     """Cast or change a vote (value 0-4), or withdraw it (an empty value)."""
     debate = get_visible_debate(request, slug)
-    claim = _claim_of(debate, claim_id)
+    claim = _claim_of(request, debate, claim_id)
     value = request.POST.get("value", "")
     try:
         if value == "":
@@ -212,10 +246,17 @@ def claim_vote(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
 def claim_cite(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
     """Search approved evidence and cite it on a claim as support or as a concession."""
     debate = get_visible_debate(request, slug)
-    claim = _claim_of(debate, claim_id)
+    claim = _claim_of(request, debate, claim_id)
     query = request.GET.get("q", "")
     errors: dict[str, list[str]] = {}
     status = 200
+    if request.method == "GET" and not permissions.can_edit_claim(request.user, debate, claim):
+        return _not_allowed(
+            request, "arguments/claim_cite.html", "evidence-picker",
+            {"debate": debate, "claim": claim, "query": query, "results": []},
+            "Only the claim's author (or a moderator) can cite evidence on it, while editing "
+            "is open.",
+        )  # fmt: skip
     if request.method == "POST":
         try:
             evidence = get_object_or_404(

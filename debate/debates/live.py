@@ -89,7 +89,11 @@ def changes_since(
         node = dmap.claims.get(claim_id)
         if node is None:
             change.removed.append(claim_id)
-        elif node.id != root:
+            continue
+        # The page may show it already (a placeholder, or any claim to a moderator), in which
+        # case the insertion is skipped and the card update below brings the new state.
+        touched.add(claim_id)
+        if node.id != root:
             # Parents have lower ids, so they come first; the page skips an insertion whose
             # claim it shows already (static/js/live.js), such as a reply that arrived
             # inside its parent's fragment.

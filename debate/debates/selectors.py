@@ -62,6 +62,7 @@ class Controls:
     withdraw: bool = False
     vote: bool = False
     moderate: bool = False
+    flag: bool = False
     my_vote: int | None = None
 
 
@@ -376,6 +377,7 @@ def apply_controls(dmap: DebateMap, viewer: Viewer) -> None:
     debate = dmap.debate
     user = viewer.user
     may_moderate = permissions.can_moderate(user, debate)
+    may_flag = permissions.can_flag(user, debate) and getattr(user, "is_authenticated", False)
     reply_by_position = {
         p.id: permissions.can_add_claim(user, debate, position=p) for p in dmap.positions
     }
@@ -391,6 +393,7 @@ def apply_controls(dmap: DebateMap, viewer: Viewer) -> None:
             and permissions.can_withdraw_claim(user, debate, node),
             vote=node.is_visible and permissions.can_vote(user, debate, node),
             moderate=may_moderate,
+            flag=may_flag and node.is_visible and node.author_id != getattr(user, "pk", None),
             my_vote=viewer.votes.get(node.id),
         )
 

@@ -33,7 +33,14 @@ def _sort_of(request: HttpRequest) -> str:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "debates/home.html", {"debates": debate_list(user=request.user)})
+    return render(
+        request,
+        "debates/home.html",
+        {
+            "debates": debate_list(user=request.user),
+            "can_create": permissions.can_create_debate(request.user),
+        },
+    )
 
 
 @require_GET

@@ -29,6 +29,7 @@ class Segment:
 @dataclass
 class ReaderParagraph:
     number: int
+    start: int
     segments: list[Segment]
     # (evidence id, the claims citing it) for each passage that starts in this paragraph.
     cited_by: list[tuple[int, list[CitingClaim]]] = field(default_factory=list)
@@ -90,7 +91,9 @@ def source_reading(source: Source) -> SourceReading:
                     break
             segments.append(segment)
         cited_by = [(e.pk, citing[e.pk]) for e in inside if e.start >= start and citing.get(e.pk)]
-        paragraphs.append(ReaderParagraph(number=number, segments=segments, cited_by=cited_by))
+        paragraphs.append(
+            ReaderParagraph(number=number, start=start, segments=segments, cited_by=cited_by)
+        )
     return SourceReading(source=source, paragraphs=paragraphs, evidence=evidence, citing=citing)
 
 
@@ -103,3 +106,20 @@ def evidence_search(debate, query: str) -> list[Evidence]:
     for word in (query or "").split()[:8]:
         qs = qs.filter(quote__icontains=word)
     return list(qs.order_by("source_id", "start")[:PICKER_LIMIT])
+
+
+def source_revisions(source: Source) -> list[Source]:
+    """Every revision of this source, oldest first (corrections share the title)."""
+    return list(
+        Source.objects.filter(debate_id=source.debate_id, title=source.title)
+        .only("id", "revision", "created_at")
+        .order_by("revision")
+    )
+
+
+def evidence_of_source(source: Source, *, proposer=None) -> list[Evidence]:
+    """All evidence of a source (moderators), or only what `proposer` proposed."""
+    qs = Evidence.objects.filter(source=source).select_related("reviewer").order_by("start")
+    if proposer is not None:
+        qs = qs.filter(proposer=proposer)
+    return list(qs)

@@ -1,18 +1,76 @@
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
+from debate import permissions
 from debate.debates.views import get_visible_debate
+from debate.errors import ServiceError
+from debate.rendering import error_status, render_screen
+from debate.sources import services
 from debate.sources.models import Source
-from debate.sources.selectors import source_reading
+from debate.sources.selectors import evidence_of_source, source_reading, source_revisions
+
+
+def _reader_context(request: HttpRequest, debate, source: Source) -> dict:
+    user = request.user
+    is_moderator = permissions.is_moderator(user, debate)
+    return {
+        "debate": debate,
+        "source": source,
+        "reading": source_reading(source),
+        "revisions": source_revisions(source),
+        "can_propose": permissions.can_propose_evidence(user, debate)
+        and getattr(user, "is_authenticated", False),
+        "is_moderator": is_moderator,
+        "all_evidence": evidence_of_source(source) if is_moderator else [],
+        "my_evidence": evidence_of_source(source, proposer=user)
+        if getattr(user, "is_authenticated", False)
+        else [],
+    }
 
 
 @require_GET
 def source_reader(request: HttpRequest, slug: str, source_id: int) -> HttpResponse:
     debate = get_visible_debate(request, slug)
     source = get_object_or_404(Source, pk=source_id, debate=debate)
-    return render(
-        request,
-        "sources/source_reader.html",
-        {"debate": debate, "reading": source_reading(source)},
-    )
+    return render_screen(request, "sources/source_reader.html",
+                         _reader_context(request, debate, source))  # fmt: skip
+
+
+@require_POST
+def evidence_propose(request: HttpRequest, slug: str, source_id: int) -> HttpResponse:
+    """Propose the selected passage as evidence; the server verifies it against the text."""
+    debate = get_visible_debate(request, slug)
+    source = get_object_or_404(Source.objects.select_related("debate"), pk=source_id,
+                               debate=debate)  # fmt: skip
+    form = {key: request.POST.get(key, "") for key in ("quote", "start", "end", "note")}
+    try:
+        start = int(form["start"]) if form["start"].strip() else None
+    except ValueError:
+        start = None
+    result, status = {}, 200
+    try:
+        evidence, created = services.evidence_propose(
+            actor=request.user, source=source, quote=form["quote"], start=start,
+            note=form["note"],
+        )  # fmt: skip
+    except ServiceError as error:
+        result, status = {"errors": error.field_errors}, error_status(error)
+    else:
+        result = {"evidence": evidence, "created": created}
+        if not request.htmx:
+            if created:
+                messages.success(request, f"Proposed as evidence #{evidence.pk}; a moderator "
+                                          "will review it.")  # fmt: skip
+            else:
+                messages.info(request, f"This passage is evidence #{evidence.pk} already "
+                                       f"({evidence.get_status_display().lower()}).")  # fmt: skip
+            return redirect(
+                reverse("source", args=[debate.slug, source.pk]) + f"#evidence-{evidence.pk}"
+            )
+    context = _reader_context(request, debate, source)
+    context.update(form=form, **result)
+    return render_screen(request, "sources/source_reader.html", context, region="propose",
+                         status=status)  # fmt: skip

@@ -1,0 +1,160 @@
+"""Moderators' screens: the queue (proposed evidence and open flags) and the audit trail;
+and the flag form that any participant uses."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from debate import permissions
+from debate.arguments.models import Claim
+from debate.debates.models import Debate
+from debate.debates.views import get_visible_debate
+from debate.errors import InvalidInput, ServiceError
+from debate.moderation import services
+from debate.moderation.models import Fallacy, Flag, FlagKind
+from debate.moderation.selectors import audit_filters, audit_trail, evidence_queue, flag_queue
+from debate.rendering import error_status, render_screen
+from debate.sources import services as source_services
+from debate.sources.models import Evidence
+
+
+def _moderated_debate(request: HttpRequest, slug: str) -> Debate:
+    debate = get_visible_debate(request, slug)
+    if not permissions.is_moderator(request.user, debate):
+        raise Http404("Only moderators see this page.")
+    return debate
+
+
+def _queue_context(request: HttpRequest, debate: Debate, **extra) -> dict:
+    return {
+        "debate": debate,
+        "evidence_items": evidence_queue(debate),
+        "flags": list(flag_queue(debate)),
+        **extra,
+    }
+
+
+@require_GET
+def moderation_queue(request: HttpRequest, slug: str) -> HttpResponse:
+    debate = _moderated_debate(request, slug)
+    return render_screen(request, "moderation/queue.html", _queue_context(request, debate))
+
+
+@require_POST
+def evidence_review(request: HttpRequest, slug: str, evidence_id: int) -> HttpResponse:
+    """Approve, reject (reason required), hide or restore a piece of evidence."""
+    debate = get_visible_debate(request, slug)
+    evidence = get_object_or_404(Evidence.objects.select_related("debate"), pk=evidence_id,
+                                 debate=debate)  # fmt: skip
+    decision = request.POST.get("decision", "")
+    reason = request.POST.get("reason", "")
+    actions = {
+        "approve": source_services.evidence_approve,
+        "reject": source_services.evidence_reject,
+        "hide": source_services.evidence_hide,
+        "restore": source_services.evidence_restore,
+    }
+    try:
+        if decision not in actions:
+            raise InvalidInput("Choose approve, reject, hide or restore.", field="decision")
+        actions[decision](actor=request.user, evidence=evidence, reason=reason)
+    except ServiceError as error:
+        context = _queue_context(
+            request, debate, error=error.message, error_evidence=evidence.pk, reason=reason
+        )
+        return render_screen(request, "moderation/queue.html", context, region="evidence-queue",
+                             status=error_status(error))  # fmt: skip
+    messages.success(request, f"Evidence #{evidence.pk}: {decision} done.")
+    back = request.POST.get("next", "")
+    if not request.htmx:
+        return redirect(back if back.startswith("/") and not back.startswith("//") else
+                        reverse("moderation-queue", args=[debate.slug]))  # fmt: skip
+    return render_screen(request, "moderation/queue.html", _queue_context(request, debate),
+                         region="evidence-queue")  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def flag_create(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
+    debate = get_visible_debate(request, slug)
+    claim = get_object_or_404(Claim.objects.select_related("debate"), pk=claim_id, debate=debate)
+    form = {
+        "kind": request.POST.get("kind", ""),
+        "fallacy": request.POST.get("fallacy", ""),
+        "duplicate_of": request.POST.get("duplicate_of", ""),
+        "note": request.POST.get("note", ""),
+    }
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            duplicate_of = None
+            if form["kind"] == FlagKind.DUPLICATE and form["duplicate_of"]:
+                try:
+                    duplicate_of = Claim.objects.get(
+                        pk=int(form["duplicate_of"].lstrip("#")), debate=debate
+                    )
+                except (ValueError, Claim.DoesNotExist) as exc:
+                    raise InvalidInput(
+                        "No claim with that number in this debate.", field="duplicate_of"
+                    ) from exc
+            services.flag_create(
+                actor=request.user, claim=claim, kind=form["kind"], fallacy=form["fallacy"],
+                duplicate_of=duplicate_of, note=form["note"],
+            )  # fmt: skip
+        except ServiceError as error:
+            errors, status = error.field_errors, error_status(error)
+        else:
+            if not request.htmx:
+                messages.success(request, "Thank you: a moderator will look at your flag.")
+                return redirect(f"{reverse('debate', args=[debate.slug])}#claim-{claim.pk}")
+            return render_screen(request, "moderation/flag.html",
+                                 {"debate": debate, "claim": claim, "done": True},
+                                 region="flag-form")  # fmt: skip
+    return render_screen(
+        request, "moderation/flag.html",
+        {"debate": debate, "claim": claim, "form": form, "errors": errors,
+         "kinds": FlagKind.choices, "fallacies": Fallacy.choices},
+        region="flag-form", status=status,
+    )  # fmt: skip
+
+
+@require_POST
+def flag_resolve(request: HttpRequest, slug: str, flag_id: int) -> HttpResponse:
+    debate = get_visible_debate(request, slug)
+    flag = get_object_or_404(Flag, pk=flag_id, debate=debate)
+    try:
+        services.flag_resolve(
+            actor=request.user, flag=flag, resolution=request.POST.get("resolution", ""),
+            reason=request.POST.get("reason", ""),
+        )  # fmt: skip
+    except ServiceError as error:
+        context = _queue_context(request, debate, error=error.message, error_flag=flag.pk,
+                                 reason=request.POST.get("reason", ""))  # fmt: skip
+        return render_screen(request, "moderation/queue.html", context, region="flag-queue",
+                             status=error_status(error))  # fmt: skip
+    if not request.htmx:
+        messages.success(request, f"Flag #{flag.pk} resolved.")
+        return redirect("moderation-queue", slug=debate.slug)
+    return render_screen(request, "moderation/queue.html", _queue_context(request, debate),
+                         region="flag-queue")  # fmt: skip
+
+
+@require_GET
+def audit_view(request: HttpRequest, slug: str) -> HttpResponse:
+    debate = get_visible_debate(request, slug)
+    if not permissions.can_view_audit(request.user, debate):
+        raise Http404("Only moderators see the audit trail.")
+    actor = request.GET.get("actor", "")
+    action = request.GET.get("action", "")
+    actors, actions = audit_filters(debate)
+    page = audit_trail(debate, actor=actor, action=action, page=request.GET.get("page") or 1)
+    return render_screen(
+        request, "moderation/audit.html",
+        {"debate": debate, "page": page, "actor": actor, "action": action, "actors": actors,
+         "actions": actions},
+        region="audit-table",
+    )  # fmt: skip
