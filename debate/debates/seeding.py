@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from debate.arguments.models import Claim
@@ -132,6 +133,9 @@ def seed_demo_accounts(debate: Debate) -> list[tuple[str, str]]:
         user = user_model.objects.filter(username=username).first()
         if user is None:
             user = user_model.objects.create_user(username=username, password=DEMO_PASSWORD)
+            if role == Role.MODERATOR:
+                # The demo instructor may also create and clone debates.
+                user.user_permissions.add(Permission.objects.get(codename="create_debate"))
         if not Membership.objects.filter(user=user, debate=debate).exists():
             team = debate.teams.get(name=team_name) if team_name else None
             membership_set(actor=None, debate=debate, user=user, role=role, team=team)
