@@ -59,5 +59,6 @@ urlpatterns = [
     path("join/<str:code>/", debate_views.debate_join, name="join-code"),
     path("accounts/signup/", account_views.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/", include("debate.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,8 +1,14 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from debate.accounts.models import ApiToken, hash_token
 from debate.audit.services import audit_record
-from debate.errors import InvalidInput
+from debate.errors import InvalidInput, NotAllowed
 
 
 @transaction.atomic
@@ -19,3 +25,38 @@ def user_signup(*, username: str, password: str):
         after={"username": user.username},
     )  # fmt: skip
     return user
+
+
+@transaction.atomic
+def token_create(
+    *, actor: Any, user: Any, name: str, read_only: bool = False
+) -> tuple[ApiToken, str]:
+    """A new personal API token for `user`; returns the row and the raw token (shown once)."""
+    if actor is not None and actor.pk != user.pk:
+        raise NotAllowed("You can only create tokens for yourself.")
+    name = (name or "").strip() or "API token"
+    if len(name) > 80:
+        raise InvalidInput("At most 80 characters.", field="name")
+    raw = ApiToken.generate()
+    token = ApiToken.objects.create(
+        user=user, name=name, key_hash=hash_token(raw), prefix=raw[:8], read_only=read_only
+    )
+    audit_record(
+        actor=actor or user, debate=None, action="token.create", obj=token, before=None,
+        after={"name": name, "read_only": read_only, "prefix": token.prefix},
+    )  # fmt: skip
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    if actor is None or actor.pk != token.user_id:
+        raise NotAllowed("You can only revoke your own tokens.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor, debate=None, action="token.revoke", obj=token, before=None,
+            after={"prefix": token.prefix},
+        )  # fmt: skip
+    return token

@@ -163,6 +163,10 @@ def phase_change(*, actor: Any, debate: Debate, phase: str) -> Debate:
         actor=actor, debate=debate, action="debate.phase", obj=debate, before=before,
         after={"phase": phase},
     )  # fmt: skip
+    if phase == Phase.CLOSED:
+        from debate.snapshots.services import snapshot_take  # snapshots build on debates
+
+        snapshot_take(actor=actor, debate=debate)
     notice_members(
         actor=actor, debate=debate, kind="debate.phase",
         message=f"“{debate.title}” moved to the {debate.get_phase_display().lower()} phase.",

@@ -1,0 +1,67 @@
+"""One JSON shape for every 4xx: {"error": {"status", "code", "message", "fields"}}."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from debate.errors import Conflict, NotAllowed, ServiceError
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+    default_detail = "The claim changed since you read it: fetch it again and retry with its ETag."
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_code = "precondition_required"
+    default_detail = "Send If-Match with the claim's ETag, so that no edit overwrites another."
+
+
+def error_body(status_code: int, code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"status": status_code, "code": code, "message": message,
+                      "fields": fields or {}}}  # fmt: skip
+
+
+def _flatten(detail) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        fields = {}
+        for key, value in detail.items():
+            if isinstance(value, dict):
+                for sub, messages in _flatten(value).items():
+                    fields[f"{key}.{sub}"] = messages
+            else:
+                fields[str(key)] = [str(m) for m in (value if isinstance(value, list) else [value])]
+        return fields
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(m) for m in detail]}
+    return {}
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, ServiceError):
+        code = 403 if isinstance(exc, NotAllowed) else 409 if isinstance(exc, Conflict) else 400
+        return Response(error_body(code, exc.code, exc.message, exc.field_errors), status=code)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or "Not found.")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(detail)
+        message = "The request is not valid: see fields."
+        code = "invalid"
+    else:
+        fields = {}
+        message = str(detail)
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+    response.data = error_body(response.status_code, str(code), message, fields)
+    return response

@@ -1,0 +1,139 @@
+"""Shapes of the API: output serializers for the lists, strict input serializers for writes.
+
+Input serializers validate shape (types, ranges, unknown fields); the services validate
+meaning (phase, role, tree rules), exactly as for the pages.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from debate.arguments.models import CLAIM_TEXT_MAX, Citation, Claim, Relation, Stance
+from debate.debates.models import Debate, Phase, Position, Team
+from debate.sources.models import Evidence, Source
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so that a typo is an error rather than ignored."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError({"non_field_errors": ["Send a JSON object."]})
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class DebateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Debate
+        fields = ["slug", "title", "motion", "description", "phase", "is_public",
+                  "allow_observers", "created_at", "updated_at"]  # fmt: skip
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Position
+        fields = ["id", "key", "title", "description", "order"]
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Team
+        fields = ["id", "name", "position_id"]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", default=None, allow_null=True)
+    team = serializers.CharField(source="team.name", default=None, allow_null=True)
+
+    class Meta:
+        model = Claim
+        fields = ["id", "position_id", "parent_id", "stance", "text", "author", "team", "team_id",
+                  "version", "is_hidden", "is_withdrawn", "created_at", "updated_at"]  # fmt: skip
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["id", "title", "publication", "volume", "issue", "published_on", "url",
+                  "revision", "previous_id", "text_sha256"]  # fmt: skip
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Evidence
+        fields = ["id", "source_id", "quote", "start", "end", "paragraph", "status",
+                  "review_reason", "created_at"]  # fmt: skip
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Citation
+        fields = ["id", "claim_id", "evidence_id", "relation"]
+
+
+class ClaimCreateInput(StrictSerializer):
+    position_id = serializers.IntegerField(required=False, min_value=1)
+    parent_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    stance = serializers.ChoiceField(choices=Stance.values)
+    text = serializers.CharField(max_length=CLAIM_TEXT_MAX, trim_whitespace=True)
+
+    def validate(self, attrs):
+        if not attrs.get("parent_id") and not attrs.get("position_id"):
+            raise serializers.ValidationError(
+                {"position_id": ["Give position_id, or parent_id to reply to a claim."]}
+            )
+        return attrs
+
+
+class ClaimEditInput(StrictSerializer):
+    text = serializers.CharField(max_length=CLAIM_TEXT_MAX, trim_whitespace=True)
+
+
+class VoteInput(StrictSerializer):
+    value = serializers.IntegerField(min_value=0, max_value=4)
+
+
+class VoteOutput(serializers.Serializer):
+    claim_id = serializers.IntegerField()
+    value = serializers.IntegerField(allow_null=True)
+
+
+class EvidenceProposeInput(StrictSerializer):
+    source_id = serializers.IntegerField(min_value=1)
+    quote = serializers.CharField(max_length=5000)
+    start = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    end = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class ReviewInput(StrictSerializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class PhaseInput(StrictSerializer):
+    phase = serializers.ChoiceField(choices=Phase.values)
+
+
+class CitationRelation(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=Relation.values, **kwargs)
+
+
+class SnapshotSummary(serializers.Serializer):
+    number = serializers.IntegerField()
+    content_hash = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class EventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    actor = serializers.CharField(allow_null=True)
+    action = serializers.CharField()
+    object_type = serializers.CharField()
+    object_id = serializers.IntegerField(allow_null=True)
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)

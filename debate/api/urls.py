@@ -1,0 +1,55 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from debate.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("debates/", views.DebateList.as_view(), name="debates"),
+    path("debates/import/", views.DebateImport.as_view(), name="debate-import"),
+    path("debates/<slug:slug>/", views.DebateDetail.as_view(), name="debate"),
+    path("debates/<slug:slug>/phase/", views.DebatePhase.as_view(), name="phase"),
+    path("debates/<slug:slug>/positions/", views.PositionList.as_view(), name="positions"),
+    path("debates/<slug:slug>/teams/", views.TeamList.as_view(), name="teams"),
+    path("debates/<slug:slug>/claims/", views.ClaimListCreate.as_view(), name="claims"),
+    path("debates/<slug:slug>/claims/<int:claim_id>/", views.ClaimDetail.as_view(), name="claim"),
+    path(
+        "debates/<slug:slug>/claims/<int:claim_id>/withdraw/",
+        views.ClaimWithdraw.as_view(),
+        name="claim-withdraw",
+    ),
+    path(
+        "debates/<slug:slug>/claims/<int:claim_id>/vote/",
+        views.ClaimVote.as_view(),
+        name="claim-vote",
+    ),
+    path("debates/<slug:slug>/sources/", views.SourceList.as_view(), name="sources"),
+    path("debates/<slug:slug>/evidence/", views.EvidenceListPropose.as_view(), name="evidence"),
+    path(
+        "debates/<slug:slug>/evidence/<int:evidence_id>/approve/",
+        views.EvidenceReview.as_view(),
+        name="evidence-approve",
+    ),
+    path(
+        "debates/<slug:slug>/evidence/<int:evidence_id>/reject/",
+        views.EvidenceReject.as_view(),
+        name="evidence-reject",
+    ),
+    path("debates/<slug:slug>/citations/", views.CitationList.as_view(), name="citations"),
+    path("debates/<slug:slug>/snapshot/", views.DebateSnapshot.as_view(), name="snapshot"),
+    path("debates/<slug:slug>/snapshots/", views.SnapshotListCreate.as_view(), name="snapshots"),
+    path(
+        "debates/<slug:slug>/snapshots/<int:number>/",
+        views.SnapshotDetail.as_view(),
+        name="snapshot-frozen",
+    ),
+    path(
+        "debates/<slug:slug>/snapshots/<int:number>/diff/<int:other>/",
+        views.SnapshotDiff.as_view(),
+        name="snapshot-diff",
+    ),
+    path("debates/<slug:slug>/events/", views.DebateEvents.as_view(), name="events"),
+]

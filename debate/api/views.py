@@ -1,0 +1,509 @@
+"""The versioned API, /api/v1/: thin views over the same services, selectors and permissions
+as the pages. Reads are public where the debate is; writes need a session or a full token."""
+
+from __future__ import annotations
+
+import orjson
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from debate import permissions
+from debate.api import serializers as s
+from debate.api.auth import TokenScopeAllowsWrites
+from debate.api.errors import PreconditionFailed, PreconditionRequired
+from debate.arguments import services as claim_services
+from debate.arguments.models import Citation, Claim, Vote
+from debate.audit.models import AuditEvent
+from debate.debates import services as debate_services
+from debate.debates.models import Debate, Position, Team
+from debate.debates.selectors import debate_list, debate_version
+from debate.snapshots.aif import to_aif
+from debate.snapshots.argdown import to_argdown
+from debate.snapshots.diff import diff_documents
+from debate.snapshots.importer import debate_import
+from debate.snapshots.models import Snapshot
+from debate.snapshots.services import live_document, snapshot_take
+from debate.sources import services as source_services
+from debate.sources.models import Evidence, Source
+
+FORMATS = ("json", "aif", "argdown")
+FORMAT_PARAM = OpenApiParameter(
+    "format", OpenApiTypes.STR, enum=list(FORMATS), description="json (default), aif or argdown"
+)
+
+
+def visible_debate(request, slug: str) -> Debate:
+    debate = get_object_or_404(Debate, slug=slug)
+    if not permissions.can_view_debate(request.user, debate):
+        raise NotFound("No such debate.")
+    return debate
+
+
+SAFE = ("GET", "HEAD", "OPTIONS")
+
+
+class WriteRules:
+    """Writes need a signed-in user (session or full token) and are throttled; reads are
+    open wherever the debate is."""
+
+    throttle_scope = "writes"
+
+    def get_permissions(self):
+        if self.request.method in SAFE:
+            return []
+        return [IsAuthenticated(), TokenScopeAllowsWrites()]
+
+    def get_throttles(self):
+        return [] if self.request.method in SAFE else super().get_throttles()
+
+
+class WriteView(WriteRules, APIView):
+    pass
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+class DebateList(generics.ListAPIView):
+    serializer_class = s.DebateSerializer
+    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    filterset_fields = ["phase"]
+    ordering_fields = ["created_at", "title", "slug"]
+    ordering = ["-created_at"]
+
+    def get_queryset(self):
+        return debate_list(user=self.request.user).order_by("-created_at", "id").distinct()
+
+
+class DebateDetail(generics.RetrieveAPIView):
+    serializer_class = s.DebateSerializer
+
+    def get_object(self):
+        return visible_debate(self.request, self.kwargs["slug"])
+
+
+class DebateChildList(generics.ListAPIView):
+    """Rows of one table under one debate; subclasses name the table and its filters."""
+
+    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    ordering = ["id"]
+
+    model: type
+
+    def debate(self) -> Debate:
+        if not hasattr(self, "_debate"):
+            self._debate = visible_debate(self.request, self.kwargs["slug"])
+        return self._debate
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no debate
+            return self.model.objects.none()
+        return self.rows()
+
+    def rows(self):
+        raise NotImplementedError
+
+
+class PositionList(DebateChildList):
+    model = Position
+    serializer_class = s.PositionSerializer
+    ordering_fields = ["id", "order", "key"]
+
+    def rows(self):
+        return self.debate().positions.all()
+
+
+class TeamList(DebateChildList):
+    model = Team
+    serializer_class = s.TeamSerializer
+    ordering_fields = ["id", "name"]
+
+    def rows(self):
+        return self.debate().teams.all()
+
+
+class ClaimFilter(filters.FilterSet):
+    class Meta:
+        model = Claim
+        fields = ["position", "parent", "stance", "team"]
+
+
+class ClaimListCreate(WriteRules, DebateChildList):
+    model = Claim
+    serializer_class = s.ClaimSerializer
+    filterset_class = ClaimFilter
+    ordering_fields = ["id", "created_at", "updated_at"]
+    throttle_scope = "writes"
+
+    def rows(self):
+        claims = self.debate().claims.select_related("author", "team")
+        if not permissions.is_moderator(self.request.user, self.debate()):
+            claims = claims.visible()
+        return claims
+
+    @extend_schema(request=s.ClaimCreateInput, responses={201: s.ClaimSerializer})
+    def post(self, request, slug):
+        debate = self.debate()
+        data = _validated(s.ClaimCreateInput, request)
+        parent = None
+        if data.get("parent_id"):
+            parent = _claim_in(request, debate, data["parent_id"], field="parent_id")
+            position = parent.position
+        else:
+            position = debate.positions.filter(pk=data["position_id"]).first()
+            if position is None:
+                raise ValidationError({"position_id": ["No such position in this debate."]})
+        claim = claim_services.claim_create(
+            actor=request.user, debate=debate, position=position, parent=parent,
+            stance=data["stance"], text=data["text"],
+        )  # fmt: skip
+        response = Response(s.ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
+        response["ETag"] = claim_etag(claim)
+        return response
+
+
+class SourceList(DebateChildList):
+    model = Source
+    serializer_class = s.SourceSerializer
+    ordering_fields = ["id", "title", "revision"]
+
+    def rows(self):
+        return Source.objects.filter(debate=self.debate())
+
+
+class EvidenceFilter(filters.FilterSet):
+    class Meta:
+        model = Evidence
+        fields = ["status", "source"]
+
+
+class EvidenceListPropose(WriteRules, DebateChildList):
+    model = Evidence
+    serializer_class = s.EvidenceSerializer
+    filterset_class = EvidenceFilter
+    ordering_fields = ["id", "start", "created_at"]
+    throttle_scope = "writes"
+
+    def rows(self):
+        evidence = Evidence.objects.filter(debate=self.debate())
+        if not permissions.is_moderator(self.request.user, self.debate()):
+            evidence = evidence.filter(is_hidden=False)
+        return evidence
+
+    @extend_schema(
+        request=s.EvidenceProposeInput,
+        responses={201: s.EvidenceSerializer, 200: s.EvidenceSerializer},
+    )
+    def post(self, request, slug):
+        debate = self.debate()
+        data = _validated(s.EvidenceProposeInput, request)
+        source = Source.objects.filter(pk=data["source_id"], debate=debate).first()
+        if source is None:
+            raise ValidationError({"source_id": ["No such source in this debate."]})
+        source.debate = debate
+        evidence, created = source_services.evidence_propose(
+            actor=request.user, source=source, quote=data["quote"], start=data.get("start"),
+            note=data.get("note", ""),
+        )  # fmt: skip
+        return Response(
+            s.EvidenceSerializer(evidence).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class CitationList(DebateChildList):
+    model = Citation
+    serializer_class = s.CitationSerializer
+    filterset_fields = ["claim", "evidence", "relation"]
+    ordering_fields = ["id"]
+
+    def rows(self):
+        citations = Citation.objects.filter(claim__debate=self.debate(), is_hidden=False)
+        if not permissions.is_moderator(self.request.user, self.debate()):
+            citations = citations.filter(
+                claim__is_hidden=False, claim__is_withdrawn=False, evidence__is_hidden=False
+            )
+        return citations
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _validated(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _claim_in(request, debate: Debate, claim_id: int, *, field: str = "id") -> Claim:
+    claim = (
+        Claim.objects.select_related("debate", "position")
+        .filter(pk=claim_id, debate=debate)
+        .first()
+    )
+    hidden = claim is not None and (claim.is_hidden or claim.is_withdrawn)
+    if claim is None or (hidden and not permissions.is_moderator(request.user, debate)):
+        if field == "id":
+            raise NotFound("No such claim in this debate.")
+        raise ValidationError({field: ["No such claim in this debate."]})
+    claim.debate = debate
+    return claim
+
+
+def claim_etag(claim: Claim) -> str:
+    return f'"claim-{claim.pk}-v{claim.version}"'
+
+
+class ClaimDetail(WriteView):
+    @extend_schema(responses=s.ClaimSerializer)
+    def get(self, request, slug, claim_id):
+        claim = _claim_in(request, visible_debate(request, slug), claim_id)
+        response = Response(s.ClaimSerializer(claim).data)
+        response["ETag"] = claim_etag(claim)
+        return response
+
+    @extend_schema(
+        request=s.ClaimEditInput,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=True)],
+        responses={
+            200: s.ClaimSerializer,
+            412: OpenApiResponse(description="Stale ETag"),
+            428: OpenApiResponse(description="If-Match missing"),
+        },  # fmt: skip
+    )
+    def patch(self, request, slug, claim_id):
+        claim = _claim_in(request, visible_debate(request, slug), claim_id)
+        if_match = request.headers.get("If-Match")
+        if not if_match:
+            raise PreconditionRequired()
+        data = _validated(s.ClaimEditInput, request)
+        if if_match.strip() != claim_etag(claim):
+            raise PreconditionFailed()
+        claim = claim_services.claim_edit(
+            actor=request.user, claim=claim, text=data["text"], version=claim.version
+        )
+        response = Response(s.ClaimSerializer(claim).data)
+        response["ETag"] = claim_etag(claim)
+        return response
+
+
+class ClaimWithdraw(WriteView):
+    @extend_schema(request=None, responses=s.ClaimSerializer)
+    def post(self, request, slug, claim_id):
+        claim = _claim_in(request, visible_debate(request, slug), claim_id)
+        claim = claim_services.claim_withdraw(actor=request.user, claim=claim)
+        return Response(s.ClaimSerializer(claim).data)
+
+
+class ClaimVote(WriteView):
+    """The caller's own vote on a claim: PUT casts or changes it, DELETE withdraws it."""
+
+    def get_permissions(self):
+        return [IsAuthenticated(), TokenScopeAllowsWrites()]
+
+    @extend_schema(responses=s.VoteOutput)
+    def get(self, request, slug, claim_id):
+        claim = _claim_in(request, visible_debate(request, slug), claim_id)
+        vote = Vote.objects.active().filter(user=request.user, claim=claim).first()
+        return Response({"claim_id": claim.pk, "value": vote.value if vote else None})
+
+    @extend_schema(request=s.VoteInput, responses=s.VoteOutput)
+    def put(self, request, slug, claim_id):
+        claim = _claim_in(request, visible_debate(request, slug), claim_id)
+        data = _validated(s.VoteInput, request)
+        vote = claim_services.vote_cast(actor=request.user, claim=claim, value=data["value"])
+        return Response({"claim_id": claim.pk, "value": vote.value})
+
+    @extend_schema(request=None, responses=s.VoteOutput)
+    def delete(self, request, slug, claim_id):
+        claim = _claim_in(request, visible_debate(request, slug), claim_id)
+        claim_services.vote_withdraw(actor=request.user, claim=claim)
+        return Response({"claim_id": claim.pk, "value": None})
+
+
+class EvidenceReview(WriteView):
+    decision = "approve"
+
+    @extend_schema(request=s.ReviewInput, responses=s.EvidenceSerializer)
+    def post(self, request, slug, evidence_id):
+        debate = visible_debate(request, slug)
+        evidence = get_object_or_404(Evidence, pk=evidence_id, debate=debate)
+        evidence.debate = debate
+        data = _validated(s.ReviewInput, request)
+        service = (
+            source_services.evidence_approve
+            if self.decision == "approve"
+            else source_services.evidence_reject
+        )
+        evidence = service(actor=request.user, evidence=evidence, reason=data.get("reason", ""))
+        return Response(s.EvidenceSerializer(evidence).data)
+
+
+class EvidenceReject(EvidenceReview):
+    decision = "reject"
+
+
+class DebatePhase(WriteView):
+    @extend_schema(request=s.PhaseInput, responses=s.DebateSerializer)
+    def post(self, request, slug):
+        debate = visible_debate(request, slug)
+        data = _validated(s.PhaseInput, request)
+        debate = debate_services.phase_change(
+            actor=request.user, debate=debate, phase=data["phase"]
+        )
+        return Response(s.DebateSerializer(debate).data)
+
+
+# --- snapshots ------------------------------------------------------------------------------
+
+
+def _format_of(request) -> str:
+    fmt = request.query_params.get("format", "json")
+    if fmt not in FORMATS:
+        raise ValidationError({"format": [f"Choose one of: {', '.join(FORMATS)}."]})
+    return fmt
+
+
+def render_document(document: dict, fmt: str) -> HttpResponse:
+    if fmt == "argdown":
+        return HttpResponse(to_argdown(document), content_type="text/plain; charset=utf-8")
+    body = to_aif(document) if fmt == "aif" else document
+    return HttpResponse(orjson.dumps(body), content_type="application/json")
+
+
+class DebateSnapshot(APIView):
+    """The live state of the whole debate in one document, with a strong ETag."""
+
+    @extend_schema(parameters=[FORMAT_PARAM], responses={200: OpenApiTypes.OBJECT, 304: None})
+    def get(self, request, slug):
+        fmt = _format_of(request)
+        debate = visible_debate(request, slug)
+        moderator = permissions.is_moderator(request.user, debate)
+        # The version is the latest audit event: known before building anything.
+        etag = f'"{debate.pk}-{debate_version(debate.pk)}-{"m" if moderator else "p"}-{fmt}"'
+        if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+            response = HttpResponse(status=304)
+        else:
+            response = render_document(live_document(debate, include_hidden=moderator), fmt)
+        response["ETag"] = etag
+        response["Cache-Control"] = "private, no-cache"
+        response["Vary"] = "Authorization, Cookie"
+        return response
+
+
+class SnapshotListCreate(WriteView):
+    @extend_schema(responses=s.SnapshotSummary(many=True))
+    def get(self, request, slug):
+        debate = visible_debate(request, slug)
+        rows = debate.snapshots.order_by("number").values("number", "content_hash", "created_at")
+        return Response(s.SnapshotSummary(rows, many=True).data)
+
+    @extend_schema(request=None, responses={201: s.SnapshotSummary})
+    def post(self, request, slug):
+        snapshot = snapshot_take(actor=request.user, debate=visible_debate(request, slug))
+        return Response(s.SnapshotSummary(snapshot).data, status=status.HTTP_201_CREATED)
+
+
+def _frozen(request, slug: str, number: int) -> Snapshot:
+    snapshot = Snapshot.objects.filter(debate=visible_debate(request, slug), number=number).first()
+    if snapshot is None:
+        raise NotFound(f"No snapshot {number}.")
+    return snapshot
+
+
+class SnapshotDetail(APIView):
+    @extend_schema(parameters=[FORMAT_PARAM], responses=OpenApiTypes.OBJECT)
+    def get(self, request, slug, number):
+        snapshot = _frozen(request, slug, number)
+        response = render_document(snapshot.document, _format_of(request))
+        response["ETag"] = f'"{snapshot.content_hash}"'
+        return response
+
+
+class SnapshotDiff(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, slug, number, other):
+        old, new = _frozen(request, slug, number), _frozen(request, slug, other)
+        return Response({"from": old.number, "to": new.number,
+                         **diff_documents(old.document, new.document)})  # fmt: skip
+
+
+class DebateImport(WriteView):
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: s.DebateSerializer})
+    def post(self, request):
+        debate = debate_import(actor=request.user, document=request.data)
+        return Response(s.DebateSerializer(debate).data, status=status.HTTP_201_CREATED)
+
+
+EVENTS_PAGE = 100
+
+
+def _event_row(event: AuditEvent, *, moderator: bool, removed: set[int]) -> dict:
+    """One event as the API shows it. Others than moderators do not see the words of claims
+    that were hidden or withdrawn since, nor who cast which vote (tallies are anonymous)."""
+    row = {
+        "id": event.id, "created_at": event.created_at,
+        "actor": event.actor.username if event.actor_id else None, "action": event.action,
+        "object_type": event.object_type, "object_id": event.object_id,
+        "before": event.before, "after": event.after,
+    }  # fmt: skip
+    if moderator:
+        return row
+    if event.object_type == "arguments.claim" and event.object_id in removed:
+        row["before"] = row["after"] = None
+    if event.object_type in ("arguments.vote", "auth.user", "accounts.apitoken"):
+        row["actor"] = None
+    if event.object_type == "debates.team":
+        row["before"] = row["after"] = None  # invite codes are the moderators' business
+    return row
+
+
+class DebateEvents(generics.ListAPIView):
+    """The debate's audit events after a cursor (an event id), oldest first."""
+
+    serializer_class = s.EventSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("after", int, description="An event id.")])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        debate = visible_debate(self.request, self.kwargs["slug"])
+        try:
+            after = int(self.request.query_params.get("after", 0))
+        except ValueError as exc:
+            raise ValidationError(
+                {"after": ["A whole number: the last event id you saw."]}
+            ) from exc
+        self.debate = debate
+        events = AuditEvent.objects.filter(debate=debate, id__gt=after).select_related("actor")
+        return events.order_by("id")
+
+    def list(self, request, *args, **kwargs):
+        rows = list(self.get_queryset()[: EVENTS_PAGE + 1])
+        more = len(rows) > EVENTS_PAGE
+        rows = rows[:EVENTS_PAGE]
+        moderator = permissions.is_moderator(request.user, self.debate)
+        removed = set()
+        if not moderator:
+            removed = set(
+                Claim.objects.filter(debate=self.debate)
+                .filter(Q(is_hidden=True) | Q(is_withdrawn=True))
+                .values_list("id", flat=True)
+            )
+        data = [_event_row(e, moderator=moderator, removed=removed) for e in rows]
+        return Response({
+            "results": s.EventSerializer(data, many=True).data,
+            "next_after": rows[-1].id if rows else None,
+            "has_more": more,
+        })  # fmt: skip

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from debate import permissions
+from debate.audit.services import audit_record
+from debate.debates.models import Debate
+from debate.debates.selectors import debate_map
+from debate.snapshots.documents import build_document
+from debate.snapshots.models import Snapshot
+
+
+def live_document(debate: Debate, *, include_hidden: bool, with_text: bool = False) -> dict:
+    """The live state of the whole debate, from the one read model."""
+    document = build_document(debate_map(debate, include_hidden=include_hidden))
+    if with_text:
+        attach_source_texts(document)
+    return document
+
+
+def attach_source_texts(document: dict) -> None:
+    """Add each source's full text (exports carry it, so that an import can verify quotes)."""
+    from debate.sources.models import Source
+
+    texts = dict(
+        Source.objects.filter(pk__in=[s["id"] for s in document["sources"]]).values_list(
+            "id", "text"
+        )
+    )
+    for source in document["sources"]:
+        source["text"] = texts.get(source["id"], "")
+
+
+@transaction.atomic
+def snapshot_take(*, actor: Any, debate: Debate) -> Snapshot:
+    """Freeze what everyone sees now as the next numbered snapshot. Frozen means frozen:
+    nothing in the app updates a Snapshot row."""
+    permissions.require(
+        permissions.is_moderator(actor, debate), "Only moderators freeze snapshots."
+    )
+    debate = Debate.objects.select_for_update().get(pk=debate.pk)
+    number = (debate.snapshots.aggregate(n=Max("number"))["n"] or 0) + 1
+    document = live_document(debate, include_hidden=False)
+    document["snapshot"] = number
+    snapshot = Snapshot.objects.create(
+        debate=debate, number=number, content_hash=document["content_hash"], document=document,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )  # fmt: skip
+    audit_record(
+        actor=actor, debate=debate, action="snapshot.take", obj=snapshot, before=None,
+        after={"number": number, "content_hash": snapshot.content_hash},
+    )  # fmt: skip
+    return snapshot
