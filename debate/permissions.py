@@ -153,3 +153,16 @@ def can_create_debate(user: Any) -> bool:
 
 def can_view_audit(user: Any, debate: Debate) -> bool:
     return is_moderator(user, debate)
+
+
+def open_poll(debate: Debate) -> str | None:
+    """Which audience poll takes answers now: before the opening, and when voting closes."""
+    if debate.phase == Phase.SETUP:
+        return "before"
+    if debate.phase in (Phase.VOTING, Phase.CLOSED):
+        return "after"
+    return None
+
+
+def can_answer_poll(user: Any, debate: Debate, poll: str) -> bool:
+    return open_poll(debate) == poll and membership_of(user, debate) is not None

@@ -12,10 +12,19 @@ from debate.sources import views as source_views
 debate_patterns = [
     path("", debate_views.debate_detail, name="debate"),
     path("live/", debate_views.debate_live, name="debate-live"),
+    path("results/", debate_views.debate_results, name="debate-results"),
+    path("picture/", debate_views.debate_picture, name="debate-picture"),
     path("phase/", debate_views.debate_phase, name="debate-phase"),
     path("observe/", debate_views.debate_observe, name="debate-observe"),
     path("compose/", claim_views.claim_compose, name="compose"),
     path("claims/<int:claim_id>/", debate_views.claim_detail, name="claim"),
+    path("claims/<str:key>/why/", debate_views.strength_why, {"kind": "claim"}, name="claim-why"),
+    path(
+        "positions/<str:key>/why/",
+        debate_views.strength_why,
+        {"kind": "position"},
+        name="position-why",
+    ),
     path("claims/<int:claim_id>/edit/", claim_views.claim_edit, name="claim-edit"),
     path("claims/<int:claim_id>/withdraw/", claim_views.claim_withdraw, name="claim-withdraw"),
     path(

@@ -130,3 +130,30 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} as {self.role} in {self.debate}"
+
+
+class Poll(models.TextChoices):
+    BEFORE = "before", "Before the debate"
+    AFTER = "after", "After voting"
+
+
+class PollResponse(models.Model):
+    """A participant's stance on the motion in one of the two Oxford-style polls; a null
+    position means undecided."""
+
+    debate = models.ForeignKey(Debate, on_delete=models.PROTECT, related_name="poll_responses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    poll = models.CharField(max_length=8, choices=Poll.choices)
+    position = models.ForeignKey(Position, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")  # fmt: skip
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["debate", "user", "poll"], name="poll_one_answer"),
+            models.CheckConstraint(condition=Q(poll__in=["before", "after"]), name="poll_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.poll}: {self.position_id or 'undecided'}"

@@ -14,6 +14,7 @@ from debate.debates.models import (
     Debate,
     Membership,
     Phase,
+    PollResponse,
     Position,
     Role,
     Team,
@@ -367,3 +368,36 @@ def debate_clone(*, actor: Any, debate: Debate, title: str, slug: str = "") -> D
         after={"cloned_from": debate.slug},
     )  # fmt: skip
     return clone
+
+
+@transaction.atomic
+def poll_answer(
+    *, actor: Any, debate: Debate, poll: str, position: Position | None
+) -> PollResponse:
+    """Record (or change) the actor's stance on the motion in the open poll."""
+    if poll not in ("before", "after"):
+        raise InvalidInput("Unknown poll.", field="poll")
+    permissions.require(
+        permissions.can_answer_poll(actor, debate, poll),
+        "This poll is not open, or you do not take part in the debate.",
+    )
+    if position is not None and position.debate_id != debate.pk:
+        raise InvalidInput("That position belongs to another debate.", field="position")
+    response = (
+        PollResponse.objects.select_for_update()
+        .filter(debate=debate, user=actor, poll=poll)
+        .first()
+    )
+    before = {"position_id": response.position_id} if response else None
+    if response is None:
+        response = PollResponse.objects.create(
+            debate=debate, user=actor, poll=poll, position=position
+        )
+    else:
+        response.position = position
+        response.save(update_fields=["position", "updated_at"])
+    audit_record(
+        actor=actor, debate=debate, action=f"poll.{poll}", obj=response, before=before,
+        after={"position_id": response.position_id},
+    )  # fmt: skip
+    return response

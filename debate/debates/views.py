@@ -10,10 +10,20 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from debate import permissions
 from debate.debates import services
+from debate.debates.charts import poll_bars, standings_chart
 from debate.debates.live import changes_since
-from debate.debates.models import Debate, Phase, Team
-from debate.debates.selectors import claim_path, debate_list, debate_version, map_for_viewer
-from debate.errors import ServiceError
+from debate.debates.models import Debate, Phase, PollResponse, Team
+from debate.debates.selectors import (
+    ALL_VOTERS,
+    claim_path,
+    debate_list,
+    debate_version,
+    explain,
+    map_for_viewer,
+    poll_results,
+    standings_history,
+)
+from debate.errors import InvalidInput, ServiceError
 from debate.rendering import error_status, render_screen
 
 SORT_CHOICES = [("oldest", "Oldest first"), ("newest", "Newest first"), ("strength", "Strongest")]
@@ -43,13 +53,29 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _voters_of(request: HttpRequest) -> str:
+    voters = request.GET.get("voters", ALL_VOTERS)
+    if voters in (ALL_VOTERS, "observers") or (voters.startswith("team:") and voters[5:].isdigit()):
+        return voters
+    return ALL_VOTERS
+
+
+def voter_choices(dmap) -> list[tuple[str, str]]:
+    return [(ALL_VOTERS, "everyone"), ("observers", "observers only")] + [
+        (f"team:{team.id}", f"{team.name} only") for team in dmap.teams
+    ]
+
+
 @require_GET
 def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
     debate = get_visible_debate(request, slug)
     sort = _sort_of(request)
-    dmap, viewer = map_for_viewer(debate, request.user, sort=sort)
+    voters = _voters_of(request)
+    dmap, viewer = map_for_viewer(debate, request.user, sort=sort, voters=voters)
     context = _page_context(request, debate, dmap, viewer)
-    context.update(sort=sort, sort_choices=SORT_CHOICES)
+    context.update(
+        sort=sort, sort_choices=SORT_CHOICES, voters=voters, voter_choices=voter_choices(dmap)
+    )
     if viewer.is_moderator:
         # Invite codes are for moderators' eyes only, so the read model does not carry them.
         context["invites"] = list(debate.teams.select_related("position"))
@@ -104,13 +130,42 @@ def debate_live(request: HttpRequest, slug: str) -> HttpResponse:
     version = debate_version(debate.pk)
     if version == since:
         return HttpResponseNotModified()
-    dmap, viewer = map_for_viewer(debate, request.user)
+    voters = _voters_of(request)
+    dmap, viewer = map_for_viewer(debate, request.user, voters=voters)
     change = changes_since(debate, since, dmap, root=root)
     if change.reload:
         return HttpResponseClientRefresh()
     context = _page_context(request, debate, dmap, viewer)
-    context.update(change=change, version=version, root=root)
+    context.update(change=change, version=version, root=root, voters=voters)
     return render(request, "debates/_live.html", context)
+
+
+@require_GET
+def strength_why(request: HttpRequest, slug: str, kind: str, key: str) -> HttpResponse:
+    """Why a claim or a position has its strength: base score, votes, each reply's share."""
+    debate = get_visible_debate(request, slug)
+    voters = _voters_of(request)
+    dmap, viewer = map_for_viewer(debate, request.user, voters=voters)
+    if kind == "claim":
+        node = dmap.claims.get(int(key)) if key.isdigit() else None
+        if node is None:
+            raise Http404("No such claim in this debate.")
+        explanation = explain(node.base_score, node.strength, node.children,
+                              title=f"Claim #{node.id}", tally=node.tally)  # fmt: skip
+        subject = node
+    else:
+        position = next((p for p in dmap.positions if p.key == key), None)
+        if position is None:
+            raise Http404("No such position in this debate.")
+        explanation = explain(position.base_score, position.strength, position.children,
+                              title=position.title, tally=None)  # fmt: skip
+        subject = position
+    return render_screen(
+        request, "debates/why.html",
+        {"debate": debate, "map": dmap, "viewer": viewer, "kind": kind, "subject": subject,
+         "why": explanation, "voters": voters, "voter_choices": voter_choices(dmap)},
+        region="why",
+    )  # fmt: skip
 
 
 @require_POST
@@ -173,3 +228,83 @@ def debate_observe(request: HttpRequest, slug: str) -> HttpResponse:
         )
     messages.success(request, "You joined as an observer: you can rate claims when voting opens.")
     return redirect(reverse("debate", args=[debate.slug]))
+
+
+@require_http_methods(["GET", "POST"])
+def debate_results(request: HttpRequest, slug: str) -> HttpResponse:
+    """Standings, their history over the frozen snapshots, and the two audience polls."""
+    debate = get_visible_debate(request, slug)
+    poll = permissions.open_poll(debate)
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            raw = request.POST.get("position", "")
+            position = None
+            if raw != "undecided":
+                position = debate.positions.filter(pk=int(raw)).first() if raw.isdigit() else None
+                if position is None:
+                    raise InvalidInput("Choose a position, or undecided.", field="position")
+            services.poll_answer(
+                actor=request.user, debate=debate, poll=request.POST.get("poll", ""),
+                position=position,
+            )  # fmt: skip
+        except ServiceError as exc:
+            error, status = exc.message, error_status(exc)
+        else:
+            messages.success(request, "Your stance is recorded; you can change it while the "
+                                      "poll is open.")  # fmt: skip
+            return redirect("debate-results", slug=debate.slug)
+    dmap, viewer = map_for_viewer(debate, request.user)
+    results = poll_results(debate, dmap.positions)
+    history = standings_history(debate)
+    mine = None
+    if poll and viewer.membership is not None:
+        mine = (
+            PollResponse.objects.filter(debate=debate, user=request.user, poll=poll)
+            .values_list("position_id", flat=True)
+            .first()
+        )
+    return render(
+        request,
+        "debates/results.html",
+        {"debate": debate, "map": dmap, "viewer": viewer, "results": results,
+         "bars": poll_bars(results), "history": history,
+         "chart": standings_chart(history, dmap.positions) if history else None,
+         "poll": poll, "can_answer": poll and permissions.can_answer_poll(request.user, debate,
+                                                                          poll),
+         "mine": mine, "error": error},
+        status=status,
+    )  # fmt: skip
+
+
+@require_GET
+def debate_picture(request: HttpRequest, slug: str) -> HttpResponse:
+    """The map as a picture: a tree laid out by d3-hierarchy in the browser, downloadable
+    as SVG. The data travels as a JSON block, never as inline script."""
+    debate = get_visible_debate(request, slug)
+    dmap, viewer = map_for_viewer(debate, request.user)
+    return render(request, "debates/picture.html",
+                  {"debate": debate, "map": dmap, "tree": picture_tree(debate, dmap)})  # fmt: skip
+
+
+def picture_tree(debate: Debate, dmap) -> dict:
+    def claim(node) -> dict:
+        return {
+            "id": f"c{node.id}", "label": f"#{node.id}",
+            "text": "(hidden)" if node.is_placeholder else node.text[:140],
+            "stance": node.stance, "strength": round(node.strength, 3),
+            "hidden": not node.is_visible,
+            "url": reverse("claim", args=[debate.slug, node.id]),
+            "children": [claim(child) for child in node.children],
+        }  # fmt: skip
+
+    return {
+        "id": "debate", "label": "Motion", "text": debate.motion[:200], "stance": "root",
+        "strength": None, "url": reverse("debate", args=[debate.slug]),
+        "children": [
+            {"id": f"p{p.id}", "label": "Position", "text": p.title, "stance": "position",
+             "strength": round(p.strength, 3), "url": reverse("debate", args=[debate.slug])
+             + f"#position-{p.key}", "children": [claim(c) for c in p.children]}
+            for p in dmap.positions
+        ],
+    }  # fmt: skip
