@@ -30,6 +30,14 @@ run: install
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+## Serve: production settings under gunicorn (set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL ...)
+WORKERS ?= 2
+serve: install
+	DJANGO_ENV=production $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_ENV=production $(BIN)/python manage.py migrate --noinput
+	DJANGO_ENV=production $(BIN)/gunicorn debate.wsgi:application --workers $(WORKERS) \
+		--bind $${BIND:-127.0.0.1:$(PORT)} --access-logfile - --graceful-timeout 20 --timeout 60
+
 ## Test: install what the tests need and run the whole suite (PostgreSQL when it answers).
 test: install-test
 	@set -e; \
@@ -49,6 +57,9 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+	DJANGO_ENV=production SECRET_KEY=ci-only-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))') \
+		ALLOWED_HOSTS=debate.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

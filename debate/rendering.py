@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 from debate.errors import Conflict, NotAllowed, ServiceError
+from debate.ratelimit import RateLimited
 
 
 def render_screen(
@@ -21,10 +22,14 @@ def render_screen(
     name = f"{template}#{region}" if region and request.htmx else template
     response = render(request, name, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
+    if status == 429:
+        response["Retry-After"] = str(context.get("retry_after", 60))
     return response
 
 
 def error_status(error: ServiceError) -> int:
+    if isinstance(error, RateLimited):
+        return 429
     if isinstance(error, NotAllowed):
         return 403
     if isinstance(error, Conflict):

@@ -40,6 +40,16 @@ SOURCE_TEXT = (
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and throttles count in the cache; each test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing with PBKDF2 would make every user fixture slow; tests need no real hashing."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from debate.errors import Conflict, NotAllowed, ServiceError
+from debate.ratelimit import RateLimited
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -44,6 +45,10 @@ def _flatten(detail) -> dict[str, list[str]]:
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, RateLimited):
+        response = Response(error_body(429, exc.code, exc.message), status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     if isinstance(exc, ServiceError):
         code = 403 if isinstance(exc, NotAllowed) else 409 if isinstance(exc, Conflict) else 400
         return Response(error_body(code, exc.code, exc.message, exc.field_errors), status=code)

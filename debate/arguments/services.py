@@ -20,6 +20,7 @@ from debate.arguments.models import (
 from debate.audit.services import audit_record, model_state
 from debate.debates.models import Debate, Position, Team
 from debate.errors import Conflict, InvalidInput, NotAllowed
+from debate.ratelimit import check_rate
 from debate.sources.models import Evidence, EvidenceStatus
 
 CLAIM_FIELDS = ["position", "parent", "stance", "text", "team", "version", "is_hidden",
@@ -118,6 +119,7 @@ def claim_create(
     text = clean_claim_text(text)
     stance = _clean_stance(stance)
     _check_parent(claim_id=None, debate=debate, position=position, parent=parent)
+    check_rate(actor, "claim")
     claim = Claim.objects.create(
         debate=debate,
         position=position,
@@ -327,6 +329,7 @@ def vote_cast(*, actor: Any, claim: Claim, value: Any) -> Vote:
     )
     if claim.is_hidden or claim.is_withdrawn:
         raise InvalidInput("This claim is no longer in the map.")
+    check_rate(actor, "vote")
     vote = Vote.objects.select_for_update().filter(user=actor, claim=claim).first()
     if vote is None:
         try:

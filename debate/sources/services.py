@@ -12,6 +12,7 @@ from debate.activity.services import notice_send
 from debate.audit.services import audit_record, model_state
 from debate.debates.models import Debate
 from debate.errors import InvalidInput
+from debate.ratelimit import check_rate
 from debate.sources.models import Evidence, EvidenceStatus, Source
 from debate.sources.text import QuoteNotFound, locate_quote, text_sha256
 
@@ -124,6 +125,7 @@ def evidence_propose(
     existing = Evidence.objects.filter(source=source, start=span.start, end=span.end).first()
     if existing is not None:
         return existing, False
+    check_rate(actor, "evidence")
     try:
         with transaction.atomic():
             evidence = Evidence.objects.create(
