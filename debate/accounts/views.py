@@ -1,12 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from debate.accounts.services import user_signup
-from debate.errors import ServiceError
+from debate.accounts.models import ApiToken
+from debate.accounts.services import token_create, token_revoke, user_signup
+from debate.errors import InvalidInput, ServiceError
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,3 +36,34 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(
         request, "registration/signup.html", {"form": form, "next": next_url}, status=status
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    """Your account: personal API tokens, created (shown once) and revoked here."""
+    created_raw = ""
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "revoke":
+                token = ApiToken.objects.filter(
+                    pk=request.POST.get("token") if str(request.POST.get("token", "")).isdigit()
+                    else 0, user=request.user,
+                ).first()  # fmt: skip
+                if token is None:
+                    raise InvalidInput("No such token.")
+                token_revoke(actor=request.user, token=token)
+                messages.success(request, f"Token {token.prefix}… revoked.")
+                return redirect("profile")
+            _, created_raw = token_create(
+                actor=request.user, user=request.user, name=request.POST.get("name", ""),
+                read_only=request.POST.get("read_only") == "on",
+            )  # fmt: skip
+        except ServiceError as exc:
+            error, status = exc.message, 422
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-id")
+    return render(
+        request, "registration/profile.html",
+        {"tokens": tokens, "created_raw": created_raw, "error": error}, status=status,
+    )  # fmt: skip
