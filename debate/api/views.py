@@ -485,7 +485,7 @@ class DebateEvents(generics.ListAPIView):
             raise ValidationError(
                 {"after": ["A whole number: the last event id you saw."]}
             ) from exc
-        self.debate = debate
+        self.debate, self.after = debate, after
         events = AuditEvent.objects.filter(debate=debate, id__gt=after).select_related("actor")
         return events.order_by("id")
 
@@ -504,6 +504,6 @@ class DebateEvents(generics.ListAPIView):
         data = [_event_row(e, moderator=moderator, removed=removed) for e in rows]
         return Response({
             "results": s.EventSerializer(data, many=True).data,
-            "next_after": rows[-1].id if rows else None,
+            "next_after": rows[-1].id if rows else self.after,
             "has_more": more,
         })  # fmt: skip

@@ -31,7 +31,7 @@ VOTES = "debates/_votes.html"
 CARD_OOB = "debates/_claim_card_oob.html"
 
 
-def _claim_of(request: HttpRequest, debate: Debate, claim_id: int) -> Claim:
+def claim_for_viewer(request: HttpRequest, debate: Debate, claim_id: int) -> Claim:
     """The claim, if the viewer may see it: withdrawn and hidden claims only for moderators."""
     claim = get_object_or_404(Claim.objects.select_related("debate"), pk=claim_id, debate=debate)
     claim.debate = debate
@@ -99,7 +99,7 @@ def claim_compose(request: HttpRequest, slug: str) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     try:
         if parent_id:
-            parent = _claim_of(request, debate, int(parent_id))
+            parent = claim_for_viewer(request, debate, int(parent_id))
             position = parent.position
         else:
             position = get_object_or_404(debate.positions, pk=int(position_id or 0))
@@ -152,7 +152,7 @@ def claim_compose(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def claim_edit(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
     debate = get_visible_debate(request, slug)
-    claim = _claim_of(request, debate, claim_id)
+    claim = claim_for_viewer(request, debate, claim_id)
     if request.method == "GET" and not permissions.can_edit_claim(request.user, debate, claim):
         return _not_allowed(
             request, "arguments/claim_edit.html", "edit-form", {"debate": debate, "claim": claim},
@@ -189,7 +189,7 @@ def claim_edit(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
 @require_POST
 def claim_withdraw(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
     debate = get_visible_debate(request, slug)
-    claim = _claim_of(request, debate, claim_id)
+    claim = claim_for_viewer(request, debate, claim_id)
     try:
         services.claim_withdraw(actor=request.user, claim=claim)
     except ServiceError as error:
@@ -201,7 +201,7 @@ def claim_withdraw(request: HttpRequest, slug: str, claim_id: int) -> HttpRespon
 def claim_moderate(request: HttpRequest, slug: str, claim_id: int, action: str) -> HttpResponse:
     """Hide or restore a claim, with a reason (moderators)."""
     debate = get_visible_debate(request, slug)
-    claim = _claim_of(request, debate, claim_id)
+    claim = claim_for_viewer(request, debate, claim_id)
     reason = request.POST.get("reason", "")
     errors: dict[str, list[str]] = {}
     status = 200
@@ -230,7 +230,7 @@ def claim_moderate(request: HttpRequest, slug: str, claim_id: int, action: str) 
 def claim_vote(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
     """Cast or change a vote (value 0-4), or withdraw it (an empty value)."""
     debate = get_visible_debate(request, slug)
-    claim = _claim_of(request, debate, claim_id)
+    claim = claim_for_viewer(request, debate, claim_id)
     value = request.POST.get("value", "")
     try:
         if value == "":
@@ -246,7 +246,7 @@ def claim_vote(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
 def claim_cite(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
     """Search approved evidence and cite it on a claim as support or as a concession."""
     debate = get_visible_debate(request, slug)
-    claim = _claim_of(request, debate, claim_id)
+    claim = claim_for_viewer(request, debate, claim_id)
     query = request.GET.get("q", "")
     errors: dict[str, list[str]] = {}
     status = 200

@@ -92,6 +92,7 @@ def _manage_page(request: HttpRequest, debate: Debate, *, status: int = 200, **e
         "positions": debate.positions.all(),
         "moderators": debate.memberships.filter(role=Role.MODERATOR).select_related("user"),
         "sources": Source.objects.filter(debate=debate).order_by("title", "revision"),
+        "can_clone": permissions.can_create_debate(request.user),
         **extra,
     }
     context.setdefault("errors", {})

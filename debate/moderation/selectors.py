@@ -32,13 +32,14 @@ def evidence_queue(debate: Debate) -> list[QueuedEvidence]:
     queue = []
     for evidence in proposed:
         text = texts[evidence.source_id]
-        queue.append(
-            QueuedEvidence(
-                evidence=evidence,
-                before=text[max(0, evidence.start - CONTEXT_CHARS) : evidence.start],
-                after=text[evidence.end : evidence.end + CONTEXT_CHARS],
-            )
-        )
+        before = text[max(0, evidence.start - CONTEXT_CHARS) : evidence.start]
+        after = text[evidence.end : evidence.end + CONTEXT_CHARS]
+        # Cut the context at whole words.
+        if evidence.start > CONTEXT_CHARS and " " in before:
+            before = before[before.index(" ") + 1 :]
+        if evidence.end + CONTEXT_CHARS < len(text) and " " in after:
+            after = after[: after.rindex(" ")]
+        queue.append(QueuedEvidence(evidence=evidence, before=before, after=after))
     return queue
 
 

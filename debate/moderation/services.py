@@ -147,6 +147,8 @@ def claim_merge(*, actor: Any, duplicate: Claim, original: Claim, reason: str) -
 
     voters_on_original = Vote.objects.filter(claim=original).values_list("user_id", flat=True)
     movable = Vote.objects.filter(claim=duplicate).exclude(user_id__in=voters_on_original)
+    if original.author_id is not None:
+        movable = movable.exclude(user_id=original.author_id)  # nobody rates their own claim
     moved_votes = list(movable.values_list("id", flat=True))
     Vote.objects.filter(pk__in=moved_votes).update(claim=original)
 

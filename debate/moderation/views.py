@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from debate import permissions
 from debate.arguments.models import Claim
+from debate.arguments.views import claim_for_viewer
 from debate.debates.models import Debate
 from debate.debates.views import get_visible_debate
 from debate.errors import InvalidInput, ServiceError
@@ -30,12 +31,28 @@ def _moderated_debate(request: HttpRequest, slug: str) -> Debate:
 
 
 def _queue_context(request: HttpRequest, debate: Debate, **extra) -> dict:
+    evidence_items = evidence_queue(debate)
+    flags = list(flag_queue(debate))
     return {
         "debate": debate,
-        "evidence_items": evidence_queue(debate),
-        "flags": list(flag_queue(debate)),
+        "evidence_items": evidence_items,
+        "flags": flags,
+        # An error about something not in the queue (hiding approved evidence) shows on top.
+        "queued_ids": {item.evidence.pk for item in evidence_items},
+        "flag_ids": {flag.pk for flag in flags},
         **extra,
     }
+
+
+def _refused(request: HttpRequest, debate: Debate, error: ServiceError, region: str, **extra):
+    """A refused review: moderators see the queue with the reason on top (and next to the
+    item), anyone else only the reason — never the queue itself."""
+    status = error_status(error)
+    if not permissions.is_moderator(request.user, debate):
+        return render_screen(request, "debates/refused.html",
+                             {"debate": debate, "error": error.message}, status=status)  # fmt: skip
+    context = _queue_context(request, debate, error=error.message, **extra)
+    return render_screen(request, "moderation/queue.html", context, region=region, status=status)
 
 
 @require_GET
@@ -63,11 +80,8 @@ def evidence_review(request: HttpRequest, slug: str, evidence_id: int) -> HttpRe
             raise InvalidInput("Choose approve, reject, hide or restore.", field="decision")
         actions[decision](actor=request.user, evidence=evidence, reason=reason)
     except ServiceError as error:
-        context = _queue_context(
-            request, debate, error=error.message, error_evidence=evidence.pk, reason=reason
-        )
-        return render_screen(request, "moderation/queue.html", context, region="evidence-queue",
-                             status=error_status(error))  # fmt: skip
+        return _refused(request, debate, error, "evidence-queue", error_evidence=evidence.pk,
+                        reason=reason)  # fmt: skip
     messages.success(request, f"Evidence #{evidence.pk}: {decision} done.")
     back = request.POST.get("next", "")
     if not request.htmx:
@@ -80,7 +94,7 @@ def evidence_review(request: HttpRequest, slug: str, evidence_id: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def flag_create(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
     debate = get_visible_debate(request, slug)
-    claim = get_object_or_404(Claim.objects.select_related("debate"), pk=claim_id, debate=debate)
+    claim = claim_for_viewer(request, debate, claim_id)
     form = {
         "kind": request.POST.get("kind", ""),
         "fallacy": request.POST.get("fallacy", ""),
@@ -132,10 +146,8 @@ def flag_resolve(request: HttpRequest, slug: str, flag_id: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )  # fmt: skip
     except ServiceError as error:
-        context = _queue_context(request, debate, error=error.message, error_flag=flag.pk,
-                                 reason=request.POST.get("reason", ""))  # fmt: skip
-        return render_screen(request, "moderation/queue.html", context, region="flag-queue",
-                             status=error_status(error))  # fmt: skip
+        return _refused(request, debate, error, "flag-queue", error_flag=flag.pk,
+                        reason=request.POST.get("reason", ""))  # fmt: skip
     if not request.htmx:
         messages.success(request, f"Flag #{flag.pk} resolved.")
         return redirect("moderation-queue", slug=debate.slug)

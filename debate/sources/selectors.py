@@ -109,12 +109,18 @@ def evidence_search(debate, query: str) -> list[Evidence]:
 
 
 def source_revisions(source: Source) -> list[Source]:
-    """Every revision of this source, oldest first (corrections share the title)."""
-    return list(
-        Source.objects.filter(debate_id=source.debate_id, title=source.title)
-        .only("id", "revision", "created_at")
-        .order_by("revision")
-    )
+    """Every revision in this source's chain of corrections, oldest first (1 query)."""
+    rows = list(Source.objects.filter(debate_id=source.debate_id).only("id", "revision",
+                                                                       "previous_id"))  # fmt: skip
+    by_id = {row.pk: row for row in rows}
+    next_of = {row.previous_id: row for row in rows if row.previous_id}
+    first = by_id[source.pk]
+    while first.previous_id in by_id:
+        first = by_id[first.previous_id]
+    chain = [first]
+    while chain[-1].pk in next_of:
+        chain.append(next_of[chain[-1].pk])
+    return chain
 
 
 def evidence_of_source(source: Source, *, proposer=None) -> list[Evidence]:
