@@ -5,6 +5,7 @@ Only numbers and escaped labels go into the markup; templates render the shapes.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from debate.debates.selectors import PollResults, PositionNode, StandingPoint
@@ -33,12 +34,18 @@ class LineChart:
 def standings_chart(history: list[StandingPoint], positions: list[PositionNode]) -> LineChart:
     count = len(history)
     step = (WIDTH - 2 * PAD) / max(count - 1, 1)
+    # Strengths often bunch near the top: show the band they use, in steps of 0.1.
+    values = [v for point in history for v in point.strengths.values()] or [0.0]
+    low = max(0.0, math.floor(min(values) * 10 - 1) / 10)
+    high = min(1.0, math.ceil(max(values) * 10 + 1) / 10)
+    if high - low < 0.2:
+        low = max(0.0, high - 0.2)
 
     def x(i: int) -> float:
         return PAD + i * step if count > 1 else WIDTH / 2
 
     def y(value: float) -> float:
-        return HEIGHT - PAD - value * (HEIGHT - 2 * PAD)
+        return HEIGHT - PAD - (value - low) / (high - low) * (HEIGHT - 2 * PAD)
 
     lines = []
     for index, position in enumerate(positions):
@@ -49,7 +56,8 @@ def standings_chart(history: list[StandingPoint], positions: list[PositionNode])
     return LineChart(
         width=WIDTH, height=HEIGHT, lines=lines,
         x_labels=[(round(x(i), 1), f"v{p.number}") for i, p in enumerate(history)],
-        y_ticks=[(round(y(v), 1), f"{v:.2f}") for v in (0, 0.25, 0.5, 0.75, 1)],
+        y_ticks=[(round(y(low + (high - low) * k / 4), 1), f"{low + (high - low) * k / 4:.2f}")
+                 for k in range(5)],
     )  # fmt: skip
 
 

@@ -537,7 +537,8 @@ def poll_results(debate: Debate, positions: list[PositionNode]) -> PollResults:
                  if a.position_id is not None]  # fmt: skip
         best = max(gains, key=lambda g: g[0])
         ties = [g for g in gains if abs(g[0] - best[0]) < 1e-9]
-        if len(ties) == 1:
+        # A winner must have grown, and alone: losing least is not winning.
+        if len(ties) == 1 and best[0] > 0:
             swing, winner = best
     return PollResults(before, after, before_total, after_total, winner, swing)
 

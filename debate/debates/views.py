@@ -257,13 +257,9 @@ def debate_results(request: HttpRequest, slug: str) -> HttpResponse:
     dmap, viewer = map_for_viewer(debate, request.user)
     results = poll_results(debate, dmap.positions)
     history = standings_history(debate)
-    mine = None
+    answer = None
     if poll and viewer.membership is not None:
-        mine = (
-            PollResponse.objects.filter(debate=debate, user=request.user, poll=poll)
-            .values_list("position_id", flat=True)
-            .first()
-        )
+        answer = PollResponse.objects.filter(debate=debate, user=request.user, poll=poll).first()
     return render(
         request,
         "debates/results.html",
@@ -272,7 +268,8 @@ def debate_results(request: HttpRequest, slug: str) -> HttpResponse:
          "chart": standings_chart(history, dmap.positions) if history else None,
          "poll": poll, "can_answer": poll and permissions.can_answer_poll(request.user, debate,
                                                                           poll),
-         "mine": mine, "error": error},
+         "answered": answer is not None, "mine": answer.position_id if answer else None,
+         "error": error},
         status=status,
     )  # fmt: skip
 
@@ -291,7 +288,7 @@ def picture_tree(debate: Debate, dmap) -> dict:
     def claim(node) -> dict:
         return {
             "id": f"c{node.id}", "label": f"#{node.id}",
-            "text": "(hidden)" if node.is_placeholder else node.text[:140],
+            "text": "(hidden)" if node.is_placeholder else node.text,
             "stance": node.stance, "strength": round(node.strength, 3),
             "hidden": not node.is_visible,
             "url": reverse("claim", args=[debate.slug, node.id]),

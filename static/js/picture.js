@@ -60,6 +60,7 @@
         var stance = d.data.stance === "pro" ? "supports " : d.data.stance === "con" ? "attacks " : "";
         return stance + d.data.label + s;
       });
+    nodes.append("title").text(function (d) { return d.data.text; });
     nodes.each(function (d) {
       var group = d3.select(this);
       wrap(d.data.text, BOX_W - 16).forEach(function (line, i) {
@@ -71,14 +72,19 @@
   }
 
   // Scale and centre whatever is drawn so that all of it shows.
-  function fit() {
+  function fit(whole) {
     var box = layer.node().getBBox();
     if (!box.width) return;
+    // Fit the whole map, but never so small that the text cannot be read: a large map starts
+    // at a readable size, centred on the motion, and the reader pans or zooms out.
     var scale = Math.min(2, 0.95 * Math.min(width / box.width, height / box.height));
-    var transform = d3.zoomIdentity.translate(
-      (width - box.width * scale) / 2 - box.x * scale,
-      (height - box.height * scale) / 2 - box.y * scale
-    ).scale(scale);
+    var readable = whole ? scale : Math.max(scale, 0.7);
+    var transform = readable === scale
+      ? d3.zoomIdentity.translate(
+          (width - box.width * scale) / 2 - box.x * scale,
+          (height - box.height * scale) / 2 - box.y * scale
+        ).scale(scale)
+      : d3.zoomIdentity.translate(20 - box.x * readable, height / 2).scale(readable);
     svg.call(zoom.transform, transform);
   }
 
@@ -89,7 +95,7 @@
 
   var depth = document.getElementById("picture-depth");
   depth.addEventListener("change", function () { draw(Number(depth.value)); });
-  document.getElementById("picture-fit").addEventListener("click", function () { fit(); });
+  document.getElementById("picture-fit").addEventListener("click", function () { fit(true); });
   document.getElementById("picture-download").addEventListener("click", function () {
     var clone = svg.node().cloneNode(true);
     var box = layer.node().getBBox();
