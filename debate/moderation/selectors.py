@@ -34,10 +34,10 @@ def evidence_queue(debate: Debate) -> list[QueuedEvidence]:
         text = texts[evidence.source_id]
         before = text[max(0, evidence.start - CONTEXT_CHARS) : evidence.start]
         after = text[evidence.end : evidence.end + CONTEXT_CHARS]
-        # Cut the context at whole words.
-        if evidence.start > CONTEXT_CHARS and " " in before:
+        # Cut the context at whole words, where a word ends near the cut.
+        if evidence.start > CONTEXT_CHARS and " " in before[:40]:
             before = before[before.index(" ") + 1 :]
-        if evidence.end + CONTEXT_CHARS < len(text) and " " in after:
+        if evidence.end + CONTEXT_CHARS < len(text) and " " in after[-40:]:
             after = after[: after.rindex(" ")]
         queue.append(QueuedEvidence(evidence=evidence, before=before, after=after))
     return queue
