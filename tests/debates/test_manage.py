@@ -540,14 +540,6 @@ def test_refused_revision_changes_nothing(debate, moderator, source, text):
     assert everything() == before
 
 
-REVISE_UI_MISSING = (
-    "BUG: the manage page has no form for correcting a source: debate_manage handles "
-    "action=revise (_revise_source), but templates/debates/manage.html offers no form that "
-    "posts it, and it renders errors only for details/team/moderator/source/clone, so a "
-    "refused revision (or invite regeneration) comes back as a 422 with no message."
-)
-
-
 def test_manage_page_offers_a_correction_form_for_each_source(debate, moderator, source):
     html = client_as(moderator).get(manage(debate)).content.decode()
     assert 'name="action" value="revise"' in html
