@@ -11,6 +11,19 @@ document.addEventListener("htmx:oobBeforeSwap", function (event) {
   if (fragment.childElementCount === 0) event.detail.shouldSwap = false;
 });
 
+// An inline form opened into a slot takes the focus; closing it gives the focus back to the
+// control that opened it.
+var openers = new WeakMap();
+document.addEventListener("htmx:afterSwap", function (event) {
+  var slot = event.detail.target;
+  if (!slot || !slot.classList || !slot.classList.contains("slot")) return;
+  if (event.detail.requestConfig && event.detail.requestConfig.verb === "get") {
+    openers.set(slot, event.detail.requestConfig.elt);
+  }
+  var field = slot.querySelector("textarea, input:not([type=hidden]), select, button");
+  if (field) field.focus();
+});
+
 // Closing an inline form: a button with data-close-slot empties the slot it sits in.
 document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-close-slot]");
@@ -18,8 +31,8 @@ document.addEventListener("click", function (event) {
   var slot = button.closest(".slot");
   if (slot) {
     event.preventDefault();
-    var opener = slot.previousElementSibling && slot.previousElementSibling.querySelector("[data-opens-slot]");
+    var opener = openers.get(slot);
     slot.innerHTML = "";
-    if (opener) opener.focus();
+    if (opener && document.body.contains(opener)) opener.focus();
   }
 });
