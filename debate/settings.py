@@ -267,6 +267,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "COMPONENT_SPLIT_PATCH": False,  # a claim edit needs its text: PATCH is not "any subset"
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 

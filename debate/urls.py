@@ -72,3 +72,5 @@ urlpatterns = [
     path("api/v1/", include("debate.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "debate.api.errors.json_or_html_not_found"

@@ -70,3 +70,13 @@ def api_exception_handler(exc, context):
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
     response.data = error_body(response.status_code, str(code), message, fields)
     return response
+
+
+def json_or_html_not_found(request, exception=None):
+    """404 for the whole site: the API's JSON error shape under /api/, the page otherwise."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(404, "not_found", "Not found."), status=404)
+    return page_not_found(request, exception)

@@ -137,3 +137,9 @@ class EventSerializer(serializers.Serializer):
     object_id = serializers.IntegerField(allow_null=True)
     before = serializers.JSONField(allow_null=True)
     after = serializers.JSONField(allow_null=True)
+
+
+class EventPage(serializers.Serializer):
+    results = EventSerializer(many=True)
+    next_after = serializers.IntegerField(help_text="Pass as ?after= to read on.")
+    has_more = serializers.BooleanField()

@@ -27,6 +27,7 @@ from debate.audit.models import AuditEvent
 from debate.debates import services as debate_services
 from debate.debates.models import Debate, Position, Team
 from debate.debates.selectors import debate_list, debate_version
+from debate.errors import Conflict
 from debate.snapshots.aif import to_aif
 from debate.snapshots.argdown import to_argdown
 from debate.snapshots.diff import diff_documents
@@ -289,9 +290,13 @@ class ClaimDetail(WriteView):
         data = _validated(s.ClaimEditInput, request)
         if if_match.strip() != claim_etag(claim):
             raise PreconditionFailed()
-        claim = claim_services.claim_edit(
-            actor=request.user, claim=claim, text=data["text"], version=claim.version
-        )
+        try:
+            claim = claim_services.claim_edit(
+                actor=request.user, claim=claim, text=data["text"], version=claim.version
+            )
+        except Conflict as exc:
+            # Someone saved between our read and the row lock: the ETag is stale after all.
+            raise PreconditionFailed() from exc
         response = Response(s.ClaimSerializer(claim).data)
         response["ETag"] = claim_etag(claim)
         return response
@@ -324,7 +329,7 @@ class ClaimVote(WriteView):
         vote = claim_services.vote_cast(actor=request.user, claim=claim, value=data["value"])
         return Response({"claim_id": claim.pk, "value": vote.value})
 
-    @extend_schema(request=None, responses=s.VoteOutput)
+    @extend_schema(request=None, responses={200: s.VoteOutput})
     def delete(self, request, slug, claim_id):
         claim = _claim_in(request, visible_debate(request, slug), claim_id)
         claim_services.vote_withdraw(actor=request.user, claim=claim)
@@ -472,8 +477,12 @@ class DebateEvents(generics.ListAPIView):
     """The debate's audit events after a cursor (an event id), oldest first."""
 
     serializer_class = s.EventSerializer
+    pagination_class = None  # the cursor is `after`; see EventPage
 
-    @extend_schema(parameters=[OpenApiParameter("after", int, description="An event id.")])
+    @extend_schema(
+        parameters=[OpenApiParameter("after", int, description="The last event id you saw.")],
+        responses=s.EventPage,
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

@@ -125,6 +125,7 @@ class ClaimNode:
     citations: list[CitationView] = field(default_factory=list)
     children: list[ClaimNode] = field(default_factory=list)
     controls: Controls | None = None
+    hidden_replies: int = 0  # replies below this claim that the page has not drawn yet
     # A hidden or withdrawn claim that still has replies stays as a placeholder, text redacted
     # for everyone but moderators, so its replies remain reachable.
     is_placeholder: bool = False
@@ -564,3 +565,43 @@ def standings_history(debate: Debate) -> list[StandingPoint]:
         strengths = {p["key"]: p.get("strength") or 0.0 for p in positions or []}
         points.append(StandingPoint(number, created_at, strengths))
     return points
+
+
+RENDER_BUDGET = 300  # claims drawn in one page; deeper replies load on demand
+
+
+def limit_rendering(children_lists: list[list[ClaimNode]], budget: int = RENDER_BUDGET) -> int:
+    """Keep a page readable and fast on a large map: breadth first, claims past the budget
+    are not drawn; their parent shows "Show N more replies" (node.hidden_replies), which
+    loads them into place. Top-level claims past the budget are cut too, and the number
+    cut is returned (the page links to the whole map). Small maps are untouched."""
+    share = max(1, budget // max(1, len(children_lists)))
+    cut = 0
+    for nodes in children_lists:
+        if len(nodes) > share:
+            cut += sum(1 + _count_below(node) for node in nodes[share:])
+            del nodes[share:]
+    queue = [node for nodes in children_lists for node in nodes]
+    drawn = len(queue)
+    index = 0
+    while index < len(queue):
+        node = queue[index]
+        index += 1
+        if not node.children:
+            continue
+        if drawn + len(node.children) > budget:
+            node.hidden_replies = _count_below(node)
+            node.children = []
+            continue
+        drawn += len(node.children)
+        queue.extend(node.children)
+    return cut
+
+
+def _count_below(node: ClaimNode) -> int:
+    count, stack = 0, list(node.children)
+    while stack:
+        current = stack.pop()
+        count += 1
+        stack.extend(current.children)
+    return count

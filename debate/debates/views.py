@@ -19,6 +19,7 @@ from debate.debates.selectors import (
     debate_list,
     debate_version,
     explain,
+    limit_rendering,
     map_for_viewer,
     poll_results,
     standings_history,
@@ -72,9 +73,15 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
     sort = _sort_of(request)
     voters = _voters_of(request)
     dmap, viewer = map_for_viewer(debate, request.user, sort=sort, voters=voters)
+    whole = request.GET.get("whole") == "1"
+    cut = 0 if whole else limit_rendering([p.children for p in dmap.positions])
     context = _page_context(request, debate, dmap, viewer)
     context.update(
-        sort=sort, sort_choices=SORT_CHOICES, voters=voters, voter_choices=voter_choices(dmap)
+        sort=sort,
+        sort_choices=SORT_CHOICES,
+        voters=voters,
+        voter_choices=voter_choices(dmap),
+        claims_not_drawn=cut,
     )
     if viewer.is_moderator:
         # Invite codes are for moderators' eyes only, so the read model does not carry them.
@@ -100,6 +107,7 @@ def claim_detail(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse
     claim = dmap.claims.get(claim_id)
     if claim is None:
         raise Http404("No such claim in this debate.")
+    limit_rendering([claim.children])
     return render_screen(
         request,
         "debates/claim_detail.html",
@@ -111,6 +119,8 @@ def claim_detail(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse
             "path": claim_path(dmap, claim_id)[:-1],
             "position": dmap.position(claim.position_id),
         },
+        # "Show more replies" asks for just the replies, drawn into place.
+        region="replies" if request.GET.get("part") == "replies" else None,
     )
 
 
