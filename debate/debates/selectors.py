@@ -11,6 +11,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 
 from debate import permissions
@@ -272,13 +273,20 @@ def debate_map(
             citation = CitationView(**row, evidence=shown)
             citations.append(citation)
             claims[row["claim_id"]].citations.append(citation)
-    for claim_id, value, count in (
+    votes = (
         Vote.objects.active()
         .filter(voters_filter(debate, voters), claim__debate=debate)
         .values_list("claim_id", "value")
         .annotate(n=Count("id"))
         .order_by()
-    ):
+    )
+    # The ORM's SQL, run on a plain cursor: these rows are three integers each, and Django's
+    # per-row converters cost more than the query on a large debate.
+    sql, params = votes.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        vote_rows = cursor.fetchall()
+    for claim_id, value, count in vote_rows:
         claims[claim_id].tally.histogram[value] = count
 
     parents = {node.id: node.parent_id for node in claims.values()}
