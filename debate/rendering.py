@@ -35,3 +35,8 @@ def error_status(error: ServiceError) -> int:
     if isinstance(error, Conflict):
         return 409
     return 422
+
+
+def error_context(error: ServiceError) -> dict:
+    """What a page needs to answer a refusal: 429s say when to come back."""
+    return {"retry_after": error.retry_after} if isinstance(error, RateLimited) else {}

@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "debate.middleware.CleanInputMiddleware",
     "debate.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a lockout into a response.
     "axes.middleware.AxesMiddleware",
@@ -176,6 +177,11 @@ STORAGES = {
 
 SEEDS_DIR = BASE_DIR / "seeds"
 
+# Sources may be pasted up to 2,000,000 characters (up to 4 bytes each in UTF-8); larger
+# requests are refused before they reach a view.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 9_000_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # A shared cache (Redis) holds rate limits and throttles across app-server processes; without
 # REDIS_URL each process counts on its own, which is fine for one process in development.
 REDIS_URL = env_str("REDIS_URL")
@@ -200,6 +206,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+if AXES_IPWARE_PROXY_COUNT:
+    # Behind trusted proxies the client's address is in X-Forwarded-For; never trust it
+    # otherwise, or anyone could forge one to dodge the lockout.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # Rate limits on writes people make often, per user and minute, shared through the cache.
 RATE_LIMITS = {
@@ -247,7 +257,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": [],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["debate.api.errors.SafeJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": env_int("API_PAGE_SIZE", 100),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

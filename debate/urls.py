@@ -68,6 +68,7 @@ urlpatterns = [
     path("join/<str:code>/", debate_views.debate_join, name="join-code"),
     path("accounts/signup/", account_views.signup, name="signup"),
     path("accounts/profile/", account_views.profile, name="profile"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("debate.api.urls")),
     path("admin/", admin.site.urls),

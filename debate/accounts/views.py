@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -67,3 +68,23 @@ def profile(request: HttpRequest) -> HttpResponse:
         request, "registration/profile.html",
         {"tokens": tokens, "created_raw": created_raw, "error": error}, status=status,
     )  # fmt: skip
+
+
+class LoginForm(AuthenticationForm):
+    def clean(self):
+        # A username no account can have is refused like any wrong login, before it reaches
+        # authentication (and the lockout's records, whose column is 255 characters).
+        if len(self.cleaned_data.get("username") or "") > 150:
+            raise self.get_invalid_login_error()
+        return super().clean()
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, answering a refused attempt with 422 like every other refused form."""
+
+    authentication_form = LoginForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, parsers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -80,3 +80,13 @@ def json_or_html_not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse(error_body(404, "not_found", "Not found."), status=404)
     return page_not_found(request, exception)
+
+
+class SafeJSONParser(parsers.JSONParser):
+    """JSON, refusing documents nested too deeply to parse (a 400, not a RecursionError)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise exceptions.ParseError("The JSON is nested too deeply.") from exc

@@ -7,7 +7,13 @@ app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html"
+        ),
+        name="docs",
+    ),
     path("debates/", views.DebateList.as_view(), name="debates"),
     path("debates/import/", views.DebateImport.as_view(), name="debate-import"),
     path("debates/<slug:slug>/", views.DebateDetail.as_view(), name="debate"),

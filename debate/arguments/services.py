@@ -22,6 +22,7 @@ from debate.debates.models import Debate, Position, Team
 from debate.errors import Conflict, InvalidInput, NotAllowed
 from debate.ratelimit import check_rate
 from debate.sources.models import Evidence, EvidenceStatus
+from debate.sources.services import REASON_MAX, bounded
 
 CLAIM_FIELDS = ["position", "parent", "stance", "text", "team", "version", "is_hidden",
                 "hidden_reason", "is_withdrawn", "merged_into"]  # fmt: skip
@@ -241,7 +242,7 @@ def _set_hidden(*, actor: Any, claim: Claim, hidden: bool, reason: str) -> Claim
     permissions.require(
         permissions.can_moderate(actor, claim.debate), "Only moderators hide or restore claims."
     )
-    reason = (reason or "").strip()
+    reason = bounded(reason, "reason", REASON_MAX)
     if not reason:
         raise InvalidInput("Give a reason.", field="reason")
     before = model_state(claim, CLAIM_FIELDS)

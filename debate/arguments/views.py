@@ -20,7 +20,7 @@ from debate.debates.models import Debate
 from debate.debates.selectors import map_for_viewer
 from debate.debates.views import get_visible_debate
 from debate.errors import Conflict, ServiceError
-from debate.rendering import error_status, render_screen
+from debate.rendering import error_context, error_status, render_screen
 from debate.sources.models import Evidence
 from debate.sources.selectors import evidence_search
 
@@ -64,10 +64,12 @@ def _fragment_or_page(
     *,
     status: int = 200,
     error: str = "",
+    extra: dict | None = None,
 ) -> HttpResponse:
     """htmx gets the shared fragment of the claim; a plain browser its focused page."""
     context = _map_context(request, debate, claim_id)
     context["error"] = error
+    context.update(extra or {})
     template = fragment if request.htmx else "debates/claim_detail.html"
     return render_screen(request, template, context, status=status)
 
@@ -84,8 +86,9 @@ def _refusal(
 ):
     """A refused one-click action: the fragment (or page) with the reason, and a 4xx status."""
     return _fragment_or_page(
-        request, debate, claim.pk, fragment, status=error_status(error), error=error.message
-    )
+        request, debate, claim.pk, fragment, status=error_status(error), error=error.message,
+        extra=error_context(error),
+    )  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])
@@ -97,6 +100,7 @@ def claim_compose(request: HttpRequest, slug: str) -> HttpResponse:
     parent_id = data.get("parent") or None
     position_id = data.get("position") or None
     errors: dict[str, list[str]] = {}
+    extra: dict = {}
     try:
         if parent_id:
             parent = claim_for_viewer(request, debate, int(parent_id))
@@ -130,6 +134,7 @@ def claim_compose(request: HttpRequest, slug: str) -> HttpResponse:
             )  # fmt: skip
         except ServiceError as error:
             errors, status = error.field_errors, error_status(error)
+            extra = error_context(error)
         else:
             if not request.htmx:
                 return redirect(f"{reverse('debate', args=[debate.slug])}#claim-{claim.pk}")
@@ -144,7 +149,7 @@ def claim_compose(request: HttpRequest, slug: str) -> HttpResponse:
     return render_screen(
         request, "arguments/compose.html",
         {"debate": debate, "parent": parent, "position": position, "form": form,
-         "errors": errors},
+         "errors": errors, **extra},
         region="compose-form", status=status,
     )  # fmt: skip
 

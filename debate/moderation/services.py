@@ -19,6 +19,7 @@ from debate.arguments.services import CLAIM_FIELDS, claim_hide, claim_url
 from debate.audit.services import audit_record, model_state
 from debate.errors import InvalidInput
 from debate.moderation.models import Fallacy, Flag, FlagKind, FlagStatus
+from debate.sources.services import REASON_MAX, bounded
 
 FLAG_FIELDS = ["claim", "kind", "fallacy", "duplicate_of", "note", "status", "resolution_reason"]
 
@@ -94,7 +95,7 @@ def flag_resolve(*, actor: Any, flag: Flag, resolution: Any, reason: Any) -> Fla
     permissions.require(
         permissions.can_moderate(actor, flag.debate), "Only moderators resolve flags."
     )
-    reason = reason.strip() if isinstance(reason, str) else ""
+    reason = bounded(reason, "reason", REASON_MAX)
     if not reason:
         raise InvalidInput("Give a reason for the resolution.", field="reason")
     if flag.status != FlagStatus.OPEN:

@@ -19,6 +19,7 @@ from debate.sources.text import QuoteNotFound, locate_quote, text_sha256
 SOURCE_FIELDS = ["title", "publication", "volume", "issue", "published_on", "url", "text_sha256"]
 EVIDENCE_FIELDS = ["source", "quote", "start", "end", "paragraph", "status", "review_reason"]
 SOURCE_TEXT_MAX = 2_000_000
+REASON_MAX = 500
 
 
 def _clean_text(text: str) -> str:
@@ -46,18 +47,16 @@ def source_create(
     url: str = "",
 ) -> Source:
     permissions.require(permissions.can_moderate(actor, debate), "Only moderators add sources.")
-    title = (title or "").strip()
-    if not title:
-        raise InvalidInput("A source needs a title.", field="title")
+    title = bounded(title, "title", 300, required=True)
     text = _clean_text(text)
     source = Source.objects.create(
         debate=debate,
-        title=title[:300],
-        publication=(publication or "").strip()[:200],
-        volume=(volume or "").strip()[:40],
-        issue=(issue or "").strip()[:40],
+        title=title,
+        publication=bounded(publication, "publication", 200),
+        volume=bounded(volume, "volume", 40),
+        issue=bounded(issue, "issue", 40),
         published_on=published_on,
-        url=(url or "").strip(),
+        url=clean_url(url),
         text=text,
         text_sha256=text_sha256(text),
         created_by=actor if actor is not None and actor.is_authenticated else None,
@@ -135,7 +134,7 @@ def evidence_propose(
                 start=span.start,
                 end=span.end,
                 paragraph=span.paragraph,
-                note=(note or "").strip()[:2000],
+                note=bounded(note, "note", 2000),
                 proposer=actor if actor is not None and actor.is_authenticated else None,
             )
     except IntegrityError:
@@ -146,6 +145,33 @@ def evidence_propose(
         after=model_state(evidence, EVIDENCE_FIELDS),
     )  # fmt: skip
     return evidence, True
+
+
+def bounded(value: Any, field: str, limit: int, *, required: bool = False) -> str:
+    """Trimmed text of at most `limit` characters, or a clear refusal (never a silent cut)."""
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput("This must be text.", field=field)
+    value = (value or "").strip()
+    if required and not value:
+        raise InvalidInput("This field is required.", field=field)
+    if len(value) > limit:
+        raise InvalidInput(f"At most {limit:,} characters; this has {len(value):,}.", field=field)
+    return value
+
+
+def clean_url(value: Any) -> str:
+    """An http(s) address of at most 500 characters, or nothing."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    url = bounded(value, "url", 500)
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError as exc:
+            raise InvalidInput("Give a web address starting with http:// or https://.",
+                               field="url") from exc  # fmt: skip
+    return url
 
 
 def _evidence_review(*, actor: Any, evidence: Evidence, status: str, reason: str) -> Evidence:
@@ -186,7 +212,7 @@ def evidence_approve(*, actor: Any, evidence: Evidence, reason: str = "") -> Evi
 
 @transaction.atomic
 def evidence_reject(*, actor: Any, evidence: Evidence, reason: str) -> Evidence:
-    reason = (reason or "").strip()
+    reason = bounded(reason, "reason", REASON_MAX)
     if not reason:
         raise InvalidInput("Say why the evidence is rejected.", field="reason")
     return _evidence_review(
@@ -248,7 +274,7 @@ def _set_evidence_hidden(*, actor: Any, evidence: Evidence, hidden: bool, reason
         permissions.can_moderate(actor, evidence.debate),
         "Only moderators hide or restore evidence.",
     )
-    reason = reason.strip() if isinstance(reason, str) else ""
+    reason = bounded(reason, "reason", REASON_MAX)
     if not reason:
         raise InvalidInput("Give a reason.", field="reason")
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)

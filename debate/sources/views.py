@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 from debate import permissions
 from debate.debates.views import get_visible_debate
 from debate.errors import ServiceError
-from debate.rendering import error_status, render_screen
+from debate.rendering import error_context, error_status, render_screen
 from debate.sources import services
 from debate.sources.models import Source
 from debate.sources.selectors import evidence_of_source, source_reading, source_revisions
@@ -57,7 +57,7 @@ def evidence_propose(request: HttpRequest, slug: str, source_id: int) -> HttpRes
             note=form["note"],
         )  # fmt: skip
     except ServiceError as error:
-        result, status = {"errors": error.field_errors}, error_status(error)
+        result, status = {"errors": error.field_errors, **error_context(error)}, error_status(error)
     else:
         result = {"evidence": evidence, "created": created}
         if not request.htmx:

@@ -109,7 +109,7 @@ def test_login_with_the_right_password_logs_the_user_in(client):
 def test_login_with_a_wrong_password_is_refused(client):
     UserFactory(username="alice")
     response = client.post(reverse("login"), {"username": "alice", "password": "not-it"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Please enter a correct username and password." in response.content.decode()
     assert session_user_id(client) is None
 

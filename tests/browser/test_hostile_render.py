@@ -84,7 +84,7 @@ def hostile(cast):
         text=f"First paragraph of the minutes.\n\n{QUOTE}\n",
     )  # fmt: skip
     evidence, _ = evidence_propose(actor=cast.debater_now, source=source, quote=QUOTE)
-    evidence_approve(actor=cast.moderator, evidence=evidence)
+    evidence = evidence_approve(actor=cast.moderator, evidence=evidence)
     citation_add(actor=cast.moderator, claim=hx_claim, evidence=evidence, relation="supports")
     return {"img": img_claim, "hx": hx_claim, "source": source}
 
@@ -96,7 +96,7 @@ def debater_page(new_page, cast) -> Iterator[Watch]:
 
 
 def text_of(page: Page, selector: str) -> list[str]:
-    return [" ".join(t.split()) for t in page.locator(selector).all_inner_texts()]
+    return [" ".join(t.split()) for t in page.locator(selector).all_text_contents()]
 
 
 def test_hostile_claims_show_as_text_on_the_debate_page(debater_page, hostile, live_server):
@@ -192,3 +192,18 @@ def test_picture_shows_hostile_claims_as_text(debater_page, hostile, live_server
     assert page.locator("#picture img, #picture [hx-get]").count() == 0
     debater_page.assert_inert()
     debater_page.assert_no_csp_violation()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "BUG: /api/v1/docs/ uses drf-spectacular's stock swagger_ui.html with an inline "
+        "<style> block, which style-src 'self' blocks: Chromium reports a CSP violation on "
+        "every visit (see also tests/test_security_headers.py)."
+    ),
+)
+def test_no_content_security_policy_violation_on_the_api_docs(page, live_server, seeded):
+    watched = watch(page)
+    page.goto(f"{live_server.url}/api/v1/docs/")
+    expect(page.locator("#swagger-ui .info .title").first).to_contain_text("Argument maps API")
+    watched.assert_no_csp_violation()
