@@ -25,6 +25,24 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class StrictCharField(serializers.CharField):
+    """Text must arrive as a JSON string: 42 is not a claim."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A number must arrive as a JSON integer: "2" and true are not votes."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class DebateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Debate
@@ -75,10 +93,10 @@ class CitationSerializer(serializers.ModelSerializer):
 
 
 class ClaimCreateInput(StrictSerializer):
-    position_id = serializers.IntegerField(required=False, min_value=1)
-    parent_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    position_id = StrictIntegerField(required=False, min_value=1)
+    parent_id = StrictIntegerField(required=False, allow_null=True, min_value=1)
     stance = serializers.ChoiceField(choices=Stance.values)
-    text = serializers.CharField(max_length=CLAIM_TEXT_MAX, trim_whitespace=True)
+    text = StrictCharField(max_length=CLAIM_TEXT_MAX, trim_whitespace=True)
 
     def validate(self, attrs):
         if not attrs.get("parent_id") and not attrs.get("position_id"):
@@ -89,28 +107,28 @@ class ClaimCreateInput(StrictSerializer):
 
 
 class ClaimEditInput(StrictSerializer):
-    text = serializers.CharField(max_length=CLAIM_TEXT_MAX, trim_whitespace=True)
+    text = StrictCharField(max_length=CLAIM_TEXT_MAX, trim_whitespace=True)
 
 
 class VoteInput(StrictSerializer):
-    value = serializers.IntegerField(min_value=0, max_value=4)
+    value = StrictIntegerField(min_value=0, max_value=4)
 
 
 class VoteOutput(serializers.Serializer):
-    claim_id = serializers.IntegerField()
-    value = serializers.IntegerField(allow_null=True)
+    claim_id = StrictIntegerField()
+    value = StrictIntegerField(allow_null=True)
 
 
 class EvidenceProposeInput(StrictSerializer):
-    source_id = serializers.IntegerField(min_value=1)
-    quote = serializers.CharField(max_length=5000)
-    start = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    end = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    source_id = StrictIntegerField(min_value=1)
+    quote = StrictCharField(max_length=5000)
+    start = StrictIntegerField(required=False, allow_null=True, min_value=0)
+    end = StrictIntegerField(required=False, allow_null=True, min_value=0)
+    note = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class ReviewInput(StrictSerializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    reason = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class PhaseInput(StrictSerializer):

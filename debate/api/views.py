@@ -13,7 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.filters import OrderingFilter
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -38,6 +38,10 @@ from debate.sources import services as source_services
 from debate.sources.models import Evidence, Source
 
 FORMATS = ("json", "aif", "argdown")
+DOCUMENT_RESPONSES = {
+    (200, "application/json"): OpenApiTypes.OBJECT,
+    (200, "text/plain"): OpenApiTypes.STR,  # ?format=argdown
+}
 FORMAT_PARAM = OpenApiParameter(
     "format", OpenApiTypes.STR, enum=list(FORMATS), description="json (default), aif or argdown"
 )
@@ -61,7 +65,7 @@ class WriteRules:
 
     def get_permissions(self):
         if self.request.method in SAFE:
-            return []
+            return [AllowAny()]
         return [IsAuthenticated(), TokenScopeAllowsWrites()]
 
     def get_throttles(self):
@@ -389,7 +393,7 @@ def render_document(document: dict, fmt: str) -> HttpResponse:
 class DebateSnapshot(APIView):
     """The live state of the whole debate in one document, with a strong ETag."""
 
-    @extend_schema(parameters=[FORMAT_PARAM], responses={200: OpenApiTypes.OBJECT, 304: None})
+    @extend_schema(parameters=[FORMAT_PARAM], responses={**DOCUMENT_RESPONSES, 304: None})
     def get(self, request, slug):
         fmt = _format_of(request)
         debate = visible_debate(request, slug)
@@ -427,7 +431,7 @@ def _frozen(request, slug: str, number: int) -> Snapshot:
 
 
 class SnapshotDetail(APIView):
-    @extend_schema(parameters=[FORMAT_PARAM], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[FORMAT_PARAM], responses=DOCUMENT_RESPONSES)
     def get(self, request, slug, number):
         snapshot = _frozen(request, slug, number)
         response = render_document(snapshot.document, _format_of(request))
@@ -453,9 +457,14 @@ class DebateImport(WriteView):
 EVENTS_PAGE = 100
 
 
-def _event_row(event: AuditEvent, *, moderator: bool, removed: set[int]) -> dict:
+# Only moderators see these at all: who flagged what and why, and how it was resolved.
+MODERATORS_ONLY = ("moderation.flag",)
+
+
+def _event_row(event: AuditEvent, *, moderator: bool, removed: dict[str, set[int]]) -> dict:
     """One event as the API shows it. Others than moderators do not see the words of claims
-    that were hidden or withdrawn since, nor who cast which vote (tallies are anonymous)."""
+    or evidence that were hidden or withdrawn since, flags, nor who cast which vote (tallies
+    are anonymous)."""
     row = {
         "id": event.id, "created_at": event.created_at,
         "actor": event.actor.username if event.actor_id else None, "action": event.action,
@@ -464,8 +473,10 @@ def _event_row(event: AuditEvent, *, moderator: bool, removed: set[int]) -> dict
     }  # fmt: skip
     if moderator:
         return row
-    if event.object_type == "arguments.claim" and event.object_id in removed:
+    if event.object_id in removed.get(event.object_type, ()):
         row["before"] = row["after"] = None
+    if event.object_type in MODERATORS_ONLY:
+        row["actor"] = row["before"] = row["after"] = None
     if event.object_type in ("arguments.vote", "auth.user", "accounts.apitoken"):
         row["actor"] = None
     if event.object_type == "debates.team":
@@ -473,18 +484,15 @@ def _event_row(event: AuditEvent, *, moderator: bool, removed: set[int]) -> dict
     return row
 
 
-class DebateEvents(generics.ListAPIView):
+class DebateEvents(APIView):
     """The debate's audit events after a cursor (an event id), oldest first."""
-
-    serializer_class = s.EventSerializer
-    pagination_class = None  # the cursor is `after`; see EventPage
 
     @extend_schema(
         parameters=[OpenApiParameter("after", int, description="The last event id you saw.")],
         responses=s.EventPage,
     )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    def get(self, request, slug):
+        return self.list(request)
 
     def get_queryset(self):
         debate = visible_debate(self.request, self.kwargs["slug"])
@@ -498,18 +506,25 @@ class DebateEvents(generics.ListAPIView):
         events = AuditEvent.objects.filter(debate=debate, id__gt=after).select_related("actor")
         return events.order_by("id")
 
-    def list(self, request, *args, **kwargs):
+    def list(self, request):
         rows = list(self.get_queryset()[: EVENTS_PAGE + 1])
         more = len(rows) > EVENTS_PAGE
         rows = rows[:EVENTS_PAGE]
         moderator = permissions.is_moderator(request.user, self.debate)
-        removed = set()
+        removed: dict[str, set[int]] = {}
         if not moderator:
-            removed = set(
-                Claim.objects.filter(debate=self.debate)
-                .filter(Q(is_hidden=True) | Q(is_withdrawn=True))
-                .values_list("id", flat=True)
-            )
+            removed = {
+                "arguments.claim": set(
+                    Claim.objects.filter(debate=self.debate)
+                    .filter(Q(is_hidden=True) | Q(is_withdrawn=True))
+                    .values_list("id", flat=True)
+                ),
+                "sources.evidence": set(
+                    Evidence.objects.filter(debate=self.debate, is_hidden=True).values_list(
+                        "id", flat=True
+                    )
+                ),
+            }
         data = [_event_row(e, moderator=moderator, removed=removed) for e in rows]
         return Response({
             "results": s.EventSerializer(data, many=True).data,

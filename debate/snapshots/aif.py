@@ -28,10 +28,9 @@ def to_aif(document: dict[str, Any]) -> dict[str, Any]:
     for position in document["positions"]:
         node(f"P{position['id']}", position["title"], "I")
     for claim in document["claims"]:
-        if claim["text"] is None:
-            continue  # a hidden claim's placeholder has no proposition to export
         claim_node = f"C{claim['id']}"
-        node(claim_node, claim["text"], "I")
+        # A hidden claim's placeholder keeps its place (its replies answer it) without words.
+        node(claim_node, claim["text"] if claim["text"] is not None else "(hidden claim)", "I")
         parent = f"C{claim['parent_id']}" if claim["parent_id"] else f"P{claim['position_id']}"
         scheme, label = ("RA", "Default Inference") if claim["stance"] == "pro" else (
             "CA", "Default Conflict")  # fmt: skip
@@ -39,6 +38,8 @@ def to_aif(document: dict[str, Any]) -> dict[str, Any]:
         node(relation, label, scheme)
         edge(claim_node, relation)
         edge(relation, parent)
+        if claim["text"] is None:
+            continue  # nobody is shown asserting a hidden claim
         person = claim.get("author") or claim.get("team") or "unknown"
         person_id = participants.setdefault(person, len(participants) + 1)
         locution = f"L{claim['id']}"
@@ -47,9 +48,6 @@ def to_aif(document: dict[str, Any]) -> dict[str, Any]:
         edge(locution, f"YA{claim['id']}")
         edge(f"YA{claim['id']}", claim_node)
         locutions.append({"nodeID": locution, "personID": person_id, "timestamp": timestamp})
-    # A claim hanging under a placeholder keeps its RA/CA edge to a node that exists.
-    known = {n["nodeID"] for n in nodes}
-    edges = [e for e in edges if e["toID"] in known and e["fromID"] in known]
     return {
         "nodes": nodes,
         "edges": edges,

@@ -16,7 +16,7 @@ from typing import Any
 
 import jsonschema
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils.text import slugify
 
 from debate import permissions
@@ -29,6 +29,40 @@ from debate.sources.models import Evidence, Source
 from debate.sources.text import text_sha256
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "debate-snapshot-1.json"
+MAX_VOTES_PER_CLAIM = 10_000
+MAX_VOTES = 200_000
+# A hidden claim that still had replies is exported as a placeholder without its words.
+PLACEHOLDER_TEXT = "(a hidden claim; its text was not exported)"
+
+
+def _check_no_nulls(value: Any, where: str = "document") -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InvalidInput(f"{where}: null characters are not allowed.", field=where)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_no_nulls(item, f"{where}/{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_no_nulls(item, f"{where}/{index}")
+
+
+def _check_unique(document: dict) -> None:
+    """What the database holds unique must be unique in the document too."""
+    checks = [
+        ("positions", lambda p: p["key"], "position keys"),
+        ("teams", lambda t: t["name"], "team names"),
+        ("evidence", lambda e: (e["source_id"], e["start"], e["end"]), "evidence spans"),
+        ("citations", lambda c: (c["claim_id"], c["evidence_id"]), "citations"),
+        ("positions", lambda p: p["id"], "position ids"),
+        ("claims", lambda c: c["id"], "claim ids"),
+        ("sources", lambda s: s["id"], "source ids"),
+        ("evidence", lambda e: e["id"], "evidence ids"),
+    ]
+    for table, key, what in checks:
+        keys = [key(row) for row in document[table]]
+        if len(keys) != len(set(keys)):
+            raise InvalidInput(f"The document repeats {what}.", field=table)
 
 
 def snapshot_schema() -> dict:
@@ -41,14 +75,30 @@ def validate_document(document: Any) -> None:
     if document.get("schema") != SCHEMA:
         raise InvalidInput(f"The document's schema must be {SCHEMA!r}.", field="schema")
     try:
-        jsonschema.validate(document, snapshot_schema())
+        jsonschema.validate(document, snapshot_schema(), format_checker=jsonschema.FormatChecker())
     except jsonschema.ValidationError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "document"
         raise InvalidInput(f"{where}: {exc.message}", field=where) from exc
+    _check_no_nulls(document)
+    _check_unique(document)
     positions = {p["id"] for p in document["positions"]}
     teams = {t["id"] for t in document["teams"]}
+    for team in document["teams"]:
+        if team["position_id"] is not None and team["position_id"] not in positions:
+            raise InvalidInput(f"Team {team['name']!r} names an unknown position.", field="teams")
     claims = {c["id"]: c for c in document["claims"]}
+    total_votes = 0
     for claim in document["claims"]:
+        votes = claim["votes"]
+        if votes["count"] != sum(votes["histogram"]):
+            raise InvalidInput(f"Claim {claim['id']}: votes.count is not the histogram's sum.",
+                               field="claims")  # fmt: skip
+        if votes["count"] > MAX_VOTES_PER_CLAIM:
+            raise InvalidInput(f"Claim {claim['id']}: more than {MAX_VOTES_PER_CLAIM:,} votes.",
+                               field="claims")  # fmt: skip
+        total_votes += votes["count"]
+        if claim["text"] is not None and not claim["text"].strip():
+            raise InvalidInput(f"Claim {claim['id']} has no text.", field="claims")
         if claim["position_id"] not in positions:
             raise InvalidInput(f"Claim {claim['id']} names an unknown position.", field="claims")
         if claim.get("team_id") is not None and claim["team_id"] not in teams:
@@ -63,8 +113,10 @@ def validate_document(document: Any) -> None:
                 f"Claim {claim['id']}: its parent must be an earlier claim of the same position.",
                 field="claims",
             )
-        if claim["text"] is None:
-            raise InvalidInput(f"Claim {claim['id']} has no text (a placeholder).", field="claims")
+        if claim["text"] is None and not claim.get("hidden"):
+            raise InvalidInput(f"Claim {claim['id']} has no text.", field="claims")
+    if total_votes > MAX_VOTES:
+        raise InvalidInput(f"More than {MAX_VOTES:,} votes in all.", field="claims")
     sources = {}
     for source in document["sources"]:
         if "text" not in source:
@@ -84,6 +136,10 @@ def validate_document(document: Any) -> None:
     for citation in document["citations"]:
         if citation["claim_id"] not in claims or citation["evidence_id"] not in evidence:
             raise InvalidInput("A citation names an unknown claim or evidence.", field="citations")
+    # Last, so that a specific problem is named first: any other change since export.
+    if content_hash(document) != document["content_hash"]:
+        raise InvalidInput("content_hash does not match the document's content: it was changed "
+                           "after export.", field="content_hash")  # fmt: skip
 
 
 def _free_slug(wanted: str) -> str:
@@ -101,6 +157,15 @@ def debate_import(*, actor: Any, document: Any, slug: str = "") -> Debate:
         permissions.can_create_debate(actor), "You are not allowed to create debates."
     )
     validate_document(document)
+    try:
+        with transaction.atomic():
+            return _import(actor, document, slug)
+    except (IntegrityError, DataError) as exc:
+        raise InvalidInput(f"The database refused a value of the document: {exc}".splitlines()[0],
+                           field="document") from exc  # fmt: skip
+
+
+def _import(actor: Any, document: dict, slug: str) -> Debate:
     meta = document["debate"]
     debate = Debate.objects.create(
         slug=_free_slug(slug or meta["slug"]), title=meta["title"][:200],
@@ -129,7 +194,8 @@ def debate_import(*, actor: Any, document: Any, slug: str = "") -> Debate:
         claim_ids[row["id"]] = Claim.objects.create(
             debate=debate, position_id=position_ids[row["position_id"]],
             parent_id=claim_ids.get(row["parent_id"]), stance=row["stance"],
-            text=row["text"], author_id=users.get(row.get("author")),
+            text=row["text"] if row["text"] is not None else PLACEHOLDER_TEXT,
+            author_id=users.get(row.get("author")),
             team_id=team_ids.get(row.get("team_id")), is_hidden=row.get("hidden", False),
         ).pk  # fmt: skip
     source_ids = {}

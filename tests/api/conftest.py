@@ -1,0 +1,1 @@
+from tests.api.helpers import anon, api_world, empty_cache  # noqa: F401 - fixtures
