@@ -82,7 +82,6 @@ OPERATIONS = [
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
-
 @pytest.fixture(scope="module")
 def seeded_token(django_db_setup, django_db_blocker):
     """The seed with its demo accounts (DEBUG only), one frozen snapshot, and a full token of
