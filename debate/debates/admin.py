@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from debate.admin_base import ReadOnlyAdmin
-from debate.debates.models import Debate, Membership, Position, Team
+from debate.debates.models import Debate, Membership, PollResponse, Position, Team
 
 
 @admin.register(Debate)
@@ -28,3 +28,9 @@ class MembershipAdmin(ReadOnlyAdmin):
     list_display = ("user", "debate", "role", "team", "joined_at")
     list_filter = ("debate", "role")
     search_fields = ("user__username",)
+
+
+@admin.register(PollResponse)
+class PollResponseAdmin(ReadOnlyAdmin):
+    list_display = ("debate", "user", "poll", "position", "updated_at")
+    list_filter = ("debate", "poll")

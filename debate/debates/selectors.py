@@ -255,7 +255,7 @@ def debate_map(
     # Tuples, not dicts: this is the largest table, and values() dicts cost a third more.
     claims = {
         row[0]: ClaimNode(*row)
-        for row in Claim.objects.filter(debate=debate).values_list(*claim_fields).order_by()
+        for row in Claim.objects.filter(debate=debate).values_list(*claim_fields).order_by("id")
     }
     citations = []
     for row in Citation.objects.filter(claim__debate=debate, is_hidden=False).values(

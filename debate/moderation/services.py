@@ -95,7 +95,7 @@ def flag_resolve(*, actor: Any, flag: Flag, resolution: Any, reason: Any) -> Fla
     permissions.require(
         permissions.can_moderate(actor, flag.debate), "Only moderators resolve flags."
     )
-    reason = bounded(reason, "reason", REASON_MAX)
+    reason = bounded(reason if isinstance(reason, str) else "", "reason", REASON_MAX)
     if not reason:
         raise InvalidInput("Give a reason for the resolution.", field="reason")
     if flag.status != FlagStatus.OPEN:

@@ -47,7 +47,9 @@ def source_create(
     url: str = "",
 ) -> Source:
     permissions.require(permissions.can_moderate(actor, debate), "Only moderators add sources.")
-    title = bounded(title, "title", 300, required=True)
+    if not isinstance(title, str) or not title.strip():
+        raise InvalidInput("A source needs a title.", field="title")
+    title = bounded(title, "title", 300)
     text = _clean_text(text)
     source = Source.objects.create(
         debate=debate,

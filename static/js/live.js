@@ -36,3 +36,20 @@ document.addEventListener("click", function (event) {
     if (opener && document.body.contains(opener)) opener.focus();
   }
 });
+
+// A live update replaces cards; if it replaced the control that had the focus, the same
+// control in the new card (same id) takes the focus back, so keyboard users keep their place.
+var focusedId = null;
+document.addEventListener("htmx:beforeSwap", function () {
+  var active = document.activeElement;
+  focusedId = active && active !== document.body && active.id ? active.id : null;
+});
+document.addEventListener("htmx:afterSettle", function () {
+  if (!focusedId) return;
+  var active = document.activeElement;
+  if (!active || active === document.body) {
+    var again = document.getElementById(focusedId);
+    if (again) again.focus();
+  }
+  focusedId = null;
+});

@@ -388,12 +388,17 @@ def test_every_action_is_reachable_by_keyboard(new_page, cast, live_server):
     vote = tab_to(page, lambda f: f["tag"] == "button" and "vote" in f["cls"].split())
     claim_id = int(vote["claim"].removeprefix("claim-card-"))
     value = vote["value"]
+    version = page.locator("#live").get_attribute("data-version")
     page.keyboard.press("Space")
     expect(page.locator(f"#votes-{claim_id} button.vote[value='{value}']")).to_have_attribute(
         "aria-pressed", "true"
     )
     expect(tally(page, claim_id)).to_have_text(f"1 vote · mean impact {value}.0 / 4")
     assert Vote.objects.get(claim_id=claim_id, user=cast.debater_after).value == int(value)
+    # The vote nudges the live poll, which redraws the card; let it land before tabbing on.
+    expect(page.locator("#live")).not_to_have_attribute("data-version", version)
+    page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-swapping')")
+    expect(page.locator(f"#votes-{claim_id} button.vote[value='{value}']")).to_be_focused()
 
     support = tab_to(page, lambda f: f["tag"] == "a" and f["text"] == "Support")
     support_id = int(support["claim"].removeprefix("claim-card-"))

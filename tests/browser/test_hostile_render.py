@@ -194,14 +194,6 @@ def test_picture_shows_hostile_claims_as_text(debater_page, hostile, live_server
     debater_page.assert_no_csp_violation()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: /api/v1/docs/ uses drf-spectacular's stock swagger_ui.html with an inline "
-        "<style> block, which style-src 'self' blocks: Chromium reports a CSP violation on "
-        "every visit (see also tests/test_security_headers.py)."
-    ),
-)
 def test_no_content_security_policy_violation_on_the_api_docs(page, live_server, seeded):
     watched = watch(page)
     page.goto(f"{live_server.url}/api/v1/docs/")
