@@ -605,7 +605,7 @@ def _refused_early(case: Case) -> Case:
 FIXED = {
     "evidence-reject-reason-too-long", "flag-resolve-reason-too-long", "hide-reason-too-long",
     "source-paste-3mb", "source-title-too-long", "source-url-javascript", "source-url-too-long",
-    "login-username-too-long",
+    "login-username-too-long", "propose-note-too-long", "api-json-nested-100000-deep",
 }  # fmt: skip
 
 

@@ -89,4 +89,4 @@ class SafeJSONParser(parsers.JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
-            raise exceptions.ParseError("The JSON is nested too deeply.") from exc
+            raise exceptions.ParseError("JSON parse error - nested too deeply.") from exc

