@@ -16,17 +16,11 @@ from debate.debates.services import phase_change
 from debate.moderation.services import claim_merge, flag_create
 from debate.sources.services import evidence_approve, evidence_propose, evidence_reject
 from tests.factories import ClaimFactory
+from tests.helpers import client_as
 
 pytestmark = pytest.mark.django_db
 
 HX = {"HTTP_HX_REQUEST": "true"}
-
-
-def client_as(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def notices() -> list[tuple[str, str]]:

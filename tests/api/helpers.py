@@ -20,11 +20,11 @@ from rest_framework.test import APIClient
 
 from debate.accounts.services import token_create
 from debate.arguments.models import Citation, Claim, Vote
-from debate.audit.models import AuditEvent
 from debate.debates.models import Debate, Membership
 from debate.snapshots.models import Snapshot
 from debate.sources.models import Evidence, EvidenceStatus
 from tests.factories import CitationFactory, ClaimFactory, EvidenceFactory
+from tests.helpers import rows_of
 
 API = "/api/v1"
 SLUG = "ukraine-nato"  # the shared `debate` fixture's slug
@@ -75,16 +75,7 @@ def error_of(response) -> dict:
 
 def state() -> dict:
     """Every row an API write could touch, field by field, and the audit trail's ids."""
-    return {
-        "debates": list(Debate.objects.order_by("pk").values()),
-        "claims": list(Claim.objects.order_by("pk").values()),
-        "votes": list(Vote.objects.order_by("pk").values()),
-        "citations": list(Citation.objects.order_by("pk").values()),
-        "evidence": list(Evidence.objects.order_by("pk").values()),
-        "memberships": list(Membership.objects.order_by("pk").values()),
-        "snapshots": list(Snapshot.objects.order_by("pk").values()),
-        "audit": list(AuditEvent.objects.order_by("pk").values_list("pk", flat=True)),
-    }
+    return rows_of(Debate, Claim, Vote, Citation, Evidence, Membership, Snapshot)
 
 
 @pytest.fixture

@@ -35,6 +35,7 @@ from tests.factories import (
     SourceFactory,
     VoteFactory,
 )
+from tests.helpers import client_as, rows_of
 
 HX = {"HTTP_HX_REQUEST": "true"}
 CLAIM_TEXT = "Accession talks now deny Russia a veto over NATO enlargement."
@@ -42,24 +43,9 @@ NEW_TEXT = "A brand-new claim written through the compose form."
 EDITED_TEXT = "Accession talks now deny Moscow a veto over enlargement."
 
 
-def client_as(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def snapshot() -> dict:
     """Every row a write could touch, field by field, and the audit trail's ids."""
-    return {
-        "debates": list(Debate.objects.order_by("pk").values()),
-        "claims": list(Claim.objects.order_by("pk").values()),
-        "votes": list(Vote.objects.order_by("pk").values()),
-        "citations": list(Citation.objects.order_by("pk").values()),
-        "memberships": list(Membership.objects.order_by("pk").values()),
-        "notices": list(Notice.objects.order_by("pk").values()),
-        "audit": list(AuditEvent.objects.order_by("pk").values_list("pk", flat=True)),
-    }
+    return rows_of(Debate, Claim, Vote, Citation, Membership, Notice)
 
 
 def set_phase(world: SimpleNamespace, phase: str) -> None:

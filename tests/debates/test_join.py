@@ -10,15 +10,9 @@ from django.utils.html import escape
 from debate.audit.models import AuditEvent
 from debate.debates.models import Membership, Role
 from tests.factories import DebateFactory, PositionFactory, TeamFactory, UserFactory
+from tests.helpers import client_as
 
 INVALID_CODE = "This invite code is not valid. Ask your moderator for a new one."
-
-
-def client_as(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def memberships_and_events():

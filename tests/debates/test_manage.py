@@ -26,17 +26,11 @@ from tests.factories import (
     UserFactory,
     VoteFactory,
 )
+from tests.helpers import client_as
 
 pytestmark = pytest.mark.django_db
 
 NOT_ALLOWED = "You are not allowed to create debates."
-
-
-def client_as(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def everything() -> dict:

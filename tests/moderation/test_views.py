@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -28,6 +27,7 @@ from tests.factories import (
     SourceFactory,
     VoteFactory,
 )
+from tests.helpers import client_as, rows_of
 
 pytestmark = pytest.mark.django_db
 
@@ -35,25 +35,9 @@ HX = {"HTTP_HX_REQUEST": "true"}
 QUOTE = "“a temporary recourse”"
 
 
-def client_as(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def snapshot() -> dict:
     """Every row a moderation write could touch, field by field, and the audit trail's ids."""
-    return {
-        "debates": list(Debate.objects.order_by("pk").values()),
-        "claims": list(Claim.objects.order_by("pk").values()),
-        "votes": list(Vote.objects.order_by("pk").values()),
-        "citations": list(Citation.objects.order_by("pk").values()),
-        "evidence": list(Evidence.objects.order_by("pk").values()),
-        "flags": list(Flag.objects.order_by("pk").values()),
-        "notices": list(Notice.objects.order_by("pk").values()),
-        "audit": list(AuditEvent.objects.order_by("pk").values_list("pk", flat=True)),
-    }
+    return rows_of(Debate, Claim, Vote, Citation, Evidence, Flag, Notice)
 
 
 def last_event_id() -> int:

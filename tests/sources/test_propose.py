@@ -5,7 +5,6 @@ the review went. Only approved evidence can be cited."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -16,18 +15,12 @@ from debate.sources.models import Evidence, EvidenceStatus
 from debate.sources.services import evidence_approve, evidence_hide, evidence_reject
 from tests.conftest import SOURCE_TEXT
 from tests.factories import ClaimFactory
+from tests.helpers import client_as
 
 pytestmark = pytest.mark.django_db
 
 HX = {"HTTP_HX_REQUEST": "true"}
 REPEATED = "Accession talks should start now"  # in paragraphs 2 and 3
-
-
-def client_as(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def propose_url(source) -> str:
