@@ -223,7 +223,9 @@ def claim_moderate(request: HttpRequest, slug: str, claim_id: int, action: str) 
         except ServiceError as error:
             errors, status = error.field_errors, error_status(error)
         else:
-            return _after_write(request, debate, claim.pk, CLAIM)
+            # The form (in the claim's slot) goes away; the card, greyed or not, is swapped
+            # out of band. Others see the change through the live poll.
+            return _after_write(request, debate, claim.pk, CARD_OOB)
     return render_screen(
         request, "arguments/claim_moderate.html",
         {"debate": debate, "claim": claim, "action": action, "reason": reason, "errors": errors},

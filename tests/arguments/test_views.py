@@ -975,3 +975,18 @@ def test_debater_sees_vote_buttons_on_the_other_teams_claim_only(world, debater_
     vote_url = reverse("claim-vote", args=[world.debate.slug, world.claim.pk])
     assert vote_url not in client_as(debater_now).get(url).content.decode()
     assert vote_url in client_as(debater_after).get(url).content.decode()
+
+
+def test_htmx_hide_closes_the_form_and_greys_the_card_in_place(world, moderator):
+    response = client_as(moderator).post(
+        reverse("claim-hide", args=[world.debate.slug, world.claim.pk]),
+        {"reason": "Off topic"},
+        **HX,
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<form" not in html  # the reason form in the slot is replaced by nothing
+    card = re.search(rf'<article class="([^"]*)" id="claim-card-{world.claim.pk}"[^>]*>', html)
+    assert card is not None and "claim-card--hidden" in card.group(1)
+    assert 'hx-swap-oob="true"' in card.group(0)
+    assert Claim.objects.get(pk=world.claim.pk).is_hidden
