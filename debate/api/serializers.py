@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from debate.arguments.models import CLAIM_TEXT_MAX, Citation, Claim, Relation, Stance
+from debate.arguments.models import CLAIM_TEXT_MAX, Citation, Claim, Stance
 from debate.debates.models import Debate, Phase, Position, Team
 from debate.sources.models import Evidence, Source
 
@@ -133,11 +133,6 @@ class ReviewInput(StrictSerializer):
 
 class PhaseInput(StrictSerializer):
     phase = serializers.ChoiceField(choices=Phase.values)
-
-
-class CitationRelation(serializers.ChoiceField):
-    def __init__(self, **kwargs):
-        super().__init__(choices=Relation.values, **kwargs)
 
 
 class SnapshotSummary(serializers.Serializer):
