@@ -418,15 +418,12 @@ def main() -> None:
         signal.alarm(0)
         monitor.stop.set()
         ensure_postgres()
-    print(f"total {time.monotonic() - started:.0f} s (bound {LIMIT_SECONDS} s)")
-    if failures:
-        print(f"FAIL: {len(failures)} problems")
-        for line in failures[:30]:
-            print("  " + line)
-        raise SystemExit(1)
-    print(
-        "PASS: clean 503s during the outage, recovery without restarting gunicorn, "
-        "no half-written change"
+    verdict(
+        failures,
+        started,
+        LIMIT_SECONDS,
+        "clean 503s during the outage, recovery without restarting gunicorn, "
+        "no half-written change",
     )
 
 

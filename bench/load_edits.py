@@ -35,6 +35,7 @@ from run_server import (  # noqa: E402
     hard_limit,
     latency_line,
     machine_line,
+    verdict,
 )
 
 LIMIT_SECONDS = 180
@@ -160,15 +161,12 @@ def main() -> None:
     if tracebacks:
         failures.append(f"{tracebacks} tracebacks in the server log")
     print(f"server log: {tracebacks} tracebacks")
-    print(f"total {time.monotonic() - started:.0f} s (bound {LIMIT_SECONDS} s)")
-    if failures:
-        print(f"FAIL: {len(failures)} problems")
-        for line in failures[:30]:
-            print("  " + line)
-        raise SystemExit(1)
-    print(
-        f"PASS: each round exactly one 200 and {CLIENTS - 1} x 412/409; "
-        "the audit trail holds exactly the accepted edits"
+    verdict(
+        failures,
+        started,
+        LIMIT_SECONDS,
+        f"each round exactly one 200 and {CLIENTS - 1} x 412/409; "
+        "the audit trail holds exactly the accepted edits",
     )
 
 

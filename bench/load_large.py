@@ -36,6 +36,7 @@ from run_server import (  # noqa: E402
     hard_limit,
     latency_line,
     machine_line,
+    verdict,
 )
 
 LIMIT_SECONDS = 180
@@ -148,13 +149,12 @@ def main() -> None:
     print(f"server log: {tracebacks} tracebacks")
     if tracebacks:
         failures.append(f"{tracebacks} tracebacks in the server log")
-    print(f"total {time.monotonic() - started:.0f} s (bound {LIMIT_SECONDS} s)")
-    if failures:
-        print(f"FAIL: {len(failures)} problems")
-        for line in failures[:30]:
-            print("  " + line)
-        raise SystemExit(1)
-    print("PASS: all answers 200 (304 when conditional); query counts bounded")
+    verdict(
+        failures,
+        started,
+        LIMIT_SECONDS,
+        "all answers 200 (304 when conditional); query counts bounded",
+    )
 
 
 if __name__ == "__main__":

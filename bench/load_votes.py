@@ -43,6 +43,7 @@ from run_server import (  # noqa: E402
     hard_limit,
     latency_line,
     machine_line,
+    verdict,
 )
 
 LIMIT_SECONDS = 180
@@ -275,13 +276,12 @@ def main() -> None:
         failures.append(f"{tracebacks} tracebacks in the server log")
     print(f"server log: {tracebacks} tracebacks")
     print(query_counts(debate, claim_ids[0]))
-    print(f"total {time.monotonic() - started:.0f} s (bound {LIMIT_SECONDS} s)")
-    if failures:
-        print(f"FAIL: {len(failures)} problems")
-        for line in failures[:30]:
-            print("  " + line)
-        raise SystemExit(1)
-    print("PASS: no error response; every tally equals the clients' own last votes")
+    verdict(
+        failures,
+        started,
+        LIMIT_SECONDS,
+        "no error response; every tally equals the clients' own last votes",
+    )
 
 
 if __name__ == "__main__":

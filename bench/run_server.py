@@ -299,3 +299,14 @@ def machine_line() -> str:
     return (f"machine: {os.cpu_count()} cores, load average {load[0]:.1f} / {load[1]:.1f} / "
             f"{load[2]:.1f} (1/5/15 min) at start; other work shares the cores, so figures "
             f"are noisy")  # fmt: skip
+
+
+def verdict(failures: list[str], started: float, limit: int, passed: str) -> None:
+    """Print the run's time and verdict; exit 1 with the problems if there are any."""
+    print(f"total {time.monotonic() - started:.0f} s (bound {limit} s)")
+    if failures:
+        print(f"FAIL: {len(failures)} problems")
+        for line in failures[:30]:
+            print("  " + line)
+        raise SystemExit(1)
+    print(f"PASS: {passed}")

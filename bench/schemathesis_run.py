@@ -34,7 +34,14 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run_server import BIN, Server, fresh_database, hard_limit, machine_line  # noqa: E402
+from run_server import (  # noqa: E402
+    BIN,
+    Server,
+    fresh_database,
+    hard_limit,
+    machine_line,
+    verdict,
+)
 
 LIMIT_SECONDS = 180
 
@@ -154,13 +161,7 @@ def main() -> None:
         print(output[-4000:])
     (work / "output.txt").write_text(output)
     print(f"full schemathesis output: {work / 'output.txt'}; report {report}")
-    print(f"total {time.monotonic() - started:.0f} s (bound {LIMIT_SECONDS} s)")
-    if failures:
-        print(f"FAIL: {len(failures)} problems")
-        for line in failures:
-            print("  " + line)
-        raise SystemExit(1)
-    print("PASS: no 5xx in the whole run")
+    verdict(failures, started, LIMIT_SECONDS, "no 5xx in the whole run")
 
 
 if __name__ == "__main__":
