@@ -1,4 +1,4 @@
-"""A full scoring pass (`selectors._score`) over in-memory maps of 1,000 and 10,000 claims.
+"""A full scoring pass (`mapview.build.score`) over in-memory maps of 1,000 and 10,000 claims.
 
     .venv/bin/python bench/scoring_bench.py
 
@@ -47,7 +47,7 @@ def setup_django() -> None:
 def build_map(size: int, seed: int):
     """Two positions and `size` claims; each claim picks a parent among recent claims (so
     chains grow deep) or, one time in ten, a position."""
-    from debate.debates.selectors import ClaimNode, PositionNode
+    from debate.mapview.model import ClaimNode, PositionNode
 
     rng = random.Random(seed)
     positions = [
@@ -89,7 +89,7 @@ def depth_of(positions) -> int:
 def count_work(size: int) -> tuple[int, int]:
     """(strength computations, replies read) in one pass: the work, free of cache effects."""
     from debate.debates import scoring
-    from debate.debates.selectors import _score
+    from debate.mapview.build import score as _score
 
     positions, _claims = build_map(size, seed=size)
     calls = replies = 0
@@ -111,7 +111,7 @@ def count_work(size: int) -> tuple[int, int]:
 
 
 def time_scoring(size: int, deadline: float, *, collect: bool) -> tuple[float, float, int, int]:
-    from debate.debates.selectors import _score
+    from debate.mapview.build import score as _score
 
     positions, claims = build_map(size, seed=size)
     _score(positions)  # warm up

@@ -7,7 +7,12 @@ def vote_levels(request):
 
 
 def unread_notices(request):
-    """The count behind the header's Activity link: one query, signed-in users only."""
+    """The count behind the header's Activity link: one query, signed-in users only, and
+    only when a template shows it (fragments do not)."""
+    from django.utils.functional import SimpleLazyObject
+
     from debate.activity.selectors import unread_count
 
-    return {"unread_notices": unread_count(getattr(request, "user", None))}
+    return {
+        "unread_notices": SimpleLazyObject(lambda: unread_count(getattr(request, "user", None)))
+    }

@@ -41,12 +41,17 @@ SOURCE_TEXT = (
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits and throttles count in the cache; each test starts with none counted."""
+    """Rate limits, throttles and the maps of each debate version live in the cache; each test
+    starts with none (debate versions restart from 0 in every test's debates)."""
     from django.core.cache import cache
 
+    from debate.mapview import cache as maps
+
     cache.clear()
+    maps.clear()
     yield
     cache.clear()
+    maps.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from debate.arguments.models import Citation, Claim, Relation, Stance, Vote
+from debate.audit.services import debate_version_bump
 from debate.debates.models import Debate, Membership, Phase, Position, Role, Team
 from debate.sources.models import Evidence, EvidenceStatus, Source
 from debate.sources.text import paragraph_of, paragraph_starts, text_sha256
@@ -24,6 +25,24 @@ DEFAULT_SOURCE_TEXT = (
     "\n"
     "Accession talks should begin now, with a target date for membership.\n"
 )
+
+
+class InDebateFactory(factory.django.DjangoModelFactory):
+    """Rows written straight into a debate still move its version, as every write through
+    the services does (audit_record): otherwise a map cached before them would stay served."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        obj = super()._create(model_class, *args, **kwargs)
+        debate_id = getattr(obj, "debate_id", None) or getattr(
+            getattr(obj, "claim", None), "debate_id", None
+        )
+        if debate_id is not None:
+            debate_version_bump(debate_id)
+        return obj
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -45,7 +64,7 @@ class DebateFactory(factory.django.DjangoModelFactory):
     phase = Phase.REBUTTAL
 
 
-class PositionFactory(factory.django.DjangoModelFactory):
+class PositionFactory(InDebateFactory):
     class Meta:
         model = Position
 
@@ -55,7 +74,7 @@ class PositionFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n)
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(InDebateFactory):
     class Meta:
         model = Team
 
@@ -64,7 +83,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     position = factory.SubFactory(PositionFactory, debate=factory.SelfAttribute("..debate"))
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(InDebateFactory):
     """A role in a debate; debaters get a team of that debate unless one is given."""
 
     class Meta:
@@ -80,7 +99,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     )
 
 
-class SourceFactory(factory.django.DjangoModelFactory):
+class SourceFactory(InDebateFactory):
     class Meta:
         model = Source
 
@@ -91,7 +110,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
     text_sha256 = factory.LazyAttribute(lambda o: text_sha256(o.text))
 
 
-class EvidenceFactory(factory.django.DjangoModelFactory):
+class EvidenceFactory(InDebateFactory):
     """Approved evidence whose quote is always text[start:end] of its source.
 
     Pass `start` and `end` to pick the span; by default a short span at a sequence offset.
@@ -112,7 +131,7 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     reviewed_at = factory.LazyFunction(timezone.now)
 
 
-class ClaimFactory(factory.django.DjangoModelFactory):
+class ClaimFactory(InDebateFactory):
     """A claim under a position, or under `parent` (then in the parent's debate and position)."""
 
     class Meta:
@@ -137,7 +156,7 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     team = None
 
 
-class CitationFactory(factory.django.DjangoModelFactory):
+class CitationFactory(InDebateFactory):
     class Meta:
         model = Citation
 
@@ -148,7 +167,7 @@ class CitationFactory(factory.django.DjangoModelFactory):
     relation = Relation.SUPPORTS
 
 
-class VoteFactory(factory.django.DjangoModelFactory):
+class VoteFactory(InDebateFactory):
     class Meta:
         model = Vote
 

@@ -17,18 +17,20 @@ from debate import permissions
 from debate.arguments import services
 from debate.arguments.models import Claim, Relation
 from debate.debates.models import Debate
-from debate.debates.selectors import map_for_viewer
 from debate.debates.views import get_visible_debate
 from debate.errors import Conflict, ServiceError
+from debate.mapview import cache, layout
+from debate.mapview.viewer import controls_for, viewer_for
 from debate.rendering import error_context, error_status, render_screen
 from debate.sources.models import Evidence
 from debate.sources.selectors import evidence_search
 
 LIVE_EVENT = "debate-changed"
-CLAIM = "debates/_claim.html"
+CLAIM = "debates/_tree.html"
 CARD = "debates/_claim_card.html"
-VOTES = "debates/_votes.html"
+VOTES = "debates/_votes_response.html"
 CARD_OOB = "debates/_claim_card_oob.html"
+PAGE = "debates/claim_detail.html"
 
 
 def claim_for_viewer(request: HttpRequest, debate: Debate, claim_id: int) -> Claim:
@@ -48,11 +50,33 @@ def _not_allowed(request: HttpRequest, template: str, region: str, context: dict
     return render_screen(request, template, context, region=region, status=403)
 
 
-def _map_context(request: HttpRequest, debate: Debate, claim_id: int | None = None) -> dict:
-    dmap, viewer = map_for_viewer(debate, request.user)
-    context = {"debate": debate, "map": dmap, "viewer": viewer}
+def _map_context(
+    request: HttpRequest,
+    debate: Debate,
+    claim_id: int | None = None,
+    *,
+    subtree: bool = True,
+    my_votes: dict[int, int | None] | None = None,
+) -> dict:
+    """The claim as the viewer now sees it, after their own write if there was one, with
+    its path up to the position (whose strengths a vote changes) and its controls.
+    `my_votes`: the viewer's votes the caller knows already (the one just cast)."""
+    viewer = viewer_for(request.user, debate)
+    viewer.know_votes(my_votes or {})
+    dmap = cache.debate_map_after_write(debate, include_hidden=viewer.is_moderator)
+    controls_for(dmap, viewer, ())
+    context = {"debate": debate, "map": dmap, "viewer": viewer, "version": dmap.version}
     if claim_id is not None:
-        context["claim"] = dmap.claims.get(claim_id)
+        claim = dmap.claims.get(claim_id)
+        path = dmap.path_to(claim_id) if claim else []
+        context.update(
+            claim=claim,
+            path=path[:-1],  # the breadcrumb above the claim
+            strength_path=list(reversed(path)),  # the strengths a vote on it changes
+            c=controls_for(dmap, viewer, [claim])[claim_id] if claim else None,
+            items=layout.subtree_items(dmap, viewer, claim) if claim and subtree else [],
+            position=dmap.position(claim.position_id) if claim else None,
+        )
     return context
 
 
@@ -65,20 +89,26 @@ def _fragment_or_page(
     status: int = 200,
     error: str = "",
     extra: dict | None = None,
+    my_votes: dict[int, int | None] | None = None,
 ) -> HttpResponse:
     """htmx gets the shared fragment of the claim; a plain browser its focused page."""
-    context = _map_context(request, debate, claim_id)
+    template = fragment if request.htmx else PAGE
+    # Only the claim with its replies, or its page, draws the subtree.
+    context = _map_context(request, debate, claim_id, subtree=template in (CLAIM, PAGE),
+                           my_votes=my_votes)  # fmt: skip
     context["error"] = error
     context.update(extra or {})
-    template = fragment if request.htmx else "debates/claim_detail.html"
     return render_screen(request, template, context, status=status)
 
 
-def _after_write(request: HttpRequest, debate: Debate, claim_id: int, fragment: str):
+def _after_write(
+    request: HttpRequest, debate: Debate, claim_id: int, fragment: str, **options
+) -> HttpResponse:
     """htmx gets the fragment re-rendered and a nudge to the live poller; others a redirect."""
     if not request.htmx:
         return redirect(f"{reverse('debate', args=[debate.slug])}#claim-{claim_id}")
-    return trigger_client_event(_fragment_or_page(request, debate, claim_id, fragment), LIVE_EVENT)
+    response = _fragment_or_page(request, debate, claim_id, fragment, **options)
+    return trigger_client_event(response, LIVE_EVENT)
 
 
 def _refusal(
@@ -242,11 +272,12 @@ def claim_vote(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
     try:
         if value == "":
             services.vote_withdraw(actor=request.user, claim=claim)
+            mine = None
         else:
-            services.vote_cast(actor=request.user, claim=claim, value=value)
+            mine = services.vote_cast(actor=request.user, claim=claim, value=value).value
     except ServiceError as error:
         return _refusal(request, debate, claim, error, VOTES)
-    return _after_write(request, debate, claim.pk, VOTES)
+    return _after_write(request, debate, claim.pk, VOTES, my_votes={claim.pk: mine})
 
 
 @require_http_methods(["GET", "POST"])

@@ -5,8 +5,9 @@ from django.db import models
 class AuditEvent(models.Model):
     """One write, as it happened: who did what to which object, with the state before and after.
 
-    The id is monotonic, so it doubles as the cursor for incremental sync and as the
-    cheap "has anything changed?" version of a debate.
+    `version` is the debate's version this write produced. Versions are handed out under the
+    debate row's lock, so they follow commit order (ids do not): every event up to the
+    debate's current version has committed, which makes it a safe sync cursor.
     """
 
     actor = models.ForeignKey(
@@ -20,6 +21,7 @@ class AuditEvent(models.Model):
     object_id = models.BigIntegerField(null=True, blank=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
+    version = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -27,6 +29,12 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["debate", "id"], name="audit_debate_id"),
             models.Index(fields=["debate", "action"], name="audit_debate_action"),
+        ]
+        constraints = [
+            # Also the index the events feed and the live poll read by.
+            models.UniqueConstraint(
+                fields=["debate", "version"], name="audit_debate_version_unique"
+            ),
         ]
 
     def __str__(self) -> str:

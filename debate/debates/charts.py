@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from debate.debates.selectors import PollResults, PositionNode, StandingPoint
+from debate.mapview.explain import PollResults, StandingPoint
+from debate.mapview.model import PositionNode
 
 WIDTH, HEIGHT, PAD = 640, 260, 40
 COLOURS = ["#2a4fb5", "#b5532a", "#1b6e3c", "#7a2ab5", "#8a6d00"]

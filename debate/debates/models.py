@@ -44,6 +44,9 @@ class Debate(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped under this row's lock by every write (audit.services.audit_record), so versions
+    # follow commit order: ETags, the live poll, snapshots and the events feed use it.
+    version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = DebateQuerySet.as_manager()
 
@@ -58,6 +61,17 @@ class Debate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # The version belongs to the audit helper alone: a save from a row read earlier must
+        # never write an older version back.
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "version"
+            ]
+        super().save(*args, **kwargs)
 
 
 class Position(models.Model):

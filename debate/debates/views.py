@@ -11,20 +11,14 @@ from django_htmx.http import HttpResponseClientRefresh
 from debate import permissions
 from debate.debates import services
 from debate.debates.charts import poll_bars, standings_chart
-from debate.debates.live import changes_since
 from debate.debates.models import Debate, Phase, PollResponse, Team
-from debate.debates.selectors import (
-    ALL_VOTERS,
-    claim_path,
-    debate_list,
-    debate_version,
-    explain,
-    limit_rendering,
-    map_for_viewer,
-    poll_results,
-    standings_history,
-)
 from debate.errors import InvalidInput, ServiceError
+from debate.mapview import cache, layout
+from debate.mapview.build import ALL_VOTERS
+from debate.mapview.explain import explain, poll_results, standings_history
+from debate.mapview.live import changes_since
+from debate.mapview.viewer import controls_for, map_for_viewer
+from debate.mapview.visibility import MIN_GROUP, visible_debates
 from debate.rendering import error_status, render_screen
 
 SORT_CHOICES = [("oldest", "Oldest first"), ("newest", "Newest first"), ("strength", "Strongest")]
@@ -48,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "debates/home.html",
         {
-            "debates": debate_list(user=request.user),
+            "debates": visible_debates(request.user),
             "can_create": permissions.can_create_debate(request.user),
         },
     )
@@ -56,7 +50,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _voters_of(request: HttpRequest) -> str:
     voters = request.GET.get("voters", ALL_VOTERS)
-    if voters in (ALL_VOTERS, "observers") or (voters.startswith("team:") and voters[5:].isdigit()):
+    team = voters[5:]
+    if voters in (ALL_VOTERS, "observers") or (
+        voters.startswith("team:") and team.isascii() and team.isdigit() and len(team) < 19
+    ):
         return voters
     return ALL_VOTERS
 
@@ -72,21 +69,30 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
     debate = get_visible_debate(request, slug)
     sort = _sort_of(request)
     voters = _voters_of(request)
-    dmap, viewer = map_for_viewer(debate, request.user, sort=sort, voters=voters)
+    dmap, viewer = map_for_viewer(debate, request.user, voters=voters)
     whole = request.GET.get("whole") == "1"
-    cut = 0 if whole else limit_rendering([p.children for p in dmap.positions])
+    page = _page_of(request)
     context = _page_context(request, debate, dmap, viewer)
     context.update(
         sort=sort,
         sort_choices=SORT_CHOICES,
         voters=voters,
         voter_choices=voter_choices(dmap),
-        claims_not_drawn=cut,
-    )
+        whole=whole,
+        layout=layout.page_layout(
+            dmap, viewer, sort=sort, page=page,
+            budget=layout.LARGE_BUDGET if whole else layout.RENDER_BUDGET,
+        ),
+    )  # fmt: skip
     if viewer.is_moderator:
         # Invite codes are for moderators' eyes only, so the read model does not carry them.
         context["invites"] = list(debate.teams.select_related("position"))
     return render_screen(request, "debates/debate_detail.html", context)
+
+
+def _page_of(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
 def _page_context(request: HttpRequest, debate: Debate, dmap, viewer) -> dict:
@@ -96,6 +102,7 @@ def _page_context(request: HttpRequest, debate: Debate, dmap, viewer) -> dict:
         "viewer": viewer,
         "phases": Phase.choices,
         "can_change_phase": permissions.can_change_phase(request.user, debate),
+        "min_group": MIN_GROUP,
     }
 
 
@@ -103,11 +110,15 @@ def _page_context(request: HttpRequest, debate: Debate, dmap, viewer) -> dict:
 def claim_detail(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
     """A claim on its own: the path from its position down to it, and all its replies."""
     debate = get_visible_debate(request, slug)
-    dmap, viewer = map_for_viewer(debate, request.user, sort=_sort_of(request))
+    dmap, viewer = map_for_viewer(debate, request.user)
     claim = dmap.claims.get(claim_id)
     if claim is None:
         raise Http404("No such claim in this debate.")
-    limit_rendering([claim.children])
+    sort = _sort_of(request)
+    replies_only = request.GET.get("part") == "replies"
+    items = (layout.replies_items if replies_only else layout.subtree_items)(
+        dmap, viewer, claim, sort=sort
+    )
     return render_screen(
         request,
         "debates/claim_detail.html",
@@ -116,11 +127,12 @@ def claim_detail(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse
             "map": dmap,
             "viewer": viewer,
             "claim": claim,
-            "path": claim_path(dmap, claim_id)[:-1],
+            "items": items,
+            "path": dmap.path_to(claim_id)[:-1],
             "position": dmap.position(claim.position_id),
         },
         # "Show more replies" asks for just the replies, drawn into place.
-        region="replies" if request.GET.get("part") == "replies" else None,
+        region="replies" if replies_only else None,
     )
 
 
@@ -128,8 +140,8 @@ def claim_detail(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse
 def debate_live(request: HttpRequest, slug: str) -> HttpResponse:
     """The live poll: 304 when nothing changed since `since`, else out-of-band fragments.
 
-    Every app-server process answers the same way: the version is the id of the debate's
-    latest audit event, read from the database, never kept in memory.
+    Every app-server process answers the same way: the version is the debate's commit-ordered
+    counter, read with the debate's row, never kept in memory.
     """
     debate = get_visible_debate(request, slug)
     try:
@@ -137,16 +149,32 @@ def debate_live(request: HttpRequest, slug: str) -> HttpResponse:
         root = int(request.GET["root"]) if request.GET.get("root") else None
     except ValueError:
         return HttpResponse("since and root must be whole numbers.", status=400)
-    version = debate_version(debate.pk)
-    if version == since:
+    if debate.version == since:
         return HttpResponseNotModified()
     voters = _voters_of(request)
     dmap, viewer = map_for_viewer(debate, request.user, voters=voters)
     change = changes_since(debate, since, dmap, root=root)
     if change.reload:
         return HttpResponseClientRefresh()
+    if change.phase_changed:
+        # Controls change with the phase: redraw the cards this page draws by default.
+        if root is not None and root in dmap.claims:
+            items = layout.subtree_items(dmap, viewer, dmap.claims[root])
+        else:
+            items = [i for pl in layout.page_layout(dmap, viewer, sort="oldest").positions
+                     for i in pl.items]  # fmt: skip
+        drawn = {item.claim.id: item.claim for item in items}
+        change.updated = sorted({**{n.id: n for n in change.updated}, **drawn}.values(),
+                                key=lambda n: n.id)  # fmt: skip
+    controls = controls_for(dmap, viewer, change.updated)
     context = _page_context(request, debate, dmap, viewer)
-    context.update(change=change, version=version, root=root, voters=voters)
+    context.update(
+        change=change, version=dmap.version, root=root, voters=voters,
+        inserted=[(node, layout.subtree_items(dmap, viewer, node)) for node in change.inserted],
+        updated=[(node, controls[node.id]) for node in change.updated],
+        heads=layout.page_layout(dmap, viewer, sort="oldest", budget=0).positions
+        if change.phase_changed else [],
+    )  # fmt: skip
     return render(request, "debates/_live.html", context)
 
 
@@ -157,7 +185,7 @@ def strength_why(request: HttpRequest, slug: str, kind: str, key: str) -> HttpRe
     voters = _voters_of(request)
     dmap, viewer = map_for_viewer(debate, request.user, voters=voters)
     if kind == "claim":
-        node = dmap.claims.get(int(key)) if key.isdigit() else None
+        node = dmap.claims.get(int(key)) if key.isascii() and key.isdigit() else None
         if node is None:
             raise Http404("No such claim in this debate.")
         explanation = explain(node.base_score, node.strength, node.children,
@@ -290,28 +318,33 @@ def debate_picture(request: HttpRequest, slug: str) -> HttpResponse:
     as SVG. The data travels as a JSON block, never as inline script."""
     debate = get_visible_debate(request, slug)
     dmap, viewer = map_for_viewer(debate, request.user)
-    return render(request, "debates/picture.html",
-                  {"debate": debate, "map": dmap, "tree": picture_tree(debate, dmap)})  # fmt: skip
+    tree = cache.per_version(debate, dmap.version, f"picture:{'m' if viewer.is_moderator else 'p'}",
+                             lambda: picture_tree(debate, dmap))  # fmt: skip
+    return render(request, "debates/picture.html", {"debate": debate, "map": dmap, "tree": tree})
 
 
 def picture_tree(debate: Debate, dmap) -> dict:
-    def claim(node) -> dict:
-        return {
+    """The map as nested dicts for d3-hierarchy, built with an explicit stack."""
+    root = {
+        "id": "debate", "label": "Motion", "text": debate.motion[:200], "stance": "root",
+        "strength": None, "url": reverse("debate", args=[debate.slug]), "children": [],
+    }  # fmt: skip
+    claim_url = reverse("claim", args=[debate.slug, 0]).replace("/0/", "/{}/")
+    stack = []
+    for p in reversed(dmap.positions):
+        box = {"id": f"p{p.id}", "label": "Position", "text": p.title, "stance": "position",
+               "strength": round(p.strength, 3), "url": reverse("debate", args=[debate.slug])
+               + f"#position-{p.key}", "children": []}  # fmt: skip
+        root["children"].insert(0, box)
+        stack.extend((box, node) for node in reversed(p.children))
+    while stack:
+        parent, node = stack.pop()
+        box = {
             "id": f"c{node.id}", "label": f"#{node.id}",
             "text": "(hidden)" if node.is_placeholder else node.text,
             "stance": node.stance, "strength": round(node.strength, 3),
-            "hidden": not node.is_visible,
-            "url": reverse("claim", args=[debate.slug, node.id]),
-            "children": [claim(child) for child in node.children],
+            "hidden": not node.is_visible, "url": claim_url.format(node.id), "children": [],
         }  # fmt: skip
-
-    return {
-        "id": "debate", "label": "Motion", "text": debate.motion[:200], "stance": "root",
-        "strength": None, "url": reverse("debate", args=[debate.slug]),
-        "children": [
-            {"id": f"p{p.id}", "label": "Position", "text": p.title, "stance": "position",
-             "strength": round(p.strength, 3), "url": reverse("debate", args=[debate.slug])
-             + f"#position-{p.key}", "children": [claim(c) for c in p.children]}
-            for p in dmap.positions
-        ],
-    }  # fmt: skip
+        parent["children"].append(box)
+        stack.extend((box, child) for child in reversed(node.children))
+    return root

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -8,7 +10,8 @@ from django.db.models import Max
 from debate import permissions
 from debate.audit.services import audit_record
 from debate.debates.models import Debate
-from debate.debates.selectors import debate_map
+from debate.mapview import visibility
+from debate.mapview.cache import debate_map
 from debate.snapshots.documents import build_document
 from debate.snapshots.models import Snapshot
 
@@ -19,6 +22,30 @@ def live_document(debate: Debate, *, include_hidden: bool, with_text: bool = Fal
     if with_text:
         attach_source_texts(document)
     return document
+
+
+@dataclass(frozen=True)
+class FrozenView:
+    """A frozen snapshot as one audience may read it today, and the ETag of that reading."""
+
+    number: int
+    document: dict
+    etag: str
+
+
+def frozen_view(snapshot: Snapshot, audience: visibility.Audience) -> FrozenView:
+    """The stored document, redacted of what was hidden since it was frozen (the row itself is
+    never changed: its content hash still names what was frozen). The ETag is the content
+    hash while nothing is redacted, and changes with what is, so no cache keeps serving a
+    reading from before a claim was hidden."""
+    document = snapshot.document
+    hidden = visibility.document_hidden(audience, snapshot.debate_id, document)
+    etag = f'"{snapshot.content_hash}"'
+    if hidden:
+        document = visibility.redact_document(document, audience, hidden)
+        redacted = f"{sorted(hidden.claims)};{sorted(hidden.evidence)}".encode()
+        etag = f'"{snapshot.content_hash}.r{hashlib.sha256(redacted).hexdigest()[:16]}"'
+    return FrozenView(number=snapshot.number, document=document, etag=etag)
 
 
 def attach_source_texts(document: dict) -> None:

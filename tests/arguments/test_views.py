@@ -24,7 +24,7 @@ from debate.arguments.models import Citation, Claim, Stance, Vote
 from debate.audit.models import AuditEvent
 from debate.debates import services as debate_services
 from debate.debates.models import PHASE_ORDER, Debate, Membership, Phase
-from debate.debates.selectors import debate_version
+from debate.mapview.build import debate_version
 from debate.sources.models import EvidenceStatus
 from tests.factories import (
     CitationFactory,

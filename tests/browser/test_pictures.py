@@ -26,7 +26,7 @@ def squash(text: str) -> str:
 
 def seeded_map():
     from debate.debates.models import Debate
-    from debate.debates.selectors import debate_map
+    from debate.mapview.cache import debate_map
 
     return debate_map(Debate.objects.get(slug=SEEDED_SLUG))
 

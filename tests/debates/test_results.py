@@ -16,12 +16,14 @@ from debate.arguments.models import Stance, Vote
 from debate.arguments.services import vote_cast
 from debate.debates import scoring
 from debate.debates.models import Phase, PollResponse, Role
-from debate.debates.selectors import debate_map, debate_version
 from debate.debates.services import phase_change, poll_answer
 from debate.errors import NotAllowed
+from debate.mapview.build import debate_version
+from debate.mapview.cache import debate_map
 from debate.snapshots.documents import build_document
 from debate.snapshots.services import snapshot_take
 from tests.factories import ClaimFactory, MembershipFactory, UserFactory, VoteFactory
+from tests.helpers import client_as
 
 pytestmark = pytest.mark.django_db
 
@@ -161,8 +163,13 @@ def test_why_view_for_an_unknown_claim_or_position_is_404(client, debate, path):
 
 @pytest.fixture
 def split_votes(debate, position_now, observer, debater_now, debater_after, team_after):
-    """One claim: the observer rates it 4, Team Now's debater 2, Team After's debater 0."""
+    """One claim: the observer rates it 4, Team Now's debater 2, Team After's debater 0.
+    Each group has two more members who do not vote, so each is big enough to show."""
     claim = ClaimFactory(debate=debate, position=position_now, text="Only the observer loves it.")
+    for _ in range(2):
+        MembershipFactory(debate=debate, role=Role.OBSERVER)
+        MembershipFactory(debate=debate, role=Role.DEBATER, team=team_after)
+        MembershipFactory(debate=debate, role=Role.DEBATER, team=debater_now.memberships.get().team)
     for user, value in ((observer, 4), (debater_now, 2), (debater_after, 0)):
         VoteFactory(user=user, claim=claim, value=value)
     return claim
@@ -237,6 +244,24 @@ def test_unknown_voters_choice_counts_everyone(client, debate, split_votes):
     html = squash(html_of(client.get(reverse("debate", args=[debate.slug]),
                                      {"voters": "team:abc"})))  # fmt: skip
     assert "3 votes · mean impact 2.0 / 4" in html
+
+
+def test_a_group_too_small_shows_no_votes_but_moderators_see_them(
+    client, debate, position_now, moderator, observer
+):
+    """One observer: their group's breakdown would be their own vote."""
+    claim = ClaimFactory(debate=debate, position=position_now, text="Rated by one observer.")
+    VoteFactory(user=observer, claim=claim, value=4)
+    url = reverse("debate", args=[debate.slug])
+
+    public = squash(html_of(client.get(url, {"voters": "observers"})))
+    moderating = squash(html_of(client_as(moderator).get(url, {"voters": "observers"})))
+
+    assert "Too few voters in this group to show" in public
+    assert "1 vote · mean impact 4.0 / 4" not in public
+    assert "1 vote · mean impact 4.0 / 4" in moderating
+    assert debate_map(debate, voters="observers").votes_withheld
+    assert debate_map(debate, voters="observers").claims[claim.pk].tally.count == 0
 
 
 def test_votes_of_a_team_from_another_debate_never_count(debate, split_votes, team_after):

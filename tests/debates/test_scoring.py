@@ -1,6 +1,6 @@
 """Strength: the base score from votes, DF-QuAD propagation, and its properties.
 
-Three levels: the pure functions in `debate.debates.scoring`; `selectors._score` on maps
+Three levels: the pure functions in `debate.debates.scoring`; `selectors.score` on maps
 built in memory (worked examples, property tests with Hypothesis, the one-pass guarantee);
 and the real read model, `debate_map`, over claims and votes in the database.
 """
@@ -15,8 +15,10 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from debate.arguments.models import Claim, Stance
-from debate.debates import scoring, selectors
-from debate.debates.selectors import ClaimNode, PositionNode, debate_map
+from debate.debates import scoring
+from debate.mapview import build as selectors
+from debate.mapview.cache import debate_map
+from debate.mapview.model import ClaimNode, PositionNode
 from tests.factories import ClaimFactory, VoteFactory
 
 NOW = datetime.datetime(2024, 5, 1, tzinfo=datetime.UTC)
@@ -125,7 +127,7 @@ def test_strength_function_rises_as_a_supporter_grows(tau, attackers, supporters
     )
 
 
-# --- Maps built in memory, scored by selectors._score ----------------------------------------
+# --- Maps built in memory, scored by selectors.score ----------------------------------------
 
 
 def position_node(pid: int) -> PositionNode:
@@ -152,7 +154,7 @@ def test_score_reproduces_worked_example_one_in_memory():
     a1 = hang(p, claim_node(2, stance="con", votes=histogram(3, 3, 2)))  # tau 0.6
     a2 = hang(a1, claim_node(3, parent_id=2, stance="con"))  # tau 0.5
 
-    selectors._score([p])
+    selectors.score([p])
 
     assert a2.strength == pytest.approx(0.5)
     assert a1.base_score == pytest.approx(0.6)
@@ -168,11 +170,11 @@ def test_score_reproduces_worked_example_two_in_memory():
     hang(p, claim_node(4, parent_id=1, stance="con", votes=histogram(4, 3, 3)))  # 0.7
     weak = hang(p, claim_node(5, parent_id=1, stance="con"))  # 0.5
 
-    selectors._score([position])
+    selectors.score([position])
     assert p.strength == pytest.approx(0.51)
 
     weak.is_withdrawn = True  # a withdrawn claim counts as strength 0
-    selectors._score([position])
+    selectors.score([position])
     assert weak.strength == 0.0
     assert p.strength == pytest.approx(0.60)
 
@@ -202,7 +204,7 @@ class Spec:
 
     def scored(self) -> tuple[list[PositionNode], dict[int, ClaimNode]]:
         positions, nodes = self.build()
-        selectors._score(positions)
+        selectors.score(positions)
         return positions, nodes
 
     def parent_of(self, index: int) -> int:
@@ -367,14 +369,20 @@ class Counting:
 
 
 @settings(max_examples=25)
+def _values(nodes):
+    return list(nodes.values()) if isinstance(nodes, dict) else nodes
+
+
 @given(spec=specs(max_claims=60, allow_hidden=False))
 def test_score_computes_each_strength_once(spec):
     positions, nodes = spec.build()
     with pytest.MonkeyPatch.context() as monkeypatch:
         counting = Counting(monkeypatch)
-        selectors._score(positions)
+        selectors.score(positions)
 
-    assert counting.strength_calls == len(nodes) + len(positions)
+    # A claim without replies takes its base score as its strength: DF-QuAD is not called.
+    answered = [node for node in _values(nodes) if node.children and node.is_visible]
+    assert counting.strength_calls == len(answered) + len(positions)
     assert counting.base_calls == len(nodes)
 
 
@@ -391,9 +399,11 @@ def test_score_visits_each_node_of_a_large_deep_map_once(monkeypatch):
 
     counting = Counting(monkeypatch)
 
-    selectors._score(positions)
+    selectors.score(positions)
 
-    assert counting.strength_calls == len(nodes) + len(positions)
+    # A claim without replies takes its base score as its strength: DF-QuAD is not called.
+    answered = [node for node in _values(nodes) if node.children and node.is_visible]
+    assert counting.strength_calls == len(answered) + len(positions)
     assert counting.base_calls == len(nodes)
 
 

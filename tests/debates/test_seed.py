@@ -15,7 +15,7 @@ from debate.arguments.models import Citation, Claim, Stance
 from debate.arguments.services import claim_edit
 from debate.debates.models import Debate, Membership, Role
 from debate.debates.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD
-from debate.debates.selectors import debate_map
+from debate.mapview.cache import debate_map
 from debate.sources.models import Evidence, EvidenceStatus, Source
 from debate.sources.services import evidence_reject
 

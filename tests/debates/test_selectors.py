@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from debate.arguments.models import Citation, Claim, Stance, Vote
-from debate.debates.selectors import Tally, debate_list, debate_map, debate_version
 from debate.debates.services import phase_change
+from debate.mapview.build import debate_version
+from debate.mapview.cache import debate_map
+from debate.mapview.model import Tally
+from debate.mapview.visibility import visible_debates as debate_list
 from debate.sources.models import EvidenceStatus
 from tests.factories import (
     CitationFactory,
@@ -20,8 +23,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# positions, teams, sources, evidence, claims, citations, votes, latest audit event
-MAP_QUERIES = 8
+# the version (to find the cache entry), then the build: version, positions, teams, sources,
+# evidence, claims, citations, votes
+MAP_QUERIES = 9
 
 
 @pytest.fixture
@@ -165,11 +169,21 @@ def test_placeholder_citations_are_not_listed_in_the_public_map(debate, tree, so
     assert [c.claim_id for c in result.citations] == []
 
 
-def test_map_version_is_the_latest_audit_event_of_the_debate(debate, moderator):
-    assert debate_map(debate).version == 0
+def test_map_version_is_the_debates_version_after_every_write(debate, moderator):
+    before = debate_map(debate).version
     phase_change(actor=moderator, debate=debate, phase="voting")
 
-    assert debate_map(debate).version == debate_version(debate.pk) > 0
+    assert debate_map(debate).version == debate_version(debate.pk) == before + 1
+
+
+def test_a_cached_map_costs_only_the_version_query(debate, position_now, django_assert_num_queries):
+    ClaimFactory(debate=debate, position=position_now, text="Cached once.")
+    first = debate_map(debate)
+
+    with django_assert_num_queries(1):
+        again = debate_map(debate)
+
+    assert again is first
 
 
 def test_map_contains_only_its_own_debate(debate, tree):
@@ -245,9 +259,10 @@ def test_debate_list_shows_public_debates_and_private_ones_the_user_belongs_to(d
     assert [d.pk for d in debate_list()] == [debate.pk]
 
 
-def test_evidence_in_map_includes_status_for_the_queue(debate, source):
+def test_evidence_in_the_map_is_approved_only_but_moderators_see_every_status(debate, source):
     EvidenceFactory(source=source, status=EvidenceStatus.PROPOSED, start=0, end=9)
 
-    result = debate_map(debate)
+    public, moderated = debate_map(debate), debate_map(debate, include_hidden=True)
 
-    assert [e.status for e in result.evidence.values()] == [EvidenceStatus.PROPOSED]
+    assert list(public.evidence.values()) == []  # the visibility policy: approved only
+    assert [e.status for e in moderated.evidence.values()] == [EvidenceStatus.PROPOSED]

@@ -1,8 +1,10 @@
 """What changed in a debate since a version, for the live poll.
 
-The version is an audit event id, so "what changed" is read from the audit trail: one query
-for the events, then the map (built once, in its fixed number of queries) supplies the
-fragments. Nothing lives in one process's memory, so any number of app servers agree.
+Each audit event carries the debate version it produced, handed out in commit order, so
+"what changed since v" is the events with versions after v up to the map's own version:
+all of those have committed. One query for the events; the shared map of that version
+supplies the fragments. Nothing lives in one process's memory, so any number of app
+servers agree.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from dataclasses import dataclass, field
 
 from debate.audit.models import AuditEvent
 from debate.debates.models import Debate
-from debate.debates.selectors import ClaimNode, DebateMap
+from debate.mapview.model import ClaimNode, DebateMap
 
-EVENT_LIMIT = 500  # past this many events, re-render every claim rather than reason about each
+EVENT_LIMIT = 200  # past this many events, the page reloads rather than patch claim by claim
 _CLAIM_CHANGES = {"claim.create", "claim.edit", "claim.withdraw", "claim.hide", "claim.restore"}
 
 
@@ -50,22 +52,29 @@ def _within(dmap: DebateMap, claim_id: int, root: int | None) -> bool:
 
 
 def changes_since(
-    debate: Debate, since: int, dmap: DebateMap, *, root: int | None = None, full: bool = False
+    debate: Debate, since: int, dmap: DebateMap, *, root: int | None = None
 ) -> Change:
-    """What to send a page showing the whole map, or only the subtree under claim `root`."""
+    """What to send a page showing the whole map, or only the subtree under claim `root`.
+
+    A page too far behind reloads: it gets the page drawn within its budget, from the
+    cache, instead of every claim as fragments."""
+    change = Change()
     rows = list(
-        AuditEvent.objects.filter(debate=debate, id__gt=since)
-        .order_by("id")
+        AuditEvent.objects.filter(debate=debate, version__gt=since, version__lte=dmap.version)
+        .order_by("version")
         .values_list("action", "object_type", "object_id", "before", "after")[: EVENT_LIMIT + 1]
     )
-    change = Change()
-    if any(action in ("claim.move", "claim.merge") for action, *_ in rows):
-        change.reload = True  # a moved subtree is easier to show by loading the page again
+    # A moved subtree is easier to show by loading the page again.
+    if len(rows) > EVENT_LIMIT or any(
+        action in ("claim.move", "claim.merge") for action, *_ in rows
+    ):
+        change.reload = True
         return change
     structural: set[int] = set()  # created, withdrawn, hidden or restored: may enter or leave
     touched: set[int] = set()  # anything else on the card: text, votes, citations
     for action, object_type, object_id, before, after in rows:
         if action == "debate.phase":
+            # Every card's controls may change: the view redraws the cards the page draws.
             change.phase_changed = True
             continue
         claim_id = _claim_id_of(object_type, object_id, before, after)
@@ -74,8 +83,6 @@ def changes_since(
         (structural if action in _CLAIM_CHANGES and action != "claim.edit" else touched).add(
             claim_id
         )
-    if full or change.phase_changed or len(rows) > EVENT_LIMIT:
-        touched |= set(dmap.claims)
     # Strength flows up the tree: every ancestor of a changed claim shows a new value.
     for claim_id in list(structural | touched):
         node = dmap.claims.get(claim_id)

@@ -1,0 +1,249 @@
+"""Building the map of a debate: one query per table, assembled in memory, no recursion.
+
+`build_map` reads everything inside one repeatable-read transaction where it can, so the map
+is exactly the debate at the version it reports, and can be cached under that version
+(`mapview.cache`). What a viewer may see is decided by `mapview.visibility`; here that comes
+in as the audience (moderators see hidden claims greyed, everyone else placeholders).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.db.models import Count, Q
+
+from debate.arguments.models import Citation, Claim, Vote
+from debate.debates import scoring
+from debate.debates.models import Debate, Membership, Role
+from debate.mapview import visibility
+from debate.mapview.model import (
+    CitationView,
+    ClaimNode,
+    DebateMap,
+    EvidenceView,
+    PositionNode,
+    SourceView,
+    TeamView,
+)
+from debate.sources.models import Evidence, Source
+
+ALL_VOTERS = "all"
+
+
+def debate_version(debate_id: int) -> int:
+    """The debate's commit-ordered version (1 query): a cheap 'has anything changed?'."""
+    return Debate.objects.filter(pk=debate_id).values_list("version", flat=True).first() or 0
+
+
+def voters_filter(debate: Debate, voters: str) -> Q:
+    """Whose votes count: everyone (`all`), `observers`, or one team (`team:<id>`), so a
+    seminar can see whether debaters merely voted for their own side."""
+    if voters == "observers":
+        return Q(user__memberships__debate=debate, user__memberships__role=Role.OBSERVER)
+    if voters.startswith("team:") and voters[5:].isascii() and voters[5:].isdigit():
+        return Q(user__memberships__debate=debate, user__memberships__team_id=int(voters[5:]))
+    return Q()
+
+
+def voter_group_size(debate: Debate, voters: str) -> int | None:
+    """How many people the voters filter covers (None: everyone, no group to protect)."""
+    if voters == "observers":
+        return Membership.objects.filter(debate=debate, role=Role.OBSERVER).count()
+    if voters.startswith("team:") and voters[5:].isascii() and voters[5:].isdigit():
+        return Membership.objects.filter(debate=debate, team_id=int(voters[5:])).count()
+    return None
+
+
+def build_map(
+    debate: Debate, *, include_hidden: bool = False, voters: str = ALL_VOTERS
+) -> DebateMap:
+    """The whole map of `debate` in a fixed number of queries (9 or 10), whatever its size."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with transaction.atomic():
+            # One snapshot of the database for every query below, so the version read first
+            # is the version of everything read after it.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            return _read(debate, include_hidden=include_hidden, voters=voters)
+    return _read(debate, include_hidden=include_hidden, voters=voters)
+
+
+def _read(debate: Debate, *, include_hidden: bool, voters: str) -> DebateMap:
+    version = debate_version(debate.pk)
+    positions = [
+        PositionNode(**row)
+        for row in debate.positions.values("id", "key", "title", "description", "order")
+    ]
+    teams = [TeamView(**row) for row in debate.teams.values("id", "name", "position_id")]
+    sources = [
+        SourceView(**row)
+        for row in Source.objects.filter(debate=debate).values(
+            "id", "title", "publication", "volume", "issue", "published_on", "url",
+            "text_sha256", "revision",
+        )
+    ]  # fmt: skip
+    audience = visibility.Audience(moderator=include_hidden)
+    evidence = {
+        row["id"]: EvidenceView(**row)
+        for row in Evidence.objects.filter(visibility.evidence_q(audience), debate=debate).values(
+            "id", "source_id", "quote", "start", "end", "paragraph", "status", "is_hidden"
+        )
+    }
+    claim_fields = (
+        "id", "position_id", "parent_id", "stance", "text", "author_id", "author__username",
+        "team_id", "team__name", "version", "is_hidden", "is_withdrawn", "created_at",
+        "updated_at",
+    )  # fmt: skip
+    # Tuples, not dicts: this is the largest table, and values() dicts cost a third more.
+    claims = {
+        row[0]: ClaimNode(*row)
+        for row in Claim.objects.filter(debate=debate).values_list(*claim_fields).order_by("id")
+    }
+    citations = []
+    for row in Citation.objects.filter(claim__debate=debate, is_hidden=False).values(
+        "claim_id", "evidence_id", "relation"
+    ):
+        shown = evidence.get(row["evidence_id"])
+        # Only approved evidence shows as a quote, even where it was cited before a
+        # moderator rejected or hid it.
+        if (
+            row["claim_id"] in claims
+            and shown is not None
+            and visibility.evidence_citable(status=shown.status, is_hidden=shown.is_hidden)
+        ):
+            citation = CitationView(**row, evidence=shown)
+            citations.append(citation)
+            claims[row["claim_id"]].citations.append(citation)
+    group = voter_group_size(debate, voters)
+    withheld = group is not None and not visibility.group_breakdown_shown(audience, group)
+    if not withheld:
+        _tally(debate, claims, voters)
+
+    parents = {node.id: node.parent_id for node in claims.values()}
+    shown_claims = _assemble(positions, claims, include_hidden=include_hidden)
+    return DebateMap(
+        debate=debate,
+        positions=positions,
+        claims=shown_claims,
+        teams=teams,
+        sources=sources,
+        evidence=evidence,
+        citations=[
+            c for c in citations
+            if c.claim_id in shown_claims and not shown_claims[c.claim_id].is_placeholder
+        ],
+        version=version,
+        include_hidden=include_hidden,
+        voters=voters,
+        parents=parents,
+        votes_withheld=withheld,
+    )  # fmt: skip
+
+
+def _tally(debate: Debate, claims: dict[int, ClaimNode], voters: str) -> None:
+    votes = (
+        Vote.objects.active()
+        .filter(voters_filter(debate, voters), claim__debate=debate)
+        .values_list("claim_id", "value")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    # The ORM's SQL, run on a plain cursor: these rows are three integers each, and Django's
+    # per-row converters cost more than the query on a large debate.
+    sql, params = votes.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for claim_id, value, count in cursor.fetchall():
+            claims[claim_id].tally.histogram[value] = count
+
+
+def _assemble(
+    positions: list[PositionNode], claims: dict[int, ClaimNode], *, include_hidden: bool
+) -> dict[int, ClaimNode]:
+    """Hang claims under their parents, prune what the audience may not see, then score.
+
+    One explicit stack, so a thread of any depth costs no recursion. Returns the claims kept,
+    each with its depth and the number of claims kept below it."""
+    by_position = {p.id: p for p in positions}
+    children: dict[int | None, list[ClaimNode]] = defaultdict(list)
+    for node in claims.values():
+        children[node.parent_id].append(node)
+    for node in claims.values():
+        parent = claims.get(node.parent_id) if node.parent_id else None
+        node.parent_team_id = parent.team_id if parent else None
+
+    # Depth first, parents before children; then settle each node after all its children.
+    order: list[ClaimNode] = []
+    stack = [(node, 0) for node in reversed(children.get(None, []))]
+    while stack:
+        node, depth = stack.pop()
+        node.depth = depth
+        order.append(node)
+        stack.extend((child, depth + 1) for child in reversed(children.get(node.id, [])))
+
+    kept: dict[int, ClaimNode] = {}
+    for node in reversed(order):
+        node.children = [child for child in children.get(node.id, []) if child.id in kept]
+        node.size = sum(1 + child.size for child in node.children)
+        if node.is_visible or include_hidden:
+            kept[node.id] = node
+        elif node.children:
+            # A placeholder keeps the replies reachable and says nothing of what it was.
+            node.is_placeholder = True
+            node.text = ""
+            node.author = None
+            node.author_id = None
+            node.team = None
+            node.team_id = None
+            node.citations = []
+            kept[node.id] = node
+    for node in children.get(None, []):
+        if node.id in kept:
+            by_position[node.position_id].children.append(node)
+    score(positions)
+    # Keep id order, as the rows were read: exports and tests rely on it.
+    return {claim_id: kept[claim_id] for claim_id in claims if claim_id in kept}
+
+
+def score(positions: list[PositionNode]) -> None:
+    """DF-QuAD strengths, leaves first, each node once (an explicit stack). Hidden and
+    withdrawn claims (kept only as placeholders or for moderators) take no part: their
+    strength counts as 0."""
+    order: list[ClaimNode] = []
+    stack = [c for p in positions for c in p.children]
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        stack.extend(node.children)
+    for node in reversed(order):
+        tau = node.base_score = scoring.base_score(node.tally.histogram)
+        if not node.is_visible:
+            node.strength = 0.0
+        elif node.children:
+            node.strength = _strength_of(tau, node.children)
+        else:  # most claims: no attack, no support, so the strength is the base score
+            node.strength = tau
+    for position in positions:
+        position.strength = _strength_of(position.base_score, position.children)
+
+
+def _strength_of(tau: float, children: list[ClaimNode]) -> float:
+    return scoring.strength(
+        tau,
+        attackers=[c.strength for c in children if c.is_visible and c.stance == "con"],
+        supporters=[c.strength for c in children if c.is_visible and c.stance == "pro"],
+    )
+
+
+def rescore_path(dmap: DebateMap, claim_id: int) -> list[ClaimNode]:
+    """Recompute the strengths from `claim_id` up to its position after its tally changed,
+    in place; the claims whose strength may have changed, the claim first."""
+    path = dmap.path_to(claim_id)
+    for node in reversed(path):
+        node.base_score = scoring.base_score(node.tally.histogram)
+        node.strength = _strength_of(node.base_score, node.children) if node.is_visible else 0.0
+    if path:
+        position = dmap.position(path[0].position_id)
+        position.strength = _strength_of(position.base_score, position.children)
+    return list(reversed(path))

@@ -1,0 +1,162 @@
+"""What one page draws of the map, as a flat list: no template and no walk recurses.
+
+A page draws a budget of claims, breadth first, and at most `DRAWN_DEPTH` levels below
+where it starts; beyond that a claim links to "Show N more replies" (loaded in place) or
+"Continue this thread" (the claim's own page, which starts a new budget there). The list
+holds one item where a claim opens and one where its replies close, so the template
+nests the HTML by walking the list once, whatever the depth of the thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from debate.mapview.model import ClaimNode, DebateMap, PositionNode
+from debate.mapview.viewer import Controls, Viewer, controls_for
+
+RENDER_BUDGET = 300  # claims drawn in one page; deeper replies load on demand
+LARGE_BUDGET = 1500  # the larger view (?whole=1): still bounded, still cached
+DRAWN_DEPTH = 12  # levels drawn below where a page starts; then "Continue this thread"
+
+SORTS: dict[str, Callable[[ClaimNode], tuple]] = {
+    "oldest": lambda node: (node.created_at, node.id),
+    "newest": lambda node: (-node.created_at.timestamp(), -node.id),
+    "strength": lambda node: (-node.strength, node.id),
+}
+
+
+@dataclass
+class Item:
+    claim: ClaimNode
+    controls: Controls | None
+    depth: int  # levels below where the page starts, from 0
+    opens: bool  # True where the claim starts; False where its replies end
+    more: int = 0  # on the end: replies not drawn here ("Show N more replies")
+    continues: bool = False  # on the end: the thread goes on on the claim's own page
+
+
+@dataclass
+class PositionLayout:
+    position: PositionNode
+    can_add: bool
+    items: list[Item] = field(default_factory=list)
+    top_level: int = 0  # top-level claims in all
+    first: int = 0  # the first and last top-level claim drawn, counted from 1
+    last: int = 0
+
+
+@dataclass
+class Layout:
+    positions: list[PositionLayout]
+    page: int
+    has_next: bool
+
+    @property
+    def cut(self) -> bool:
+        return self.has_next or self.page > 1
+
+
+def ordered(nodes: list[ClaimNode], sort: str) -> list[ClaimNode]:
+    key = SORTS.get(sort)
+    return nodes if key is None or sort == "oldest" else sorted(nodes, key=key)
+
+
+def _select(
+    roots: list[list[ClaimNode]], *, sort: str, budget: int, max_depth: int
+) -> tuple[dict[int, list[ClaimNode]], set[int], set[int]]:
+    """Breadth first within the budget: the drawn children of each drawn claim, and which
+    drawn claims end in "more replies" or in "continue this thread"."""
+    drawn_children: dict[int, list[ClaimNode]] = {}
+    more: set[int] = set()
+    deeper: set[int] = set()
+    queue = [(node, 0) for nodes in roots for node in nodes]
+    drawn = len(queue)
+    index = 0
+    while index < len(queue):
+        node, depth = queue[index]
+        index += 1
+        if not node.children:
+            continue
+        if depth + 1 >= max_depth:
+            deeper.add(node.id)
+            continue
+        if drawn + len(node.children) > budget:
+            more.add(node.id)
+            continue
+        children = ordered(node.children, sort)
+        drawn_children[node.id] = children
+        drawn += len(children)
+        queue.extend((child, depth + 1) for child in children)
+    return drawn_children, more, deeper
+
+
+def items_for(
+    dmap: DebateMap,
+    viewer: Viewer,
+    roots: list[list[ClaimNode]],
+    *,
+    sort: str = "oldest",
+    budget: int = RENDER_BUDGET,
+    max_depth: int = DRAWN_DEPTH,
+) -> list[list[Item]]:
+    """One flat list of items per list of roots, within one shared budget."""
+    drawn_children, more, deeper = _select(roots, sort=sort, budget=budget, max_depth=max_depth)
+    drawn = [node for nodes in roots for node in nodes]
+    drawn += [child for children in drawn_children.values() for child in children]
+    controls = controls_for(dmap, viewer, drawn)
+    lists = []
+    for nodes in roots:
+        items: list[Item] = []
+        # (node, depth, opening?) on an explicit stack: a close is pushed under the children.
+        stack: list[tuple[ClaimNode, int, bool]] = [(n, 0, True) for n in reversed(nodes)]
+        while stack:
+            node, depth, opening = stack.pop()
+            if not opening:
+                items.append(Item(node, controls[node.id], depth, False,
+                                  more=node.size if node.id in more else 0,
+                                  continues=node.id in deeper))  # fmt: skip
+                continue
+            items.append(Item(node, controls[node.id], depth, True))
+            stack.append((node, depth, False))
+            for child in reversed(drawn_children.get(node.id, [])):
+                stack.append((child, depth + 1, True))
+        lists.append(items)
+    return lists
+
+
+def page_layout(
+    dmap: DebateMap, viewer: Viewer, *, sort: str, page: int = 1, budget: int = RENDER_BUDGET
+) -> Layout:
+    """The debate page: each position's top-level claims, a page of them at a time."""
+    share = max(1, budget // max(1, len(dmap.positions)))
+    roots, layouts = [], []
+    has_next = False
+    for position in dmap.positions:
+        top = ordered(position.children, sort)
+        start = (page - 1) * share
+        shown = top[start : start + share]
+        has_next = has_next or len(top) > start + share
+        roots.append(shown)
+        layouts.append(PositionLayout(
+            position=position, can_add=viewer.can_add.get(position.id, False), top_level=len(top),
+            first=start + 1 if shown else 0, last=start + len(shown),
+        ))  # fmt: skip
+    for layout, items in zip(layouts, items_for(dmap, viewer, roots, sort=sort, budget=budget),
+                             strict=True):  # fmt: skip
+        layout.items = items
+    return Layout(positions=layouts, page=page, has_next=has_next)
+
+
+def subtree_items(
+    dmap: DebateMap, viewer: Viewer, node: ClaimNode, *, sort: str = "oldest"
+) -> list[Item]:
+    """The claim with its replies, as a page or a live insertion draws it."""
+    return items_for(dmap, viewer, [[node]], sort=sort)[0]
+
+
+def replies_items(
+    dmap: DebateMap, viewer: Viewer, node: ClaimNode, *, sort: str = "oldest"
+) -> list[Item]:
+    """Only the replies of a claim ("Show N more replies" loads these into place)."""
+    return items_for(dmap, viewer, [ordered(node.children, sort)], sort=sort)[0]

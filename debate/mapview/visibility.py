@@ -1,0 +1,299 @@
+"""The one visibility policy: what may this viewer see of a debate?
+
+Every output asks here: the pages and fragments (through the read model), the API lists,
+the source reader, the events feed, the live and frozen snapshots and their diffs. The rules
+come as `Q` objects for querysets and as plain predicates for the read model and for stored
+documents, so that one rule never exists in two spellings.
+
+The rules, for anyone who is not a moderator of the debate:
+- hidden and withdrawn claims: neither text nor author nor team (a placeholder keeps the
+  tree whole where replies hang below);
+- evidence: approved and not hidden, plus the viewer's own proposals (with the moderator's
+  reason on them);
+- citations: only of claims and evidence the viewer may see;
+- people: no poll answer, no membership and no vote by person;
+- vote breakdowns: none for a group of fewer than `MIN_GROUP` people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from debate import permissions
+from debate.arguments.models import Citation, Claim
+from debate.debates.models import Debate
+from debate.sources.models import Evidence
+
+MIN_GROUP = 3  # a vote breakdown of fewer people than this would show one person's vote
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who is looking, as far as visibility goes: everything hangs on these three facts."""
+
+    moderator: bool
+    user_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        """The part of a cache key that differs between audiences of one debate version."""
+        return "m" if self.moderator else "p"
+
+
+def audience_of(user: Any, debate: Debate) -> Audience:
+    return Audience(
+        moderator=permissions.is_moderator(user, debate),
+        user_id=user.pk if getattr(user, "is_authenticated", False) else None,
+    )
+
+
+# --- debates -------------------------------------------------------------------------------
+
+
+def visible_debates(user: Any = None) -> QuerySet[Debate]:
+    """The debates this user may open, each with its claim count."""
+    qs = Debate.objects.annotate(claim_count=Count("claims", distinct=True))
+    if user is not None and getattr(user, "is_authenticated", False):
+        if user.is_superuser:
+            return qs
+        return qs.filter(is_public=True) | qs.filter(memberships__user=user)
+    return qs.public()
+
+
+# --- claims --------------------------------------------------------------------------------
+
+
+def claim_q(audience: Audience, prefix: str = "") -> Q:
+    """Claims shown in full (for querysets of claims, or of rows that hang on a claim)."""
+    if audience.moderator:
+        return Q()
+    return Q(**{f"{prefix}is_hidden": False, f"{prefix}is_withdrawn": False})
+
+
+def claim_shown(audience: Audience, *, is_hidden: bool, is_withdrawn: bool) -> bool:
+    return audience.moderator or not (is_hidden or is_withdrawn)
+
+
+# --- evidence ------------------------------------------------------------------------------
+
+
+def evidence_q(audience: Audience, prefix: str = "") -> Q:
+    """Evidence rows this audience may see at all (with their quote)."""
+    if audience.moderator:
+        return Q()
+    shown = Q(**{f"{prefix}status": "approved", f"{prefix}is_hidden": False})
+    if audience.user_id is not None:
+        shown |= Q(**{f"{prefix}proposer_id": audience.user_id, f"{prefix}is_hidden": False})
+    return shown
+
+
+def evidence_citable(*, status: str, is_hidden: bool) -> bool:
+    """Whether a piece of evidence shows as a quote on a claim: for everyone, moderators
+    included, only approved and visible evidence is cited."""
+    return status == "approved" and not is_hidden
+
+
+def citable_evidence_q(prefix: str = "") -> Q:
+    """`evidence_citable` for querysets: the quotes that show on claims and in the reader."""
+    return Q(**{f"{prefix}status": "approved", f"{prefix}is_hidden": False})
+
+
+def evidence_reason_shown(audience: Audience, *, proposer_id: int | None) -> bool:
+    """A review's reason is for moderators and for the one who proposed the evidence."""
+    return audience.moderator or (audience.user_id is not None and proposer_id == audience.user_id)
+
+
+def evidence_proposer_shown(audience: Audience, *, proposer_id: int | None) -> bool:
+    return evidence_reason_shown(audience, proposer_id=proposer_id)
+
+
+# --- citations -----------------------------------------------------------------------------
+
+
+def citation_q(audience: Audience) -> Q:
+    """Citations shown: of visible claims and of citable evidence (moderators: of any claim)."""
+    return Q(is_hidden=False) & citable_evidence_q("evidence__") & claim_q(audience, "claim__")
+
+
+# --- people --------------------------------------------------------------------------------
+
+
+def people_shown(audience: Audience) -> bool:
+    """Poll answers, memberships and votes by person: moderators only."""
+    return audience.moderator
+
+
+def group_breakdown_shown(audience: Audience, group_size: int) -> bool:
+    return audience.moderator or group_size >= MIN_GROUP
+
+
+# --- the events feed -----------------------------------------------------------------------
+
+# Events about people (poll answers, roles and teams) and flags (who reported what, and why):
+# others learn that something happened, never who or what.
+_PRIVATE_EVENTS = frozenset({"debates.pollresponse", "debates.membership", "moderation.flag"})
+# Tallies are anonymous, so no voter is named; accounts are their owners' business.
+_ANONYMOUS_EVENTS = frozenset({"arguments.vote", "auth.user", "accounts.apitoken"})
+# Who made a team is public; its state holds the invite code.
+_STATELESS_EVENTS = frozenset({"debates.team"})
+# Objects that can leave the map: their events say who and what only while the viewer may
+# still see the object itself.
+_CLAIM, _EVIDENCE, _CITATION = "arguments.claim", "sources.evidence", "arguments.citation"
+# The moderator's words in an evidence event's state, and the proposer's note to them.
+_REVIEW_FIELDS = ("review_reason", "hidden_reason", "note")
+
+
+@dataclass(frozen=True)
+class EventObjects:
+    """The claims, evidence and citations that a page of events is about, as they stand now:
+    a claim hidden since it was written loses its author and words in its old events too."""
+
+    shown: frozenset[tuple[str, int]] = frozenset()
+    own_evidence: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class EventShown:
+    actor: bool = True
+    state: bool = True  # before and after
+    review: bool = True  # the review fields of an evidence event's state
+
+
+_ALL = EventShown()
+_NOTHING = EventShown(actor=False, state=False, review=False)
+
+
+def event_objects(audience: Audience, refs: Iterable[tuple[str, int | None]]) -> EventObjects:
+    """Look up, in at most three queries, which objects of these (object_type, object_id)
+    pairs this audience may see now. An object that no longer exists counts as not shown."""
+    if audience.moderator:
+        return EventObjects()
+    wanted: dict[str, set[int]] = {_CLAIM: set(), _EVIDENCE: set(), _CITATION: set()}
+    for object_type, object_id in refs:
+        if object_type in wanted and object_id is not None:
+            wanted[object_type].add(object_id)
+    shown: set[tuple[str, int]] = set()
+    if wanted[_CLAIM]:
+        rows = Claim.objects.filter(claim_q(audience), pk__in=wanted[_CLAIM])
+        shown |= {(_CLAIM, pk) for pk in rows.values_list("pk", flat=True)}
+    own: set[int] = set()
+    if wanted[_EVIDENCE]:
+        rows = Evidence.objects.filter(evidence_q(audience), pk__in=wanted[_EVIDENCE])
+        for pk, proposer_id in rows.values_list("pk", "proposer_id"):
+            shown.add((_EVIDENCE, pk))
+            if evidence_proposer_shown(audience, proposer_id=proposer_id):
+                own.add(pk)
+    if wanted[_CITATION]:
+        rows = Citation.objects.filter(
+            claim_q(audience, "claim__") & evidence_q(audience, "evidence__"),
+            pk__in=wanted[_CITATION],
+        )
+        shown |= {(_CITATION, pk) for pk in rows.values_list("pk", flat=True)}
+    return EventObjects(shown=frozenset(shown), own_evidence=frozenset(own))
+
+
+def event_shown(
+    audience: Audience, objects: EventObjects, *, object_type: str, object_id: int | None
+) -> EventShown:
+    """What of one audit event this audience may see: its actor, its before and after, and
+    (on evidence) the review's words. That it happened, and when, is public."""
+    if audience.moderator:
+        return _ALL
+    if object_type in _PRIVATE_EVENTS:
+        return _NOTHING
+    if object_type in _ANONYMOUS_EVENTS:
+        return EventShown(actor=False)
+    if object_type in _STATELESS_EVENTS:
+        return EventShown(state=False)
+    if object_type in (_CLAIM, _EVIDENCE, _CITATION) and (
+        object_id is None or (object_type, object_id) not in objects.shown
+    ):
+        return _NOTHING
+    if object_type == _EVIDENCE:
+        # Who proposed it and what the moderator said: for the proposer (and moderators).
+        own = object_id in objects.own_evidence
+        return EventShown(actor=own, review=own)
+    return _ALL
+
+
+def event_state(state: dict | None, shown: EventShown) -> dict | None:
+    """An event's before or after, as far as `shown` allows."""
+    if state is None or not shown.state:
+        return None
+    if shown.review:
+        return state
+    return {key: value for key, value in state.items() if key not in _REVIEW_FIELDS}
+
+
+# --- stored documents (frozen snapshots) ---------------------------------------------------
+
+
+# What a placeholder of a hidden claim leaves blank (documents frozen before placeholders
+# were blanked this way still name an author on some).
+_PLACEHOLDER_BLANKS = ("text", "author", "team", "team_id")
+
+
+@dataclass(frozen=True)
+class DocumentHidden:
+    """The claims and evidence of a stored document that this audience may not see now."""
+
+    claims: frozenset[int] = frozenset()
+    evidence: frozenset[int] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.claims or self.evidence)
+
+
+def document_hidden(audience: Audience, debate_id: int, document: dict) -> DocumentHidden:
+    """Which rows of a document frozen earlier must be redacted for this audience today (2
+    queries; none for moderators): claims hidden or withdrawn since, or frozen as placeholders
+    that still name someone, unless already blank; and evidence it may not see now. A claim
+    or piece of evidence gone from the database counts as hidden."""
+    if audience.moderator:
+        return DocumentHidden()
+    claims_shown = set(
+        Claim.objects.filter(claim_q(audience), debate_id=debate_id).values_list("pk", flat=True)
+    )
+    evidence_shown = set(
+        Evidence.objects.filter(evidence_q(audience), debate_id=debate_id).values_list(
+            "pk", flat=True
+        )
+    )
+    return DocumentHidden(
+        claims=frozenset(
+            row["id"] for row in document.get("claims", [])
+            if (row.get("hidden") or row["id"] not in claims_shown)
+            and any(row.get(key) is not None for key in _PLACEHOLDER_BLANKS)
+        ),
+        evidence=frozenset(
+            row["id"] for row in document.get("evidence", []) if row["id"] not in evidence_shown
+        ),
+    )  # fmt: skip
+
+
+def redact_document(document: dict, audience: Audience, hidden: DocumentHidden) -> dict:
+    """A stored document as this audience may read it today, the stored one left untouched:
+    hidden claims become placeholders (no text, author or team, so replies keep their parent),
+    hidden evidence goes, and so do the citations of either. Ids, votes, `content_hash` and
+    everything else stay as frozen."""
+    if audience.moderator or not hidden:
+        return document
+    placeholder = {**dict.fromkeys(_PLACEHOLDER_BLANKS), "hidden": True}
+    return {
+        **document,
+        "claims": [
+            {**row, **placeholder} if row["id"] in hidden.claims else row
+            for row in document.get("claims", [])
+        ],
+        "evidence": [
+            row for row in document.get("evidence", []) if row["id"] not in hidden.evidence
+        ],
+        "citations": [
+            row for row in document.get("citations", [])
+            if row["claim_id"] not in hidden.claims and row["evidence_id"] not in hidden.evidence
+        ],
+    }  # fmt: skip
