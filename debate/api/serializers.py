@@ -6,10 +6,12 @@ meaning (phase, role, tree rules), exactly as for the pages.
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from debate.arguments.models import CLAIM_TEXT_MAX, Citation, Claim, Stance
 from debate.debates.models import Debate, Phase, Position, Team
+from debate.mapview import visibility
 from debate.sources.models import Evidence, Source
 
 
@@ -80,10 +82,24 @@ class SourceSerializer(serializers.ModelSerializer):
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
+    """Evidence as the viewer in `context["audience"]` may see it (no audience: the public)."""
+
+    review_reason = serializers.SerializerMethodField()
+
     class Meta:
         model = Evidence
         fields = ["id", "source_id", "quote", "start", "end", "paragraph", "status",
                   "review_reason", "created_at"]  # fmt: skip
+
+    @extend_schema_field(
+        {"type": "string", "nullable": True,
+         "description": "The moderator's reason: null unless you proposed it or moderate."}
+    )  # fmt: skip
+    def get_review_reason(self, evidence: Evidence) -> str | None:
+        audience = self.context.get("audience") or visibility.Audience(moderator=False)
+        if visibility.evidence_reason_shown(audience, proposer_id=evidence.proposer_id):
+            return evidence.review_reason
+        return None
 
 
 class CitationSerializer(serializers.ModelSerializer):
@@ -141,8 +157,28 @@ class SnapshotSummary(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class WholeNumberField(serializers.IntegerField):
+    """A whole number from a query string, in ASCII digits only: `'²'.isdigit()` is true and
+    `int('٣')` is 3, and neither is a cursor."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not (data.isascii() and data.isdigit()):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class EventsQuery(serializers.Serializer):
+    after = WholeNumberField(
+        required=False, default=0, min_value=0, max_value=2**63 - 1,
+        error_messages={"invalid": "A whole number: the last version you saw (next_after)."},
+    )  # fmt: skip
+
+
 class EventSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    version = serializers.IntegerField(
+        help_text="The debate version this event produced; versions follow commit order."
+    )
     created_at = serializers.DateTimeField()
     actor = serializers.CharField(allow_null=True)
     action = serializers.CharField()
@@ -154,5 +190,8 @@ class EventSerializer(serializers.Serializer):
 
 class EventPage(serializers.Serializer):
     results = EventSerializer(many=True)
-    next_after = serializers.IntegerField(help_text="Pass as ?after= to read on.")
+    next_after = serializers.IntegerField(
+        help_text="The version of the last event served (or your cursor, if none): pass it "
+        "as ?after= to read on."
+    )
     has_more = serializers.BooleanField()

@@ -4,7 +4,6 @@ as the pages. Reads are public where the debate is; writes need a session or a f
 from __future__ import annotations
 
 import orjson
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
@@ -26,14 +25,16 @@ from debate.arguments.models import Citation, Claim, Vote
 from debate.audit.models import AuditEvent
 from debate.debates import services as debate_services
 from debate.debates.models import Debate, Position, Team
-from debate.debates.selectors import debate_list, debate_version
 from debate.errors import Conflict
+from debate.mapview import visibility
+from debate.mapview.visibility import visible_debates
+from debate.ratelimit import HeavyReadThrottle
 from debate.snapshots.aif import to_aif
 from debate.snapshots.argdown import to_argdown
 from debate.snapshots.diff import diff_documents
 from debate.snapshots.importer import debate_import
 from debate.snapshots.models import Snapshot
-from debate.snapshots.services import live_document, snapshot_take
+from debate.snapshots.services import FrozenView, frozen_view, live_document, snapshot_take
 from debate.sources import services as source_services
 from debate.sources.models import Evidence, Source
 
@@ -87,7 +88,7 @@ class DebateList(generics.ListAPIView):
     ordering = ["-created_at"]
 
     def get_queryset(self):
-        return debate_list(user=self.request.user).order_by("-created_at", "id").distinct()
+        return visible_debates(self.request.user).order_by("-created_at", "id").distinct()
 
 
 class DebateDetail(generics.RetrieveAPIView):
@@ -109,6 +110,17 @@ class DebateChildList(generics.ListAPIView):
         if not hasattr(self, "_debate"):
             self._debate = visible_debate(self.request, self.kwargs["slug"])
         return self._debate
+
+    def audience(self) -> visibility.Audience:
+        if not hasattr(self, "_audience"):
+            self._audience = visibility.audience_of(self.request.user, self.debate())
+        return self._audience
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["audience"] = self.audience()
+        return context
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no debate
@@ -151,10 +163,11 @@ class ClaimListCreate(WriteRules, DebateChildList):
     throttle_scope = "writes"
 
     def rows(self):
-        claims = self.debate().claims.select_related("author", "team")
-        if not permissions.is_moderator(self.request.user, self.debate()):
-            claims = claims.visible()
-        return claims
+        return (
+            self.debate()
+            .claims.filter(visibility.claim_q(self.audience()))
+            .select_related("author", "team")
+        )
 
     @extend_schema(request=s.ClaimCreateInput, responses={201: s.ClaimSerializer})
     def post(self, request, slug):
@@ -200,10 +213,8 @@ class EvidenceListPropose(WriteRules, DebateChildList):
     throttle_scope = "writes"
 
     def rows(self):
-        evidence = Evidence.objects.filter(debate=self.debate())
-        if not permissions.is_moderator(self.request.user, self.debate()):
-            evidence = evidence.filter(is_hidden=False)
-        return evidence
+        # The policy's filter comes first and the query's filters (?status=) narrow it.
+        return Evidence.objects.filter(visibility.evidence_q(self.audience()), debate=self.debate())
 
     @extend_schema(
         request=s.EvidenceProposeInput,
@@ -221,7 +232,7 @@ class EvidenceListPropose(WriteRules, DebateChildList):
             note=data.get("note", ""),
         )  # fmt: skip
         return Response(
-            s.EvidenceSerializer(evidence).data,
+            s.EvidenceSerializer(evidence, context={"audience": self.audience()}).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
@@ -233,12 +244,9 @@ class CitationList(DebateChildList):
     ordering_fields = ["id"]
 
     def rows(self):
-        citations = Citation.objects.filter(claim__debate=self.debate(), is_hidden=False)
-        if not permissions.is_moderator(self.request.user, self.debate()):
-            citations = citations.filter(
-                claim__is_hidden=False, claim__is_withdrawn=False, evidence__is_hidden=False
-            )
-        return citations
+        return Citation.objects.filter(
+            visibility.citation_q(self.audience()), claim__debate=self.debate()
+        )
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -256,8 +264,10 @@ def _claim_in(request, debate: Debate, claim_id: int, *, field: str = "id") -> C
         .filter(pk=claim_id, debate=debate)
         .first()
     )
-    hidden = claim is not None and (claim.is_hidden or claim.is_withdrawn)
-    if claim is None or (hidden and not permissions.is_moderator(request.user, debate)):
+    if claim is None or not visibility.claim_shown(
+        visibility.audience_of(request.user, debate),
+        is_hidden=claim.is_hidden, is_withdrawn=claim.is_withdrawn,
+    ):  # fmt: skip
         if field == "id":
             raise NotFound("No such claim in this debate.")
         raise ValidationError({field: ["No such claim in this debate."]})
@@ -355,7 +365,8 @@ class EvidenceReview(WriteView):
             else source_services.evidence_reject
         )
         evidence = service(actor=request.user, evidence=evidence, reason=data.get("reason", ""))
-        return Response(s.EvidenceSerializer(evidence).data)
+        audience = visibility.audience_of(request.user, debate)
+        return Response(s.EvidenceSerializer(evidence, context={"audience": audience}).data)
 
 
 class EvidenceReject(EvidenceReview):
@@ -393,17 +404,22 @@ def render_document(document: dict, fmt: str) -> HttpResponse:
 class DebateSnapshot(APIView):
     """The live state of the whole debate in one document, with a strong ETag."""
 
+    throttle_classes = [HeavyReadThrottle]  # anonymous callers, per address and minute
+
     @extend_schema(parameters=[FORMAT_PARAM], responses={**DOCUMENT_RESPONSES, 304: None})
     def get(self, request, slug):
         fmt = _format_of(request)
         debate = visible_debate(request, slug)
-        moderator = permissions.is_moderator(request.user, debate)
-        # The version is the latest audit event: known before building anything.
-        etag = f'"{debate.pk}-{debate_version(debate.pk)}-{"m" if moderator else "p"}-{fmt}"'
+        audience = visibility.audience_of(request.user, debate)
+        # The version as read with the debate row, before anything is built: the document
+        # is of that version or a later one, never older, so a client that keeps it under
+        # this ETag asks again (and gets a 200) once anything has changed.
+        etag = f'"{debate.pk}-{debate.version}-{audience.key}-{fmt}"'
         if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
             response = HttpResponse(status=304)
         else:
-            response = render_document(live_document(debate, include_hidden=moderator), fmt)
+            document = live_document(debate, include_hidden=audience.moderator)
+            response = render_document(document, fmt)
         response["ETag"] = etag
         response["Cache-Control"] = "private, no-cache"
         response["Vary"] = "Authorization, Cookie"
@@ -423,28 +439,38 @@ class SnapshotListCreate(WriteView):
         return Response(s.SnapshotSummary(snapshot).data, status=status.HTTP_201_CREATED)
 
 
-def _frozen(request, slug: str, number: int) -> Snapshot:
-    snapshot = Snapshot.objects.filter(debate=visible_debate(request, slug), number=number).first()
+def _frozen(request, debate: Debate, number: int) -> FrozenView:
+    """Snapshot `number` as this viewer may read it: redacted of what was hidden since."""
+    snapshot = Snapshot.objects.filter(debate=debate, number=number).first()
     if snapshot is None:
         raise NotFound(f"No snapshot {number}.")
-    return snapshot
+    return frozen_view(snapshot, visibility.audience_of(request.user, debate))
 
 
 class SnapshotDetail(APIView):
+    throttle_classes = [HeavyReadThrottle]
+
     @extend_schema(parameters=[FORMAT_PARAM], responses=DOCUMENT_RESPONSES)
     def get(self, request, slug, number):
-        snapshot = _frozen(request, slug, number)
-        response = render_document(snapshot.document, _format_of(request))
-        response["ETag"] = f'"{snapshot.content_hash}"'
+        fmt = _format_of(request)
+        frozen = _frozen(request, visible_debate(request, slug), number)
+        response = render_document(frozen.document, fmt)
+        response["ETag"] = frozen.etag
+        response["Vary"] = "Authorization, Cookie"  # moderators read it unredacted
         return response
 
 
 class SnapshotDiff(APIView):
+    throttle_classes = [HeavyReadThrottle]
+
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, slug, number, other):
-        old, new = _frozen(request, slug, number), _frozen(request, slug, other)
-        return Response({"from": old.number, "to": new.number,
-                         **diff_documents(old.document, new.document)})  # fmt: skip
+        debate = visible_debate(request, slug)
+        old, new = _frozen(request, debate, number), _frozen(request, debate, other)
+        response = Response({"from": old.number, "to": new.number,
+                             **diff_documents(old.document, new.document)})  # fmt: skip
+        response["Vary"] = "Authorization, Cookie"
+        return response
 
 
 class DebateImport(WriteView):
@@ -457,77 +483,56 @@ class DebateImport(WriteView):
 EVENTS_PAGE = 100
 
 
-# Only moderators see these at all: who flagged what and why, and how it was resolved.
-MODERATORS_ONLY = ("moderation.flag",)
-
-
-def _event_row(event: AuditEvent, *, moderator: bool, removed: dict[str, set[int]]) -> dict:
-    """One event as the API shows it. Others than moderators do not see the words of claims
-    or evidence that were hidden or withdrawn since, flags, nor who cast which vote (tallies
-    are anonymous)."""
-    row = {
-        "id": event.id, "created_at": event.created_at,
-        "actor": event.actor.username if event.actor_id else None, "action": event.action,
-        "object_type": event.object_type, "object_id": event.object_id,
-        "before": event.before, "after": event.after,
+def _event_row(
+    event: AuditEvent, audience: visibility.Audience, objects: visibility.EventObjects
+) -> dict:
+    """One event as this audience may see it: the policy decides whether its actor, its
+    before and after, and the review's words on evidence are shown."""
+    shown = visibility.event_shown(
+        audience, objects, object_type=event.object_type, object_id=event.object_id
+    )
+    return {
+        "id": event.id, "version": event.version, "created_at": event.created_at,
+        "actor": event.actor.username if event.actor_id and shown.actor else None,
+        "action": event.action, "object_type": event.object_type, "object_id": event.object_id,
+        "before": visibility.event_state(event.before, shown),
+        "after": visibility.event_state(event.after, shown),
     }  # fmt: skip
-    if moderator:
-        return row
-    if event.object_id in removed.get(event.object_type, ()):
-        row["before"] = row["after"] = None
-    if event.object_type in MODERATORS_ONLY:
-        row["actor"] = row["before"] = row["after"] = None
-    if event.object_type in ("arguments.vote", "auth.user", "accounts.apitoken"):
-        row["actor"] = None
-    if event.object_type == "debates.team":
-        row["before"] = row["after"] = None  # invite codes are the moderators' business
-    return row
 
 
 class DebateEvents(APIView):
-    """The debate's audit events after a cursor (an event id), oldest first."""
+    """The debate's audit events after a cursor (a debate version), in commit order.
+
+    The debate's version is read first, with the debate: every event up to it has committed
+    (versions are handed out under the debate row's lock), so serving only up to it means a
+    consumer never steps past an event that commits later with a smaller number."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("after", int, description="The last event id you saw.")],
+        parameters=[
+            OpenApiParameter(
+                "after", int, description="The last version you saw: `next_after` of the page "
+                "before (0 or none: from the start)."
+            )
+        ],
         responses=s.EventPage,
-    )
+    )  # fmt: skip
     def get(self, request, slug):
-        return self.list(request)
-
-    def get_queryset(self):
-        debate = visible_debate(self.request, self.kwargs["slug"])
-        try:
-            after = int(self.request.query_params.get("after", 0))
-        except ValueError as exc:
-            raise ValidationError(
-                {"after": ["A whole number: the last event id you saw."]}
-            ) from exc
-        self.debate, self.after = debate, after
-        events = AuditEvent.objects.filter(debate=debate, id__gt=after).select_related("actor")
-        return events.order_by("id")
-
-    def list(self, request):
-        rows = list(self.get_queryset()[: EVENTS_PAGE + 1])
+        debate = visible_debate(request, slug)
+        query = s.EventsQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        after = query.validated_data["after"]
+        rows = list(
+            AuditEvent.objects.filter(debate=debate, version__gt=after, version__lte=debate.version)
+            .select_related("actor")
+            .order_by("version")[: EVENTS_PAGE + 1]
+        )
         more = len(rows) > EVENTS_PAGE
         rows = rows[:EVENTS_PAGE]
-        moderator = permissions.is_moderator(request.user, self.debate)
-        removed: dict[str, set[int]] = {}
-        if not moderator:
-            removed = {
-                "arguments.claim": set(
-                    Claim.objects.filter(debate=self.debate)
-                    .filter(Q(is_hidden=True) | Q(is_withdrawn=True))
-                    .values_list("id", flat=True)
-                ),
-                "sources.evidence": set(
-                    Evidence.objects.filter(debate=self.debate, is_hidden=True).values_list(
-                        "id", flat=True
-                    )
-                ),
-            }
-        data = [_event_row(e, moderator=moderator, removed=removed) for e in rows]
+        audience = visibility.audience_of(request.user, debate)
+        objects = visibility.event_objects(audience, ((e.object_type, e.object_id) for e in rows))
+        data = [_event_row(event, audience, objects) for event in rows]
         return Response({
             "results": s.EventSerializer(data, many=True).data,
-            "next_after": rows[-1].id if rows else self.after,
+            "next_after": rows[-1].version if rows else after,
             "has_more": more,
         })  # fmt: skip

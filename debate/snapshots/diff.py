@@ -8,6 +8,8 @@ _CLAIM_FIELDS = ("text", "stance", "parent_id", "position_id", "hidden")
 
 
 def diff_documents(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Compare two documents as given: pass each as its reader may see it (the API passes
+    `snapshots.services.frozen_view` documents), so the diff shows nothing either hides."""
     before = {c["id"]: c for c in old["claims"]}
     after = {c["id"]: c for c in new["claims"]}
     changed = []

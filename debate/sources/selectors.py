@@ -4,7 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from debate.arguments.models import Citation
-from debate.sources.models import Evidence, EvidenceStatus, Source
+from debate.mapview import visibility
+from debate.sources.models import Evidence, Source
 from debate.sources.text import split_paragraphs
 
 
@@ -43,22 +44,18 @@ class SourceReading:
     citing: dict[int, list[CitingClaim]]
 
 
-def source_reading(source: Source) -> SourceReading:
-    """The source text cut into numbered paragraphs, with approved evidence marked (3 queries)."""
+def source_reading(source: Source, audience: visibility.Audience) -> SourceReading:
+    """The source text cut into numbered paragraphs, with the evidence that claims may cite
+    marked, and the claims this audience may see citing it (2 queries)."""
     evidence = {
         e.pk: e
-        for e in Evidence.objects.filter(
-            source=source, status=EvidenceStatus.APPROVED, is_hidden=False
-        ).order_by("start", "end")
+        for e in Evidence.objects.filter(visibility.citable_evidence_q(), source=source).order_by(
+            "start", "end"
+        )
     }
     citing: dict[int, list[CitingClaim]] = defaultdict(list)
     for row in (
-        Citation.objects.filter(
-            evidence__in=list(evidence),
-            is_hidden=False,
-            claim__is_hidden=False,
-            claim__is_withdrawn=False,
-        )
+        Citation.objects.filter(visibility.citation_q(audience), evidence__in=list(evidence))
         .order_by("claim_id")
         .values("evidence_id", "claim_id", "claim__text", "relation")
     ):
@@ -101,8 +98,10 @@ PICKER_LIMIT = 20
 
 
 def evidence_search(debate, query: str) -> list[Evidence]:
-    """Approved, visible evidence of the debate whose quote or note matches every word."""
-    qs = Evidence.objects.citable().filter(debate=debate).select_related("source")
+    """Citable evidence of the debate (approved, visible) whose quote matches every word."""
+    qs = Evidence.objects.filter(visibility.citable_evidence_q(), debate=debate).select_related(
+        "source"
+    )
     for word in (query or "").split()[:8]:
         qs = qs.filter(quote__icontains=word)
     return list(qs.order_by("source_id", "start")[:PICKER_LIMIT])
@@ -123,9 +122,17 @@ def source_revisions(source: Source) -> list[Source]:
     return chain
 
 
-def evidence_of_source(source: Source, *, proposer=None) -> list[Evidence]:
-    """All evidence of a source (moderators), or only what `proposer` proposed."""
-    qs = Evidence.objects.filter(source=source).select_related("reviewer").order_by("start")
-    if proposer is not None:
-        qs = qs.filter(proposer=proposer)
-    return list(qs)
+def evidence_of_source(
+    source: Source, audience: visibility.Audience, *, proposer_id: int | None = None
+) -> list[Evidence]:
+    """The evidence of a source that this audience may see (moderators: all of it), or only
+    what `proposer_id` proposed. Each row carries `shown_reason`: the review's reason where
+    the audience may read it, else ""."""
+    qs = Evidence.objects.filter(visibility.evidence_q(audience), source=source)
+    if proposer_id is not None:
+        qs = qs.filter(proposer_id=proposer_id)
+    rows = list(qs.order_by("start"))
+    for row in rows:
+        shown = visibility.evidence_reason_shown(audience, proposer_id=row.proposer_id)
+        row.shown_reason = row.review_reason if shown else ""
+    return rows

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 from debate import permissions
 from debate.debates.views import get_visible_debate
 from debate.errors import ServiceError
+from debate.mapview import visibility
 from debate.rendering import error_context, error_status, render_screen
 from debate.sources import services
 from debate.sources.models import Source
@@ -15,18 +16,20 @@ from debate.sources.selectors import evidence_of_source, source_reading, source_
 
 def _reader_context(request: HttpRequest, debate, source: Source) -> dict:
     user = request.user
-    is_moderator = permissions.is_moderator(user, debate)
+    # What the reader shows whom (highlights, citing claims, proposals and their reasons)
+    # is the visibility policy's to say, as on every other page.
+    audience = visibility.audience_of(user, debate)
     return {
         "debate": debate,
         "source": source,
-        "reading": source_reading(source),
+        "reading": source_reading(source, audience),
         "revisions": source_revisions(source),
         "can_propose": permissions.can_propose_evidence(user, debate)
         and getattr(user, "is_authenticated", False),
-        "is_moderator": is_moderator,
-        "all_evidence": evidence_of_source(source) if is_moderator else [],
-        "my_evidence": evidence_of_source(source, proposer=user)
-        if getattr(user, "is_authenticated", False)
+        "is_moderator": audience.moderator,
+        "all_evidence": evidence_of_source(source, audience) if audience.moderator else [],
+        "my_evidence": evidence_of_source(source, audience, proposer_id=audience.user_id)
+        if audience.user_id is not None
         else [],
     }
 

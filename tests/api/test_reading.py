@@ -6,7 +6,7 @@ import pytest
 from rest_framework.pagination import PageNumberPagination
 
 from debate.debates.models import Debate, Phase
-from debate.sources.models import EvidenceStatus
+from debate.sources.models import Evidence, EvidenceStatus
 from tests.api.helpers import API, error_of, session_client, token_client, url
 from tests.factories import CitationFactory, ClaimFactory, DebateFactory, EvidenceFactory
 
@@ -184,16 +184,18 @@ def test_claims_order_by_descending_id(api_world, anon):
     ]
 
 
-def test_evidence_filter_by_status(api_world, anon):
-    proposed = ids(anon.get(url("evidence/"), {"status": EvidenceStatus.PROPOSED}))
-    approved = ids(anon.get(url("evidence/"), {"status": EvidenceStatus.APPROVED}))
+def test_evidence_filter_by_status(api_world):
+    client = token_client(api_world.moderator)  # others see only approved evidence
+
+    proposed = ids(client.get(url("evidence/"), {"status": EvidenceStatus.PROPOSED}))
+    approved = ids(client.get(url("evidence/"), {"status": EvidenceStatus.APPROVED}))
 
     assert proposed == [api_world.proposed.pk]
     assert approved == [api_world.approved.pk]
 
 
-def test_evidence_order_by_descending_id(api_world, anon):
-    assert ids(anon.get(url("evidence/"), {"ordering": "-id"})) == [
+def test_evidence_order_by_descending_id(api_world):
+    assert ids(token_client(api_world.moderator).get(url("evidence/"), {"ordering": "-id"})) == [
         api_world.approved.pk,
         api_world.proposed.pk,
     ]
@@ -289,3 +291,83 @@ def test_claim_of_another_debate_is_404_under_this_one(api_world, anon):
     response = anon.get(url(f"claims/{elsewhere.pk}/"))
 
     assert response.status_code == 404
+
+
+# --- evidence under review, and what cites it ------------------------------------------------
+
+
+@pytest.fixture
+def review_world(api_world):
+    """The API world, plus evidence that debater_now proposed and a moderator rejected with a
+    reason, and a proposal of debater_after's still waiting (both on the shared source)."""
+    w = api_world
+    w.rejected = EvidenceFactory(
+        source=w.source, start=25, end=35, status=EvidenceStatus.REJECTED, proposer=w.own,
+        review_reason="REJECT-REASON-4410: the quote is torn from its context.",
+    )  # fmt: skip
+    w.waiting = EvidenceFactory(
+        source=w.source, start=40, end=50, status=EvidenceStatus.PROPOSED, proposer=w.other,
+    )  # fmt: skip
+    return w
+
+
+def client_of(world, anon, who: str):
+    return anon if who == "anonymous" else token_client(getattr(world, who))
+
+
+@pytest.mark.parametrize("status", [None, "rejected", "proposed"])
+@pytest.mark.parametrize("who", ["anonymous", "observer", "outsider"])
+def test_evidence_under_review_is_not_listed_for_others(review_world, anon, who, status):
+    query = {"status": status} if status else {}
+
+    response = client_of(review_world, anon, who).get(url("evidence/"), query)
+
+    assert ids(response) == ([] if status else [review_world.approved.pk])
+    assert b"REJECT-REASON-4410" not in response.content
+
+
+def test_proposers_see_their_own_proposals_with_the_reason(review_world):
+    mine = token_client(review_world.own).get(url("evidence/"), {"ordering": "id"})
+    theirs = token_client(review_world.other).get(url("evidence/"), {"ordering": "id"})
+
+    assert ids(mine) == [review_world.approved.pk, review_world.rejected.pk]
+    assert mine.json()["results"][1]["review_reason"].startswith("REJECT-REASON-4410")
+    assert ids(theirs) == [review_world.approved.pk, review_world.waiting.pk]
+    assert b"REJECT-REASON-4410" not in theirs.content
+
+
+def test_moderators_list_every_piece_of_evidence_with_its_reason(review_world):
+    response = token_client(review_world.moderator).get(url("evidence/"), {"status": "rejected"})
+
+    assert ids(response) == [review_world.rejected.pk]
+    assert b"REJECT-REASON-4410" in response.content
+
+
+def test_reasons_on_approved_evidence_are_for_its_proposer_and_moderators(api_world, anon):
+    Evidence.objects.filter(pk=api_world.approved.pk).update(
+        proposer=api_world.own, review_reason="APPROVE-NOTE-2207"
+    )
+
+    public = anon.get(url("evidence/"))
+    rival = token_client(api_world.other).get(url("evidence/"))
+    proposer = token_client(api_world.own).get(url("evidence/"))
+
+    assert b"APPROVE-NOTE-2207" not in public.content
+    assert b"APPROVE-NOTE-2207" not in rival.content
+    assert b"APPROVE-NOTE-2207" in proposer.content
+
+
+@pytest.mark.parametrize("status", [EvidenceStatus.REJECTED, EvidenceStatus.PROPOSED, "hidden"])
+def test_citations_of_evidence_the_map_drops_are_not_listed(api_world, anon, status):
+    w = api_world
+    if status == "hidden":
+        dropped = EvidenceFactory(source=w.source, start=30, end=40, is_hidden=True)
+    else:
+        dropped = EvidenceFactory(source=w.source, start=30, end=40, status=status)
+    CitationFactory(claim=w.rebuttal, evidence=dropped)
+
+    public = anon.get(url("citations/")).json()["results"]
+    moderated = token_client(w.moderator).get(url("citations/")).json()["results"]
+
+    assert [c["evidence_id"] for c in public] == [w.approved.pk]
+    assert [c["evidence_id"] for c in moderated] == [w.approved.pk]

@@ -7,7 +7,9 @@ import pytest
 from debate.arguments import services as claim_services
 from debate.arguments.models import Vote
 from debate.snapshots.models import Snapshot
+from debate.sources.services import evidence_hide
 from tests.api.helpers import error_of, token_client, url
+from tests.factories import CitationFactory, ClaimFactory, UserFactory
 from tests.snapshots.helpers import assert_valid_document, fetch
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +191,83 @@ def test_diff_with_an_unknown_snapshot_is_404(snap_world, moderator_client, anon
 
     assert anon.get(url("snapshots/1/diff/9/")).status_code == 404
     assert anon.get(url("snapshots/9/diff/1/")).status_code == 404
+
+
+# --- content hidden after freezing ----------------------------------------------------------
+
+
+def hide_after_freezing(world, moderator_client) -> None:
+    """Freeze `secret`, a claim by zz_frozen_author citing `approved` and answered by a
+    reply that stays; then hide both the claim and the evidence."""
+    world.secret = ClaimFactory(
+        debate=world.debate, position=world.position_now, author=UserFactory(
+            username="zz_frozen_author"), team=world.team_now, text="SECRET-FROZEN-CLAIM-5150",
+    )  # fmt: skip
+    ClaimFactory(parent=world.secret, stance="con", author=world.other, team=world.team_after,
+                 text="A reply that stays.")  # fmt: skip
+    CitationFactory(claim=world.secret, evidence=world.approved)
+    freeze(moderator_client)
+    claim_services.claim_hide(actor=world.moderator, claim=world.secret, reason="Plagiarised.")
+    evidence_hide(actor=world.moderator, evidence=world.approved, reason="Wrong source.")
+
+
+@pytest.mark.parametrize("who", ["anonymous", "observer", "own", "other"])
+def test_claims_hidden_after_freezing_are_placeholders_in_every_format(
+    snap_world, moderator_client, anon, who
+):
+    w = snap_world
+    hide_after_freezing(w, moderator_client)
+    client = anon if who == "anonymous" else token_client(getattr(w, who))
+
+    bodies = every_format(client, 1)
+    document = fetch(client, "snapshots/1/")
+
+    for fmt, body in bodies.items():
+        assert b"SECRET-FROZEN-CLAIM-5150" not in body, fmt
+        assert b"zz_frozen_author" not in body, fmt
+        assert w.approved.quote.encode() not in body, fmt
+    claim = {c["id"]: c for c in document["claims"]}[w.secret.pk]
+    assert (claim["text"], claim["author"], claim["team"], claim["team_id"]) == (None,) * 4
+    assert claim["hidden"] is True
+    assert w.approved.pk not in {e["id"] for e in document["evidence"]}
+    assert document["citations"] == []
+    assert_valid_document(document)
+
+
+def test_moderators_still_get_the_frozen_document_as_stored(snap_world, moderator_client):
+    hide_after_freezing(snap_world, moderator_client)
+    stored = Snapshot.objects.get(debate=snap_world.debate, number=1).document
+
+    document = fetch(moderator_client, "snapshots/1/")
+
+    assert document == stored
+    assert b"SECRET-FROZEN-CLAIM-5150" in moderator_client.get(url("snapshots/1/")).content
+
+
+def test_redaction_leaves_the_stored_snapshot_and_its_hash_untouched(
+    snap_world, moderator_client, anon
+):
+    hide_after_freezing(snap_world, moderator_client)
+    stored = Snapshot.objects.get(debate=snap_world.debate, number=1)
+    before = list(Snapshot.objects.values())
+
+    document = fetch(anon, "snapshots/1/")
+
+    assert document["content_hash"] == stored.content_hash
+    assert list(Snapshot.objects.values()) == before
+    assert "SECRET-FROZEN-CLAIM-5150" in str(stored.document)
+    assert anon.get(url("snapshots/1/"))["ETag"] != f'"{stored.content_hash}"'
+
+
+def test_diff_does_not_show_what_was_hidden_after_freezing(snap_world, moderator_client, anon):
+    w = snap_world
+    hide_after_freezing(w, moderator_client)
+    freeze(moderator_client)
+
+    response = anon.get(url("snapshots/1/diff/2/"))
+    moderated = moderator_client.get(url("snapshots/1/diff/2/"))
+
+    assert response.status_code == 200
+    assert b"SECRET-FROZEN-CLAIM-5150" not in response.content
+    assert b"zz_frozen_author" not in response.content
+    assert b"SECRET-FROZEN-CLAIM-5150" in moderated.content

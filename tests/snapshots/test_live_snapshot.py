@@ -53,7 +53,9 @@ def test_snapshot_lists_positions_teams_sources_evidence_and_citations(snap_worl
     assert [p["key"] for p in document["positions"]] == ["now", "after"]
     assert [t["name"] for t in document["teams"]] == ["Team Now", "Team After"]
     assert [s["id"] for s in document["sources"]] == [snap_world.source.pk]
-    assert {e["id"] for e in document["evidence"]} == {
+    # Evidence still under review is for moderators (and, in the lists, its proposer).
+    assert {e["id"] for e in document["evidence"]} == {snap_world.approved.pk}
+    assert {e["id"] for e in fetch(token_client(snap_world.moderator))["evidence"]} == {
         snap_world.proposed.pk,
         snap_world.approved.pk,
     }
@@ -130,6 +132,15 @@ def test_hidden_claim_with_replies_is_a_placeholder_without_text(snap_world, ano
     assert placeholder["hidden"] is True
     assert claims[snap_world.orphan.pk]["parent_id"] == snap_world.hidden_parent.pk
     assert "A hidden claim that has a reply." not in str(claims)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "observer", "own", "other"])
+def test_placeholder_names_neither_author_nor_team_to_non_moderators(snap_world, anon, who):
+    client = anon if who == "anonymous" else token_client(getattr(snap_world, who))
+
+    placeholder = claims_by_id(fetch(client))[snap_world.hidden_parent.pk]
+
+    assert (placeholder["author"], placeholder["team"], placeholder["team_id"]) == (None,) * 3
 
 
 def test_moderator_sees_hidden_claims_with_their_text(snap_world):

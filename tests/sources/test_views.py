@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from debate.arguments.services import claim_hide
+from debate.sources.services import evidence_hide
 from tests.factories import CitationFactory, ClaimFactory, EvidenceFactory
+from tests.helpers import client_as
 
 
 def test_reader_numbers_paragraphs_with_anchors(client, debate, source):
@@ -45,3 +48,60 @@ def test_reader_of_another_debates_source_is_404(client, debate, source):
 
     other = DebateFactory()
     assert client.get(reverse("source", args=[other.slug, source.pk])).status_code == 404
+
+
+# --- what the reader shows whom --------------------------------------------------------------
+
+
+def reader(user, source) -> str:
+    response = client_as(user).get(reverse("source", args=[source.debate.slug, source.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_reader_does_not_name_claims_that_are_hidden_now(debate, source, moderator, observer):
+    evidence = EvidenceFactory(source=source, start=0, end=20)
+    claim = ClaimFactory(debate=debate, position=debate.positions.first(),
+                         text="SECRET-HIDDEN-CLAIM-7731 cites the passage.")  # fmt: skip
+    CitationFactory(claim=claim, evidence=evidence)
+    claim_hide(actor=moderator, claim=claim, reason="Off topic.")
+
+    assert "SECRET-HIDDEN-CLAIM-7731" not in reader(observer, source)
+    assert "SECRET-HIDDEN-CLAIM-7731" not in reader(None, source)
+
+
+def test_review_reasons_are_for_the_proposer_and_moderators(
+    source, debater_now, debater_after, observer, moderator
+):
+    EvidenceFactory(source=source, start=0, end=20, status="rejected", proposer=debater_now,
+                    review_reason="REJECT-REASON-6021")  # fmt: skip
+    EvidenceFactory(source=source, start=25, end=40, proposer=debater_now,
+                    review_reason="APPROVE-NOTE-6022")  # fmt: skip
+
+    mine = reader(debater_now, source)
+
+    assert "REJECT-REASON-6021" in mine and "APPROVE-NOTE-6022" in mine
+    for other in (debater_after, observer, None):
+        html = reader(other, source)
+        assert "REJECT-REASON-6021" not in html and "APPROVE-NOTE-6022" not in html
+
+
+def test_a_proposal_hidden_by_a_moderator_leaves_its_proposers_list(source, debater_now, moderator):
+    evidence = EvidenceFactory(
+        source=source, start=0, end=20, status="proposed", proposer=debater_now,
+        review_reason="HIDDEN-PROPOSAL-6023",
+    )  # fmt: skip
+    evidence_hide(actor=moderator, evidence=evidence, reason="Defamatory.")
+
+    assert "HIDDEN-PROPOSAL-6023" not in reader(debater_now, source)
+    assert f"#{evidence.pk} " in reader(moderator, source)
+
+
+def test_moderators_see_every_proposal_of_the_source(source, debater_now, moderator):
+    waiting = EvidenceFactory(source=source, start=0, end=20, status="proposed",
+                              proposer=debater_now)  # fmt: skip
+
+    html = reader(moderator, source)
+
+    assert "All evidence in this revision" in html
+    assert f"#{waiting.pk} " in html
