@@ -10,6 +10,12 @@ from django.http import HttpResponse, JsonResponse
 
 logger = logging.getLogger(__name__)
 MESSAGE = "The database is unavailable right now. Nothing was saved; try again in a moment."
+TIMEOUT_MESSAGE = (
+    "The database took too long to answer, so the request was stopped. Try again in a moment."
+)
+# PostgreSQL's SQLSTATE for a statement it cancelled: statement_timeout (debate.settings) ran
+# out. The database is up, just slow for this request; the answer says so.
+QUERY_CANCELED = "57014"
 
 
 class DatabaseUnavailableMiddleware:
@@ -29,20 +35,34 @@ class DatabaseUnavailableMiddleware:
             isinstance(exception, DatabaseError) and connection.connection is None
         ):
             return None
-        logger.warning("Database unavailable: %s", exception)
+        timed_out = _is_cancelled_statement(exception)
+        if timed_out:
+            logger.warning("Statement cancelled after the statement timeout: %s", exception)
+        else:
+            logger.warning("Database unavailable: %s", exception)
         # Drop the broken connection so the next request opens a fresh one.
         connection.close_if_unusable_or_obsolete()
+        code, message = (
+            ("database_timeout", TIMEOUT_MESSAGE) if timed_out
+            else ("database_unavailable", MESSAGE)
+        )  # fmt: skip
         if request.path.startswith("/api/"):
             response = JsonResponse(
-                {"error": {"status": 503, "code": "database_unavailable", "message": MESSAGE,
-                           "fields": {}}}, status=503)  # fmt: skip
+                {"error": {"status": 503, "code": code, "message": message, "fields": {}}},
+                status=503,
+            )
         else:
             response = HttpResponse(
-                f"<!doctype html><title>Unavailable</title><h1>Unavailable</h1><p>{MESSAGE}</p>",
+                f"<!doctype html><title>Unavailable</title><h1>Unavailable</h1><p>{message}</p>",
                 status=503,
             )
         response["Retry-After"] = "5"
         return response
+
+
+def _is_cancelled_statement(exception: Exception) -> bool:
+    """Django wraps the driver's error; psycopg's QueryCanceled carries SQLSTATE 57014."""
+    return getattr(exception.__cause__, "sqlstate", None) == QUERY_CANCELED
 
 
 def bad_request(request, message: str) -> HttpResponse:

@@ -5,6 +5,10 @@ from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 
 CLAIM_TEXT_MAX = 1000
+# How deep replies may go: a claim directly under a position is at depth 0, a reply to it at 1.
+# A 57-deep chain built by ordinary debaters once broke every page that walked it; no new
+# claim, move, merge or import may go deeper than this. Older, deeper chains must still render.
+MAX_REPLY_DEPTH = 40
 
 
 class Stance(models.TextChoices):

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from debate import permissions
 from debate.activity.services import notice_send
 from debate.arguments.models import (
     CLAIM_TEXT_MAX,
+    MAX_REPLY_DEPTH,
     VOTE_MAX,
     VOTE_MIN,
     Citation,
@@ -26,6 +27,20 @@ from debate.sources.services import REASON_MAX, bounded
 
 CLAIM_FIELDS = ["position", "parent", "stance", "text", "team", "version", "is_hidden",
                 "hidden_reason", "is_withdrawn", "merged_into"]  # fmt: skip
+REPLY_TOO_DEEP = (
+    f"Replies can go at most {MAX_REPLY_DEPTH} deep; this thread is {MAX_REPLY_DEPTH} deep "
+    "already. Start a new thread under a higher claim."
+)
+MOVE_TOO_DEEP = (
+    f"Replies can go at most {MAX_REPLY_DEPTH} deep, and under that claim this one's replies "
+    "would go deeper. Choose a claim higher up."
+)
+# Walks of the tree stop one level past the limit: "deeper than allowed" is all a check needs,
+# and a legacy chain of thousands (or a cycle written around the services) then costs no more
+# than a legal one.
+_DEPTH_CAP = MAX_REPLY_DEPTH + 1
+# These run a recursive CTE: one query, however deep. Any other database walks level by level.
+_RECURSIVE_CTE_VENDORS = frozenset({"postgresql", "sqlite"})
 
 
 def _human(actor: Any) -> Any:
@@ -101,6 +116,88 @@ def _check_parent(
         node = parents.get(node)
 
 
+# The claim table's name is fixed (arguments_claim); the tests of claim_depth would catch a
+# rename. Each walk stops at the cap (the second parameter).
+_DEPTH_SQL = """
+    WITH RECURSIVE up (id, parent_id, depth) AS (
+        SELECT id, parent_id, 0 FROM arguments_claim WHERE id = %s
+        UNION ALL
+        SELECT c.id, c.parent_id, up.depth + 1
+        FROM arguments_claim c JOIN up ON c.id = up.parent_id
+        WHERE up.depth < %s
+    )
+    SELECT MAX(depth) FROM up
+"""
+_HEIGHT_SQL = """
+    WITH RECURSIVE down (id, depth) AS (
+        SELECT id, 0 FROM arguments_claim WHERE id = %s
+        UNION ALL
+        SELECT c.id, down.depth + 1
+        FROM arguments_claim c JOIN down ON c.parent_id = down.id
+        WHERE down.depth < %s
+    )
+    SELECT MAX(depth) FROM down
+"""
+
+
+def claim_depth(*, claim_id: int) -> int:
+    """How many replies deep a claim sits: 0 directly under its position, 1 for a reply to
+    that, and so on; anything past MAX_REPLY_DEPTH reads as MAX_REPLY_DEPTH + 1."""
+    if connection.vendor not in _RECURSIVE_CTE_VENDORS:
+        return _depth_by_steps(claim_id)
+    return _walk(_DEPTH_SQL, claim_id)
+
+
+def claim_thread_height(*, claim_id: int) -> int:
+    """How many levels of replies hang below a claim: 0 when nobody answered it, 1 when only
+    direct replies did; anything past MAX_REPLY_DEPTH reads as MAX_REPLY_DEPTH + 1."""
+    if connection.vendor not in _RECURSIVE_CTE_VENDORS:
+        return _height_by_levels(claim_id)
+    return _walk(_HEIGHT_SQL, claim_id)
+
+
+def _walk(sql: str, claim_id: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [claim_id, _DEPTH_CAP])
+        (levels,) = cursor.fetchone()
+    return levels or 0
+
+
+def _depth_by_steps(claim_id: int) -> int:
+    """claim_depth without a recursive CTE: one parent lookup per level, capped."""
+    parents = Claim.objects.values_list("parent_id", flat=True)
+    parent_id = parents.filter(pk=claim_id).first()
+    depth = 0
+    while parent_id is not None and depth < _DEPTH_CAP:
+        parent_id = parents.filter(pk=parent_id).first()
+        depth += 1
+    return depth
+
+
+def _height_by_levels(claim_id: int) -> int:
+    """claim_thread_height without a recursive CTE: one query per level of replies, capped."""
+    level, ids = 0, [claim_id]
+    while level < _DEPTH_CAP:
+        ids = list(Claim.objects.filter(parent_id__in=ids).values_list("id", flat=True))
+        if not ids:
+            break
+        level += 1
+    return level
+
+
+def _check_reply_depth(*, parent: Claim | None) -> None:
+    """Refuse a new claim that would sit deeper than MAX_REPLY_DEPTH."""
+    if parent is not None and claim_depth(claim_id=parent.pk) + 1 > MAX_REPLY_DEPTH:
+        raise InvalidInput(REPLY_TOO_DEEP, field="parent")
+
+
+def _check_move_depth(*, claim: Claim, parent: Claim | None) -> None:
+    """Refuse a move after which the claim's deepest reply would sit deeper than the limit."""
+    depth = 0 if parent is None else claim_depth(claim_id=parent.pk) + 1
+    if depth + claim_thread_height(claim_id=claim.pk) > MAX_REPLY_DEPTH:
+        raise InvalidInput(MOVE_TOO_DEEP, field="parent")
+
+
 @transaction.atomic
 def claim_create(
     *,
@@ -120,6 +217,7 @@ def claim_create(
     text = clean_claim_text(text)
     stance = _clean_stance(stance)
     _check_parent(claim_id=None, debate=debate, position=position, parent=parent)
+    _check_reply_depth(parent=parent)  # before the rate limit: a refusal costs no quota
     check_rate(actor, "claim")
     claim = Claim.objects.create(
         debate=debate,
@@ -199,6 +297,7 @@ def claim_move(*, actor: Any, claim: Claim, parent: Claim | None, stance: Any = 
         permissions.can_moderate(actor, claim.debate), "Only moderators move claims."
     )
     _check_parent(claim_id=claim.pk, debate=claim.debate, position=claim.position, parent=parent)
+    _check_move_depth(claim=claim, parent=parent)
     before = model_state(claim, CLAIM_FIELDS)
     claim.parent = parent
     if stance is not None:

@@ -14,8 +14,14 @@ from django.utils import timezone
 
 from debate import permissions
 from debate.activity.services import notice_send
-from debate.arguments.models import Citation, Claim, Vote
-from debate.arguments.services import CLAIM_FIELDS, claim_hide, claim_url
+from debate.arguments.models import MAX_REPLY_DEPTH, Citation, Claim, Vote
+from debate.arguments.services import (
+    CLAIM_FIELDS,
+    claim_depth,
+    claim_hide,
+    claim_thread_height,
+    claim_url,
+)
 from debate.audit.services import audit_record, model_state
 from debate.errors import InvalidInput
 from debate.moderation.models import Fallacy, Flag, FlagKind, FlagStatus
@@ -114,6 +120,18 @@ def flag_resolve(*, actor: Any, flag: Flag, resolution: Any, reason: Any) -> Fla
     raise InvalidInput("Choose dismiss, hide or merge.", field="resolution")
 
 
+def _check_merge_depth(*, duplicate: Claim, original: Claim) -> None:
+    """The duplicate's replies move under the original, one level below it: refuse the merge
+    if the deepest of them would then sit deeper than MAX_REPLY_DEPTH."""
+    height = claim_thread_height(claim_id=duplicate.pk)
+    if height and claim_depth(claim_id=original.pk) + height > MAX_REPLY_DEPTH:
+        raise InvalidInput(
+            f"Replies can go at most {MAX_REPLY_DEPTH} deep, and under the original the "
+            "duplicate's replies would go deeper. Move some of them higher first.",
+            field="duplicate_of",
+        )
+
+
 @transaction.atomic
 def claim_merge(*, actor: Any, duplicate: Claim, original: Claim, reason: str) -> Claim:
     duplicate = Claim.objects.select_for_update().select_related("debate").get(pk=duplicate.pk)
@@ -134,6 +152,7 @@ def claim_merge(*, actor: Any, duplicate: Claim, original: Claim, reason: str) -
         if node == duplicate.pk:
             raise InvalidInput("A claim cannot be merged into one of its own replies.")
         node = ancestors.get(node)
+    _check_merge_depth(duplicate=duplicate, original=original)
 
     moved_replies = list(duplicate.children.values_list("id", flat=True))
     duplicate.children.update(parent=original)

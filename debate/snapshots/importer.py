@@ -20,7 +20,7 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils.text import slugify
 
 from debate import permissions
-from debate.arguments.models import Citation, Claim, Vote
+from debate.arguments.models import MAX_REPLY_DEPTH, Citation, Claim, Vote
 from debate.audit.services import audit_record
 from debate.debates.models import Debate, Membership, Position, Role, Team
 from debate.errors import InvalidInput
@@ -35,16 +35,19 @@ MAX_VOTES = 200_000
 PLACEHOLDER_TEXT = "(a hidden claim; its text was not exported)"
 
 
-def _check_no_nulls(value: Any, where: str = "document") -> None:
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise InvalidInput(f"{where}: null characters are not allowed.", field=where)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_no_nulls(item, f"{where}/{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _check_no_nulls(item, f"{where}/{index}")
+def _check_no_nulls(document: Any) -> None:
+    """Refuse a null character in any string of the document, naming where it is. An explicit
+    stack, not recursion: the document's shape is the sender's."""
+    stack: list[tuple[Any, str]] = [(document, "document")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise InvalidInput(f"{where}: null characters are not allowed.", field=where)
+        elif isinstance(value, dict):
+            stack.extend((item, f"{where}/{key}") for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, f"{where}/{index}") for index, item in enumerate(value))
 
 
 def _check_unique(document: dict) -> None:
@@ -63,6 +66,21 @@ def _check_unique(document: dict) -> None:
         keys = [key(row) for row in document[table]]
         if len(keys) != len(set(keys)):
             raise InvalidInput(f"The document repeats {what}.", field=table)
+
+
+def _check_depth(claims: list[dict]) -> None:
+    """No claim may sit deeper than MAX_REPLY_DEPTH, as in the app. Every parent is an earlier
+    claim (checked before this runs), so one pass in id order knows each parent's depth."""
+    depth: dict[int, int] = {}
+    for claim in sorted(claims, key=lambda c: c["id"]):
+        parent_id = claim["parent_id"]
+        depth[claim["id"]] = 0 if parent_id is None else depth[parent_id] + 1
+        if depth[claim["id"]] > MAX_REPLY_DEPTH:
+            raise InvalidInput(
+                f"Claim {claim['id']} is {depth[claim['id']]} replies deep; replies can go at "
+                f"most {MAX_REPLY_DEPTH} deep, so this document cannot be imported.",
+                field="claims",
+            )
 
 
 def snapshot_schema() -> dict:
@@ -117,6 +135,7 @@ def validate_document(document: Any) -> None:
             raise InvalidInput(f"Claim {claim['id']} has no text.", field="claims")
     if total_votes > MAX_VOTES:
         raise InvalidInput(f"More than {MAX_VOTES:,} votes in all.", field="claims")
+    _check_depth(document["claims"])
     sources = {}
     for source in document["sources"]:
         if "text" not in source:

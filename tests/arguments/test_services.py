@@ -5,14 +5,25 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, transaction
 
-from debate.arguments.models import CLAIM_TEXT_MAX, Citation, Claim, Relation, Stance, Vote
+from debate.arguments import services
+from debate.arguments.models import (
+    CLAIM_TEXT_MAX,
+    MAX_REPLY_DEPTH,
+    Citation,
+    Claim,
+    Relation,
+    Stance,
+    Vote,
+)
 from debate.arguments.services import (
     citation_add,
     claim_create,
+    claim_depth,
     claim_edit,
     claim_hide,
     claim_move,
     claim_restore,
+    claim_thread_height,
     claim_withdraw,
     vote_cast,
     vote_withdraw,
@@ -21,6 +32,7 @@ from debate.audit.models import AuditEvent
 from debate.debates.models import Phase
 from debate.errors import Conflict, InvalidInput, NotAllowed
 from debate.sources.models import EvidenceStatus
+from tests.arguments.helpers import reply_chain
 from tests.factories import (
     ClaimFactory,
     DebateFactory,
@@ -366,6 +378,122 @@ def test_debater_cannot_move_claims(chain, debater_now):
 
     c.refresh_from_db()
     assert c.parent_id == chain[1].pk
+
+
+# --- reply depth ---------------------------------------------------------------------------
+
+DEPTH_REFUSAL = (
+    f"Replies can go at most {MAX_REPLY_DEPTH} deep; this thread is {MAX_REPLY_DEPTH} deep "
+    "already. Start a new thread under a higher claim."
+)
+
+
+def test_the_reply_depth_limit_is_40():
+    assert MAX_REPLY_DEPTH == 40
+
+
+def test_a_reply_at_the_deepest_allowed_depth_is_accepted(debate, position_now, debater_after):
+    chain = reply_chain(position=position_now, depth=MAX_REPLY_DEPTH - 1)
+
+    claim = claim_create(
+        actor=debater_after, debate=debate, position=position_now, parent=chain[-1],
+        text="The last word this thread can take.", stance="con",
+    )  # fmt: skip
+
+    assert claim.parent == chain[-1]
+    assert claim_depth(claim_id=claim.pk) == MAX_REPLY_DEPTH
+
+
+def test_a_reply_one_deeper_than_the_limit_is_refused_and_saves_nothing(
+    debate, position_now, debater_after
+):
+    chain = reply_chain(position=position_now, depth=MAX_REPLY_DEPTH)
+    before = snapshot_counts()
+
+    with pytest.raises(InvalidInput) as error:
+        claim_create(
+            actor=debater_after, debate=debate, position=position_now, parent=chain[-1],
+            text="One reply too many.", stance="con",
+        )  # fmt: skip
+
+    assert error.value.message == DEPTH_REFUSAL
+    assert error.value.field == "parent"
+    assert snapshot_counts() == before
+
+
+def test_a_new_thread_under_a_position_is_depth_0(debate, position_now, debater_now):
+    claim = claim_create(actor=debater_now, debate=debate, position=position_now,
+                         text="A fresh thread.", stance="pro")  # fmt: skip
+
+    assert claim_depth(claim_id=claim.pk) == 0
+
+
+def test_depth_of_a_legacy_chain_is_one_query_and_stops_past_the_limit(
+    position_now, django_assert_num_queries
+):
+    chain = reply_chain(position=position_now, depth=150)
+
+    with django_assert_num_queries(1):
+        deepest = claim_depth(claim_id=chain[-1].pk)
+    with django_assert_num_queries(1):
+        middle = claim_depth(claim_id=chain[MAX_REPLY_DEPTH].pk)
+
+    assert deepest > MAX_REPLY_DEPTH  # capped: the walk stops once past the limit
+    assert middle == MAX_REPLY_DEPTH
+
+
+@pytest.mark.parametrize("recursive_cte", [True, False], ids=["one-query", "level-by-level"])
+def test_depth_and_thread_height_agree_with_and_without_a_recursive_query(
+    position_now, monkeypatch, recursive_cte
+):
+    if not recursive_cte:
+        monkeypatch.setattr(services, "_RECURSIVE_CTE_VENDORS", frozenset())
+    chain = reply_chain(position=position_now, depth=60)
+    leaf = reply_chain(position=position_now, depth=0)[0]
+
+    assert claim_depth(claim_id=chain[0].pk) == 0
+    assert claim_depth(claim_id=chain[7].pk) == 7
+    assert claim_depth(claim_id=chain[-1].pk) == MAX_REPLY_DEPTH + 1  # capped
+    assert claim_thread_height(claim_id=chain[-1].pk) == 0
+    assert claim_thread_height(claim_id=chain[-4].pk) == 3
+    assert claim_thread_height(claim_id=chain[0].pk) == MAX_REPLY_DEPTH + 1  # capped
+    assert claim_thread_height(claim_id=leaf.pk) == 0
+
+
+def test_moving_a_thread_where_its_deepest_reply_passes_the_limit_is_refused(
+    debate, position_now, moderator
+):
+    target = reply_chain(position=position_now, depth=MAX_REPLY_DEPTH - 2)[-1]  # depth 38
+    thread = reply_chain(position=position_now, depth=2)  # its deepest would land at 41
+    before = snapshot_counts()
+
+    with pytest.raises(InvalidInput, match=f"at most {MAX_REPLY_DEPTH} deep") as error:
+        claim_move(actor=moderator, claim=thread[0], parent=target)
+
+    assert error.value.field == "parent"
+    thread[0].refresh_from_db()
+    assert thread[0].parent_id is None
+    assert thread[0].version == 1
+    assert snapshot_counts() == before
+
+
+def test_moving_a_thread_whose_deepest_reply_lands_at_the_limit_is_allowed(
+    debate, position_now, moderator
+):
+    target = reply_chain(position=position_now, depth=MAX_REPLY_DEPTH - 3)[-1]  # depth 37
+    thread = reply_chain(position=position_now, depth=2)
+
+    claim_move(actor=moderator, claim=thread[0], parent=target)
+
+    assert claim_depth(claim_id=thread[-1].pk) == MAX_REPLY_DEPTH
+
+
+def test_moving_part_of_a_legacy_chain_up_within_the_limit_is_allowed(position_now, moderator):
+    chain = reply_chain(position=position_now, depth=60)
+
+    claim_move(actor=moderator, claim=chain[30], parent=None)  # now 30 deep at most
+
+    assert claim_depth(claim_id=chain[-1].pk) == 30
 
 
 # --- editing claims ------------------------------------------------------------------------

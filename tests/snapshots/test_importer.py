@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 
-from debate.arguments.models import Citation, Claim, Vote
+from debate.arguments.models import MAX_REPLY_DEPTH, Citation, Claim, Vote
+from debate.arguments.services import claim_depth
 from debate.audit.models import AuditEvent
 from debate.debates.models import Debate, Membership, Role
 from debate.snapshots.documents import content_hash
@@ -173,8 +174,8 @@ SERVER_ERROR = (
 )
 
 TAMPERINGS = [
-    pytest.param(_set("evidence/1/quote", "allies HAV"), "evidence", id="quote-not-at-offsets"),
-    pytest.param(_set("evidence/1/start", 11), "evidence", id="offsets-moved"),
+    pytest.param(_set("evidence/0/quote", "allies HAV"), "evidence", id="quote-not-at-offsets"),
+    pytest.param(_set("evidence/0/start", 11), "evidence", id="offsets-moved"),
     pytest.param(_set("sources/0/text_sha256", "0" * 64), "sources", id="sha-mismatch"),
     pytest.param(_set("sources/0/text", "Another text."), "sources", id="text-changed"),
     pytest.param(_drop("sources/0/text"), "sources", id="source-without-text"),
@@ -276,4 +277,65 @@ def test_import_refuses_an_absurd_number_of_votes(exported, importer_client):
     response = importer_client.post(IMPORT, exported, format="json")
 
     assert response.status_code == 400
+    assert rows() == before
+
+
+def with_chain(document: dict, depth: int) -> tuple[dict, list[int]]:
+    """A copy of `document` with a reply chain under its first position whose deepest claim
+    sits `depth` replies deep, and its content_hash brought up to date, so that the depth
+    is all that could be wrong with it. Returns the document and the chain's claim ids."""
+    document = copy.deepcopy(document)
+    template = next(c for c in document["claims"] if c["parent_id"] is None)
+    first_id = max(c["id"] for c in document["claims"]) + 1
+    ids = list(range(first_id, first_id + depth + 1))
+    for level, claim_id in enumerate(ids):
+        document["claims"].append({
+            **copy.deepcopy(template), "id": claim_id, "text": f"Reply at level {level}.",
+            "parent_id": ids[level - 1] if level else None, "stance": "con" if level else "pro",
+            "votes": {"count": 0, "mean": None, "histogram": [0, 0, 0, 0, 0]},
+        })  # fmt: skip
+    document["content_hash"] = content_hash(document)
+    return document, ids
+
+
+@pytest.mark.parametrize("depth", [MAX_REPLY_DEPTH + 1, 60, 1000])
+def test_import_of_a_chain_deeper_than_the_limit_is_refused_and_creates_nothing(
+    exported, importer_client, depth
+):
+    document, ids = with_chain(exported, depth)
+    before = rows()
+
+    response = importer_client.post(IMPORT, document, format="json")
+
+    assert response.status_code == 400, response.content[:300]
+    error = error_of(response)
+    first_too_deep = ids[MAX_REPLY_DEPTH + 1]
+    assert error["message"] == (
+        f"Claim {first_too_deep} is {MAX_REPLY_DEPTH + 1} replies deep; replies can go at most "
+        f"{MAX_REPLY_DEPTH} deep, so this document cannot be imported."
+    )
+    assert "claims" in error["fields"]
+    assert rows() == before
+
+
+def test_import_of_a_chain_as_deep_as_the_limit_succeeds(exported, importer_client):
+    document, ids = with_chain(exported, MAX_REPLY_DEPTH)
+
+    response = importer_client.post(IMPORT, document, format="json")
+
+    assert response.status_code == 201, response.content[:300]
+    debate = Debate.objects.get(slug=response.json()["slug"])
+    deepest = debate.claims.get(text=f"Reply at level {MAX_REPLY_DEPTH}.")
+    assert claim_depth(claim_id=deepest.pk) == MAX_REPLY_DEPTH
+
+
+def test_import_command_refuses_a_chain_deeper_than_the_limit(exported, tmp_path):
+    document, _ = with_chain(exported, 60)
+    path = tmp_path / "deep.json"
+    path.write_text(json.dumps(document))
+    before = rows()
+
+    with pytest.raises(CommandError, match=f"at most {MAX_REPLY_DEPTH} deep"):
+        call_command("import_debate", str(path), stdout=StringIO())
+
     assert rows() == before
