@@ -31,12 +31,16 @@ run: install
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## Serve: production settings under gunicorn (set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL ...)
+## WORKERS processes of THREADS threads each (gthread): a slow whole-map request holds one
+## thread, not a whole worker. gunicorn.conf.py holds the settings bench/run_server.py shares.
 WORKERS ?= 2
+THREADS ?= 4
 serve: install
 	DJANGO_ENV=production $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DJANGO_ENV=production $(BIN)/python manage.py migrate --noinput
-	DJANGO_ENV=production $(BIN)/gunicorn debate.wsgi:application --workers $(WORKERS) \
-		--bind $${BIND:-127.0.0.1:$(PORT)} --access-logfile - --graceful-timeout 20 --timeout 60
+	DJANGO_ENV=production THREADS=$(THREADS) $(BIN)/gunicorn debate.wsgi:application \
+		--config gunicorn.conf.py --workers $(WORKERS) --bind $${BIND:-127.0.0.1:$(PORT)} \
+		--access-logfile - --graceful-timeout 20
 
 ## Test: install what the tests need and run the whole suite (PostgreSQL when it answers).
 test: install-test

@@ -9,7 +9,7 @@ PostgreSQL accepts connections again (starting it if it does not).
 
 Set-up (database debate_load_faults, dropped and created again each run): a debate in the
 rebuttal phase with 300 claims by a debater and 9 observers with API tokens. The app runs under
-gunicorn, 2 sync workers, production settings (bench/run_server.py), on 127.0.0.1 only.
+gunicorn, 2 threaded workers, production settings (bench/run_server.py), on 127.0.0.1 only.
 
 A steady stream: 3 writer clients PUT votes (each write on a (voter, claim) pair never written
 before, so a Vote row in the database means exactly "that write committed"), 3 reader clients
@@ -266,7 +266,7 @@ def main() -> None:
         with Server(url, name="faults") as server:
             master_pid = server.process.pid
             print(
-                f"server: gunicorn (master pid {master_pid}), {server.workers} sync workers, "
+                f"server: gunicorn (master pid {master_pid}), {server.kind}, "
                 f"production settings, 127.0.0.1:{server.port}, log {server.log_path}"
             )
             stream = Stream(server.port, claim_ids, voters, tokens)

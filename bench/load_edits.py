@@ -4,7 +4,7 @@
 
 Set-up (database debate_load_edits, dropped and created again each run): a debate in the
 rebuttal phase, one claim by a debater, and 20 moderators of the debate (moderators may edit any
-claim), each with its own API token. The app runs under gunicorn, 2 sync workers, production
+claim), each with its own API token. The app runs under gunicorn, 2 threaded workers, production
 settings (see bench/run_server.py), on 127.0.0.1 only.
 
 Each of 10 rounds: all 20 clients GET /api/v1/debates/{slug}/claims/{id}/ (same ETag), wait at a
@@ -89,7 +89,7 @@ def main() -> None:
     examples: dict[int, bytes] = {}  # one refusal body per status, for the report
 
     with Server(url, name="load_edits") as server:
-        print(f"server: gunicorn, {server.workers} sync workers, production settings, "
+        print(f"server: gunicorn, {server.kind}, production settings, "
               f"127.0.0.1:{server.port}, log {server.log_path}")  # fmt: skip
         with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
             for round_ in range(1, ROUNDS + 1):

@@ -8,7 +8,7 @@ large_debate with 5,000 claims, 500 evidence passages and 100,000 votes (bulk in
 1. In this process, through Django's test client (as bench/snapshot_bench.py does), the SQL
    queries of one request to each URL, counted with CaptureQueriesContext, and the size of
    the response.
-2. The app under gunicorn (2 sync workers, production settings, bench/run_server.py, 127.0.0.1
+2. The app under gunicorn (2 threaded workers, production settings, bench/run_server.py, 127.0.0.1
    only): after one warm-up request per worker, each URL with 1 client (sequential) and then
    with 4 concurrent clients; the latency percentiles and throughput of each.
    URLs: the debate page /d/{slug}/ (HTML, anonymous) and the snapshot
@@ -115,7 +115,7 @@ def main() -> None:
             failures.append(f"{name}: {queries} queries (> {MAX_QUERIES})")
 
     with Server(url, name="load_large") as server:
-        print(f"server: gunicorn, {server.workers} sync workers, production settings, "
+        print(f"server: gunicorn, {server.kind}, production settings, "
               f"127.0.0.1:{server.port}, log {server.log_path}")  # fmt: skip
         for path in urls.values():  # warm up both workers on both URLs
             with ThreadPoolExecutor(max_workers=server.workers) as pool:

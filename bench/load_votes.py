@@ -5,7 +5,7 @@
 Set-up (database debate_load_votes, dropped and created again each run): a debate in the
 rebuttal phase with 20 claims by a separate author (a debater), 50 voters who are observers,
 each with its own API token (debate.accounts.services.token_create), plus one extra claim for
-the same-user race below. The app runs under gunicorn, 2 sync workers, production settings
+the same-user race below. The app runs under gunicorn, 2 threaded workers, production settings
 (see bench/run_server.py), on 127.0.0.1 only.
 
 Phases, each with 50 concurrent clients:
@@ -178,7 +178,7 @@ def main() -> None:
         return call(port, "PUT", path, body={"value": value}, headers=bearer(tokens[index]))
 
     with Server(url, name="load_votes") as server:
-        print(f"server: gunicorn, {server.workers} sync workers, production settings, "
+        print(f"server: gunicorn, {server.kind}, production settings, "
               f"127.0.0.1:{server.port}, log {server.log_path}")  # fmt: skip
         before, bad_before = trivial_phase(server.port, "before")
         results, wall = run_clients(server.port, plans, vote)

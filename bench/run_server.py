@@ -5,12 +5,13 @@ Not a script by itself. It gives each script:
 - `fresh_database(name)`: a dedicated PostgreSQL database (`debate_load_*`), dropped and
   created again on every run so that numbers do not depend on earlier runs, then migrated;
   Django is set up in this process against it (to create users, tokens and check results).
-- `Server`: the app under gunicorn with production settings (2 sync workers, DEBUG off,
+- `Server`: the app under gunicorn with production settings and the deployed worker model
+  (gunicorn.conf.py, as `make serve` uses it: 2 gthread workers of THREADS threads, DEBUG off,
   a random SECRET_KEY, Redis db 15 as the shared cache, the rate limits raised so that the
   load measures the app and not the limiter), started with Popen of the gunicorn executable
   and stopped by its pid (terminate, wait, kill) when the `with` block ends, whatever happens.
-- `call()`: one HTTP request to 127.0.0.1 only (a fresh connection each time: gunicorn's sync
-  workers close the connection after every response anyway).
+- `call()`: one HTTP request to 127.0.0.1 only (a fresh connection each time, so that each
+  request pays what a new visitor pays and no client holds a worker's thread between calls).
 - `hard_limit()`: a wall-clock bound for the whole script (SIGALRM raises `TimeLimit` in the
   main thread; from then on `call()` sends nothing, so client threads end at once).
 - `percentiles()` and `latency_line()` for the printed results.
@@ -41,12 +42,16 @@ HOST = "127.0.0.1"  # the only host any script talks to
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/15")
 WORKERS = 2
-# High enough that neither the app's per-user limits nor DRF's throttle refuse anything.
+THREADS = 4  # per worker; gunicorn.conf.py reads it from the environment, as `make serve` sets it
+GUNICORN_CONFIG = ROOT / "gunicorn.conf.py"
+# High enough that neither the app's limits (per user, heavy reads per address) nor DRF's
+# throttle refuse anything.
 RATE_ENV = {
     "RATE_LIMIT_VOTES": "1000000",
     "RATE_LIMIT_CLAIMS": "1000000",
     "RATE_LIMIT_EVIDENCE": "1000000",
     "API_WRITE_RATE": "100000/minute",
+    "HEAVY_READS_PER_MINUTE": "1000000",
 }
 # What a failure body must never show.
 LEAKS = ("Traceback", "OperationalError", "InterfaceError", "psycopg", 'File "/', "Exception")
@@ -201,9 +206,11 @@ class Server:
     `log_text()` reads it, `tracebacks()` counts Python tracebacks in it."""
 
     def __init__(
-        self, url: str, *, name: str, workers: int = WORKERS, extra_env=None, access_log=False
-    ):
-        self.url, self.workers, self.extra_env = url, workers, extra_env
+        self, url: str, *, name: str, workers: int = WORKERS, threads: int = THREADS,
+        extra_env=None, access_log=False,
+    ):  # fmt: skip
+        self.url, self.workers, self.threads = url, workers, threads
+        self.extra_env = {"THREADS": str(threads), **(extra_env or {})}
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         log_dir = Path(tempfile.gettempdir()) / "debate-bench-logs"
@@ -212,13 +219,18 @@ class Server:
         # One "status method path?query" line per request when asked for (schemathesis_run.py).
         self.access_path = self.log_path.with_suffix(".access.log") if access_log else None
 
+    @property
+    def kind(self) -> str:
+        """How it serves, for the scripts' "server:" lines."""
+        return f"{self.workers} gthread workers x {self.threads} threads"
+
     def __enter__(self) -> Server:
         ensure_static(self.url)
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in __exit__
         command = [
-            str(BIN / "gunicorn"), "debate.wsgi:application",
+            str(BIN / "gunicorn"), "debate.wsgi:application", "--config", str(GUNICORN_CONFIG),
             "--workers", str(self.workers), "--bind", f"{HOST}:{self.port}",
-            "--timeout", "60", "--graceful-timeout", "5", "--error-logfile", "-",
+            "--graceful-timeout", "5", "--error-logfile", "-",
         ]  # fmt: skip
         if self.access_path is not None:
             command += ["--access-logfile", str(self.access_path),

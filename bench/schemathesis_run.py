@@ -5,7 +5,7 @@
 Set-up (database debate_load_schema, dropped and created again each run): `seed` (the seeded
 debate, no demo accounts: DEBUG is off), a moderator of the seeded debate created here with an
 API token (debate.accounts.services.token_create) and two frozen snapshots, so that the paths
-with snapshot numbers have something to find. The app runs under gunicorn, 2 sync workers,
+with snapshot numbers have something to find. The app runs under gunicorn, 2 threaded workers,
 production settings (bench/run_server.py), on 127.0.0.1 only, with an access log.
 
 Schemathesis 4 (`schemathesis run`, all phases, all checks, 2 workers, a fixed seed) reads
@@ -104,7 +104,7 @@ def main() -> None:
     config.write_text(config_text(ids))
     report = work / "report.ndjson"
     with Server(url, name="schemathesis", access_log=True) as server:
-        print(f"server: gunicorn, {server.workers} sync workers, production settings, "
+        print(f"server: gunicorn, {server.kind}, production settings, "
               f"127.0.0.1:{server.port}, log {server.log_path}")  # fmt: skip
         base = f"http://127.0.0.1:{server.port}"
         command = [

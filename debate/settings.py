@@ -141,6 +141,22 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# On PostgreSQL a request waits at most DB_CONNECT_TIMEOUT seconds for a connection, and the
+# server cancels any statement that runs past DB_STATEMENT_TIMEOUT_MS, so that one runaway
+# query cannot hold a worker and its locks (debate.middleware answers such requests with a
+# 503). 0 turns either off. Values given in DATABASE_URL's query string win.
+DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 5)
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 15_000)
+for _name, _value in (("DB_CONNECT_TIMEOUT", DB_CONNECT_TIMEOUT),
+                      ("DB_STATEMENT_TIMEOUT_MS", DB_STATEMENT_TIMEOUT_MS)):  # fmt: skip
+    if _value < 0:
+        raise ImproperlyConfigured(f"{_name} must be 0 or more, not {_value}")
+if DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")):
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    if "statement_timeout" not in _db_options.get("options", ""):
+        _timeout = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+        _db_options["options"] = " ".join(filter(None, [_db_options.get("options"), _timeout]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -217,6 +233,9 @@ RATE_LIMITS = {
     "evidence": env_int("RATE_LIMIT_EVIDENCE", 20),
     "vote": env_int("RATE_LIMIT_VOTES", 120),
 }
+# Anonymous reads that build a whole large map (the full page, API snapshots), per client
+# address and minute (debate.ratelimit.heavy_read); 0 turns the limit off.
+HEAVY_READS_PER_MINUTE = env_int("HEAVY_READS_PER_MINUTE", 30)
 
 # A strict Content-Security-Policy: no inline script or style, no eval. htmx is configured
 # for it (see the htmx-config meta tag in templates/base.html).
