@@ -3,7 +3,6 @@ as the pages. Reads are public where the debate is; writes need a session or a f
 
 from __future__ import annotations
 
-import orjson
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
@@ -29,16 +28,21 @@ from debate.errors import Conflict
 from debate.mapview import visibility
 from debate.mapview.visibility import visible_debates
 from debate.ratelimit import HeavyReadThrottle
-from debate.snapshots.aif import to_aif
-from debate.snapshots.argdown import to_argdown
 from debate.snapshots.diff import diff_documents
 from debate.snapshots.importer import debate_import
 from debate.snapshots.models import Snapshot
-from debate.snapshots.services import FrozenView, frozen_view, live_document, snapshot_take
+from debate.snapshots.services import (
+    CONTENT_TYPES,
+    FORMATS,
+    FrozenView,
+    document_bytes,
+    frozen_view,
+    live_snapshot,
+    snapshot_take,
+)
 from debate.sources import services as source_services
 from debate.sources.models import Evidence, Source
 
-FORMATS = ("json", "aif", "argdown")
 DOCUMENT_RESPONSES = {
     (200, "application/json"): OpenApiTypes.OBJECT,
     (200, "text/plain"): OpenApiTypes.STR,  # ?format=argdown
@@ -395,10 +399,7 @@ def _format_of(request) -> str:
 
 
 def render_document(document: dict, fmt: str) -> HttpResponse:
-    if fmt == "argdown":
-        return HttpResponse(to_argdown(document), content_type="text/plain; charset=utf-8")
-    body = to_aif(document) if fmt == "aif" else document
-    return HttpResponse(orjson.dumps(body), content_type="application/json")
+    return HttpResponse(document_bytes(document, fmt), content_type=CONTENT_TYPES[fmt])
 
 
 class DebateSnapshot(APIView):
@@ -418,8 +419,9 @@ class DebateSnapshot(APIView):
         if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
             response = HttpResponse(status=304)
         else:
-            document = live_document(debate, include_hidden=audience.moderator)
-            response = render_document(document, fmt)
+            version, body = live_snapshot(debate, include_hidden=audience.moderator, fmt=fmt)
+            response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+            etag = f'"{debate.pk}-{version}-{audience.key}-{fmt}"'
         response["ETag"] = etag
         response["Cache-Control"] = "private, no-cache"
         response["Vary"] = "Authorization, Cookie"

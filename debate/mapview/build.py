@@ -8,10 +8,11 @@ in as the audience (moderators see hidden claims greyed, everyone else placehold
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, F, Func, Q, Value
 
 from debate.arguments.models import Citation, Claim, Vote
 from debate.debates import scoring
@@ -90,16 +91,7 @@ def _read(debate: Debate, *, include_hidden: bool, voters: str) -> DebateMap:
             "id", "source_id", "quote", "start", "end", "paragraph", "status", "is_hidden"
         )
     }
-    claim_fields = (
-        "id", "position_id", "parent_id", "stance", "text", "author_id", "author__username",
-        "team_id", "team__name", "version", "is_hidden", "is_withdrawn", "created_at",
-        "updated_at",
-    )  # fmt: skip
-    # Tuples, not dicts: this is the largest table, and values() dicts cost a third more.
-    claims = {
-        row[0]: ClaimNode(*row)
-        for row in Claim.objects.filter(debate=debate).values_list(*claim_fields).order_by("id")
-    }
+    claims = {row[0]: ClaimNode(*row) for row in _claim_rows(debate)}
     citations = []
     for row in Citation.objects.filter(claim__debate=debate, is_hidden=False).values(
         "claim_id", "evidence_id", "relation"
@@ -139,6 +131,39 @@ def _read(debate: Debate, *, include_hidden: bool, voters: str) -> DebateMap:
         parents=parents,
         votes_withheld=withheld,
     )  # fmt: skip
+
+
+_CLAIM_FIELDS = (
+    "id", "position_id", "parent_id", "stance", "text", "author_id", "author__username",
+    "team_id", "team__name", "version", "is_hidden", "is_withdrawn",
+)  # fmt: skip
+# What datetime.isoformat() writes for a UTC time, always with microseconds.
+_ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
+
+
+def _claim_rows(debate: Debate):
+    """Every claim of the debate as a tuple in ClaimNode's field order, oldest id first.
+
+    The map carries times as ISO 8601 text, which is what every output writes and which
+    sorts in time order. PostgreSQL writes it (its session runs in UTC, as Django sets it
+    up): on a large debate, parsing and reformatting datetimes cost more than the query."""
+    claims = Claim.objects.filter(debate=debate).order_by("id")
+    if connection.vendor == "postgresql":
+        # Tuples, not dicts: this is the largest table, and values() dicts cost a third more.
+        return claims.annotate(
+            created_iso=Func(F("created_at"), Value(_ISO_UTC), function="to_char",
+                             output_field=CharField()),
+            updated_iso=Func(F("updated_at"), Value(_ISO_UTC), function="to_char",
+                             output_field=CharField()),
+        ).values_list(*_CLAIM_FIELDS, "created_iso", "updated_iso")  # fmt: skip
+    return (
+        (*row[:-2], _iso(row[-2]), _iso(row[-1]))
+        for row in claims.values_list(*_CLAIM_FIELDS, "created_at", "updated_at")
+    )
+
+
+def _iso(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).isoformat(timespec="microseconds")
 
 
 def _tally(debate: Debate, claims: dict[int, ClaimNode], voters: str) -> None:

@@ -19,10 +19,11 @@ RENDER_BUDGET = 300  # claims drawn in one page; deeper replies load on demand
 LARGE_BUDGET = 1500  # the larger view (?whole=1): still bounded, still cached
 DRAWN_DEPTH = 12  # levels drawn below where a page starts; then "Continue this thread"
 
-SORTS: dict[str, Callable[[ClaimNode], tuple]] = {
-    "oldest": lambda node: (node.created_at, node.id),
-    "newest": lambda node: (-node.created_at.timestamp(), -node.id),
-    "strength": lambda node: (-node.strength, node.id),
+# (key, newest first?) for each order of replies.
+SORTS: dict[str, tuple[Callable[[ClaimNode], tuple], bool]] = {
+    "oldest": (lambda node: (node.created_at, node.id), False),
+    "newest": (lambda node: (node.created_at, node.id), True),
+    "strength": (lambda node: (-node.strength, node.id), False),
 }
 
 
@@ -58,8 +59,10 @@ class Layout:
 
 
 def ordered(nodes: list[ClaimNode], sort: str) -> list[ClaimNode]:
-    key = SORTS.get(sort)
-    return nodes if key is None or sort == "oldest" else sorted(nodes, key=key)
+    if sort not in SORTS or sort == "oldest":  # claims are read oldest first
+        return nodes
+    key, reverse = SORTS[sort]
+    return sorted(nodes, key=key, reverse=reverse)
 
 
 def _select(

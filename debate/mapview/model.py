@@ -71,8 +71,8 @@ class ClaimNode:
     version: int
     is_hidden: bool
     is_withdrawn: bool
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
+    created_at: str  # ISO 8601 in UTC, always with microseconds: sorts in time order
+    updated_at: str
     depth: int = 0
     tally: Tally = field(default_factory=Tally)
     base_score: float = scoring.PRIOR

@@ -51,7 +51,7 @@ def build_document(dmap: DebateMap) -> dict[str, Any]:
             "id": node.id, "position_id": node.position_id, "parent_id": node.parent_id,
             "stance": node.stance, "text": text, "author": node.author, "team": team,
             "team_id": node.team_id, "hidden": hidden,
-            "created_at": node.created_at.isoformat(), "updated_at": node.updated_at.isoformat(),
+            "created_at": node.created_at, "updated_at": node.updated_at,
             "votes": votes, "base_score": base_score, "strength": strength,
         })  # fmt: skip
         canonical_claims.append({

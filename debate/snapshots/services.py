@@ -4,16 +4,45 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from django.db import transaction
 from django.db.models import Max
 
 from debate import permissions
 from debate.audit.services import audit_record
 from debate.debates.models import Debate
-from debate.mapview import visibility
+from debate.mapview import cache, visibility
 from debate.mapview.cache import debate_map
 from debate.snapshots.documents import build_document
 from debate.snapshots.models import Snapshot
+
+FORMATS = ("json", "aif", "argdown")
+CONTENT_TYPES = {
+    "json": "application/json",
+    "aif": "application/json",
+    "argdown": "text/plain; charset=utf-8",
+}
+
+
+def document_bytes(document: dict, fmt: str) -> bytes:
+    """A snapshot document written in one of the formats."""
+    from debate.snapshots.aif import to_aif
+    from debate.snapshots.argdown import to_argdown
+
+    if fmt == "argdown":
+        return to_argdown(document).encode()
+    return orjson.dumps(to_aif(document) if fmt == "aif" else document)
+
+
+def live_snapshot(debate: Debate, *, include_hidden: bool, fmt: str) -> tuple[int, bytes]:
+    """The live snapshot in one format and the version it is of, written once per debate
+    version and audience (mapview.cache), so a large debate costs one build per change."""
+    dmap = debate_map(debate, include_hidden=include_hidden)
+    body = cache.per_version(
+        debate, dmap.version, f"snapshot:{'m' if include_hidden else 'p'}:{fmt}",
+        lambda: document_bytes(build_document(dmap), fmt),
+    )  # fmt: skip
+    return dmap.version, body
 
 
 def live_document(debate: Debate, *, include_hidden: bool, with_text: bool = False) -> dict:
