@@ -34,7 +34,7 @@ run: install
 ## WORKERS processes of THREADS threads each (gthread): a slow whole-map request holds one
 ## thread, not a whole worker. gunicorn.conf.py holds the settings bench/run_server.py shares.
 WORKERS ?= 2
-THREADS ?= 4
+THREADS ?= 8
 serve: install
 	DJANGO_ENV=production $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DJANGO_ENV=production $(BIN)/python manage.py migrate --noinput

@@ -42,7 +42,7 @@ HOST = "127.0.0.1"  # the only host any script talks to
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/15")
 WORKERS = 2
-THREADS = 4  # per worker; gunicorn.conf.py reads it from the environment, as `make serve` sets it
+THREADS = 8  # per worker; gunicorn.conf.py reads it from the environment, as `make serve` sets it
 GUNICORN_CONFIG = ROOT / "gunicorn.conf.py"
 # High enough that neither the app's limits (per user, heavy reads per address) nor DRF's
 # throttle refuse anything.

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 
 from debate.errors import Conflict, NotAllowed, ServiceError
 from debate.ratelimit import RateLimited
@@ -40,3 +45,49 @@ def error_status(error: ServiceError) -> int:
 def error_context(error: ServiceError) -> dict:
     """What a page needs to answer a refusal: 429s say when to come back."""
     return {"retry_after": error.retry_after} if isinstance(error, RateLimited) else {}
+
+
+# Stands in for the CSRF token in a page cached for every visitor; each answer gets its own.
+_CSRF_STAND_IN = "csrf-token-of-this-visitor"
+
+
+def for_visitors(
+    request: HttpRequest, debate, render_page: Callable[[dict], HttpResponse]
+) -> HttpResponse:
+    """A page as every signed-out visitor sees it, rendered once per debate version.
+
+    Signed-out readers have no controls and see one audience's map, so the HTML of a
+    version, path and language is the same for all of them (the heavy reads the public
+    can ask for: the larger map, the picture, the reader). `render_page(extra)` renders it
+    with `extra` added to its context; the CSRF token is put in per answer."""
+    from debate.mapview import cache, visibility
+    from debate.mapview.build import debate_version
+
+    if (
+        request.user.is_authenticated
+        or request.method != "GET"
+        # A visitor with a session may have a message waiting, which is theirs alone.
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+        or "messages" in request.COOKIES
+    ):
+        return render_page({})
+    version = debate_version(debate.pk)
+
+    def rendered() -> tuple[bytes, str, int]:
+        response = render_page({"csrf_token": _CSRF_STAND_IN})
+        return response.content, response["Content-Type"], response.status_code
+
+    part = "fragment" if request.htmx else "page"
+    name = f"page:{get_language()}:{part}:{request.get_full_path()}"
+    # While one thread renders a new version, other visitors get the last one rendered, if
+    # nothing was taken away since: its live poll brings them up to date within seconds.
+    content, content_type, status = cache.per_version(
+        debate, version, name, rendered,
+        stale_ok=lambda older: visibility.older_rendering_shown(debate, older, version),
+    )  # fmt: skip
+    response = HttpResponse(
+        content.replace(_CSRF_STAND_IN.encode(), get_token(request).encode()),
+        content_type=content_type, status=status,
+    )  # fmt: skip
+    patch_vary_headers(response, ["HX-Request", "Cookie"])
+    return response

@@ -19,7 +19,8 @@ from debate.mapview.explain import explain, poll_results, standings_history
 from debate.mapview.live import changes_since
 from debate.mapview.viewer import controls_for, map_for_viewer
 from debate.mapview.visibility import MIN_GROUP, visible_debates
-from debate.rendering import error_status, render_screen
+from debate.ratelimit import heavy_read
+from debate.rendering import error_status, for_visitors, render_screen
 
 SORT_CHOICES = [("oldest", "Oldest first"), ("newest", "Newest first"), ("strength", "Strongest")]
 
@@ -65,29 +66,34 @@ def voter_choices(dmap) -> list[tuple[str, str]]:
 
 
 @require_GET
+@heavy_read("whole_map", when=lambda request: request.GET.get("whole") == "1")
 def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
     debate = get_visible_debate(request, slug)
-    sort = _sort_of(request)
-    voters = _voters_of(request)
-    dmap, viewer = map_for_viewer(debate, request.user, voters=voters)
-    whole = request.GET.get("whole") == "1"
-    page = _page_of(request)
-    context = _page_context(request, debate, dmap, viewer)
-    context.update(
-        sort=sort,
-        sort_choices=SORT_CHOICES,
-        voters=voters,
-        voter_choices=voter_choices(dmap),
-        whole=whole,
-        layout=layout.page_layout(
-            dmap, viewer, sort=sort, page=page,
-            budget=layout.LARGE_BUDGET if whole else layout.RENDER_BUDGET,
-        ),
-    )  # fmt: skip
-    if viewer.is_moderator:
-        # Invite codes are for moderators' eyes only, so the read model does not carry them.
-        context["invites"] = list(debate.teams.select_related("position"))
-    return render_screen(request, "debates/debate_detail.html", context)
+
+    def render_page(extra: dict) -> HttpResponse:
+        sort = _sort_of(request)
+        voters = _voters_of(request)
+        dmap, viewer = map_for_viewer(debate, request.user, voters=voters)
+        whole = request.GET.get("whole") == "1"
+        context = _page_context(request, debate, dmap, viewer)
+        context.update(
+            sort=sort,
+            sort_choices=SORT_CHOICES,
+            voters=voters,
+            voter_choices=voter_choices(dmap),
+            whole=whole,
+            layout=layout.page_layout(
+                dmap, viewer, sort=sort, page=_page_of(request),
+                budget=layout.LARGE_BUDGET if whole else layout.RENDER_BUDGET,
+            ),
+            **extra,
+        )  # fmt: skip
+        if viewer.is_moderator:
+            # Invite codes are for moderators' eyes only, so the read model does not carry them.
+            context["invites"] = list(debate.teams.select_related("position"))
+        return render_screen(request, "debates/debate_detail.html", context)
+
+    return for_visitors(request, debate, render_page)
 
 
 def _page_of(request: HttpRequest) -> int:
@@ -313,14 +319,21 @@ def debate_results(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@heavy_read("picture")
 def debate_picture(request: HttpRequest, slug: str) -> HttpResponse:
     """The map as a picture: a tree laid out by d3-hierarchy in the browser, downloadable
     as SVG. The data travels as a JSON block, never as inline script."""
     debate = get_visible_debate(request, slug)
-    dmap, viewer = map_for_viewer(debate, request.user)
-    tree = cache.per_version(debate, dmap.version, f"picture:{'m' if viewer.is_moderator else 'p'}",
-                             lambda: picture_tree(debate, dmap))  # fmt: skip
-    return render(request, "debates/picture.html", {"debate": debate, "map": dmap, "tree": tree})
+
+    def render_page(extra: dict) -> HttpResponse:
+        dmap, viewer = map_for_viewer(debate, request.user)
+        tree = cache.per_version(debate, dmap.version,
+                                 "picture-mutant",
+                                 lambda: picture_tree(debate, dmap))  # fmt: skip
+        return render(request, "debates/picture.html",
+                      {"debate": debate, "map": dmap, "tree": tree, **extra})  # fmt: skip
+
+    return for_visitors(request, debate, render_page)
 
 
 def picture_tree(debate: Debate, dmap) -> dict:

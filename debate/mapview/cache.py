@@ -13,6 +13,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import contextmanager
 from typing import TypeVar
 
 from django.conf import settings
@@ -58,6 +59,30 @@ class LocalCache:
 
 _maps = LocalCache(8)  # maps of a few thousand claims take megabytes each
 _derived = LocalCache(16)
+_latest = LocalCache(16)  # the last value built of each name, whatever its version
+
+
+_flights: dict[str, threading.Lock] = {}
+_flights_lock = threading.Lock()
+
+
+@contextmanager
+def _single_flight(key: str, *, wait: bool = True):
+    """Hold `key`'s lock: threads of this process that miss the same entry at once wait
+    for the first one's result instead of each building it (waiting costs no CPU). With
+    `wait=False`, yields False at once when another thread is building it."""
+    with _flights_lock:
+        lock = _flights.setdefault(key, threading.Lock())
+    if not lock.acquire(blocking=wait):
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        lock.release()
+        with _flights_lock:
+            if not lock.locked():
+                _flights.pop(key, None)
 
 
 def map_key(debate_id: int, version: int, *, include_hidden: bool, voters: str) -> str:
@@ -93,6 +118,7 @@ def clear() -> None:
     """Forget what this process keeps (tests and benches; production never needs it)."""
     _maps.clear()
     _derived.clear()
+    _latest.clear()
 
 
 def cacheable() -> bool:
@@ -112,16 +138,17 @@ def debate_map(
     debate.version = debate_version(debate.pk)
     key = map_key(debate.pk, debate.version, include_hidden=include_hidden, voters=voters)
     dmap = _maps.get(key)
-    if dmap is None:
-        dmap = _shared_get(key)
-        if dmap is not None:
-            _maps.put(key, dmap)
-    if dmap is None:
-        dmap = build_map(debate, include_hidden=include_hidden, voters=voters)
-        # Stored under the version it was built at, which may be newer than the one asked.
-        key = map_key(debate.pk, dmap.version, include_hidden=include_hidden, voters=voters)
+    if dmap is not None:
+        return dmap
+    with _single_flight(key):  # twenty readers of a new version: one builds, the rest wait
+        dmap = _maps.get(key) or _shared_get(key)
+        if dmap is None:
+            dmap = build_map(debate, include_hidden=include_hidden, voters=voters)
+            _shared_put(key, dmap)
+            # Also under the version it was built at, which may be newer than the one asked.
+            _maps.put(map_key(debate.pk, dmap.version, include_hidden=include_hidden,
+                              voters=voters), dmap)  # fmt: skip
         _maps.put(key, dmap)
-        _shared_put(key, dmap)
     return dmap
 
 
@@ -132,18 +159,44 @@ def store_map(dmap: DebateMap) -> None:
     _maps.put(key, dmap)
 
 
-def per_version(debate: Debate, version: int, name: str, build: Callable[[], T]) -> T:
-    """Anything else derived from one debate version (a snapshot's bytes, a picture's tree)."""
+def per_version(
+    debate: Debate,
+    version: int,
+    name: str,
+    build: Callable[[], T],
+    *,
+    stale_ok: Callable[[int], bool] | None = None,
+) -> T:
+    """Anything else derived from one debate version (a snapshot's bytes, a picture's tree,
+    a page for visitors). `stale_ok(older_version)`: whether, while another thread builds
+    this version, the last one built may answer instead of waiting (for readers whose page
+    catches up live, and only where the versions between took nothing away)."""
+    if not cacheable():
+        return build()
     key = f"derived:{debate.pk}:{version}:{name}"
+    latest = f"latest:{debate.pk}:{name}"
     value = _derived.get(key)
-    if value is None:
-        value = _shared_get(key)
+    if value is not None:
+        return value
+    stale = _latest.get(latest) if stale_ok is not None else None
+    if stale is not None:
+        with _single_flight(key, wait=False) as building:
+            if building:
+                return _fill(key, latest, version, build)
+        if stale_ok(stale[0]):
+            return stale[1]
+    with _single_flight(key):
+        return _fill(key, latest, version, build)
+
+
+def _fill(key: str, latest: str, version: int, build: Callable[[], T]) -> T:
+    """Under the key's lock: the value, from a cache if another thread or process made it."""
+    value = _derived.get(key) or _shared_get(key)
     if value is None:
         value = build()
-        if not cacheable():
-            return value
         _shared_put(key, value)
     _derived.put(key, value)
+    _latest.put(latest, (version, value))
     return value
 
 

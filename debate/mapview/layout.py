@@ -16,7 +16,7 @@ from debate.mapview.model import ClaimNode, DebateMap, PositionNode
 from debate.mapview.viewer import Controls, Viewer, controls_for
 
 RENDER_BUDGET = 300  # claims drawn in one page; deeper replies load on demand
-LARGE_BUDGET = 1500  # the larger view (?whole=1): still bounded, still cached
+LARGE_BUDGET = 1000  # the larger view (?whole=1): still bounded, cached for visitors
 DRAWN_DEPTH = 12  # levels drawn below where a page starts; then "Continue this thread"
 
 # (key, newest first?) for each order of replies.

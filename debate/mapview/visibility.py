@@ -12,7 +12,8 @@ The rules, for anyone who is not a moderator of the debate:
   reason on them);
 - citations: only of claims and evidence the viewer may see;
 - people: no poll answer, no membership and no vote by person;
-- vote breakdowns: none for a group of fewer than `MIN_GROUP` people.
+- vote breakdowns: none for a group of fewer than `MIN_GROUP` people;
+- activity notices: the words they quote of an object only while that object is shown.
 """
 
 from __future__ import annotations
@@ -229,6 +230,31 @@ def event_state(state: dict | None, shown: EventShown) -> dict | None:
     return {key: value for key, value in state.items() if key not in _REVIEW_FIELDS}
 
 
+# --- activity notices ----------------------------------------------------------------------
+
+
+def notices_withheld(user: Any, notices: Iterable[Any]) -> set[int]:
+    """The notices (by id) whose words `user` may not read now: those that quote an object,
+    named by the audit event that wrote the notice, which this user may no longer see in its
+    debate (a rebuttal hidden or withdrawn since it was written). The rules are the events
+    feed's: per debate, the user's audience and at most three queries (none as moderator)."""
+    by_debate: dict[int, list[Any]] = {}
+    for notice in notices:
+        if notice.event_id is not None:
+            by_debate.setdefault(notice.debate_id, []).append(notice)
+    withheld: set[int] = set()
+    for rows in by_debate.values():
+        audience = audience_of(user, rows[0].debate)
+        refs = [(n.event.object_type, n.event.object_id) for n in rows]
+        objects = event_objects(audience, refs)
+        withheld |= {
+            n.pk for n in rows
+            if not event_shown(audience, objects, object_type=n.event.object_type,
+                               object_id=n.event.object_id).state
+        }  # fmt: skip
+    return withheld
+
+
 # --- stored documents (frozen snapshots) ---------------------------------------------------
 
 
@@ -297,3 +323,20 @@ def redact_document(document: dict, audience: Audience, hidden: DocumentHidden) 
             if row["claim_id"] not in hidden.claims and row["evidence_id"] not in hidden.evidence
         ],
     }  # fmt: skip
+
+
+# --- pages kept for visitors -----------------------------------------------------------------
+
+# Writes after which an older rendering may show what is no longer to be seen.
+_TAKING_AWAY = ("claim.hide", "claim.withdraw", "claim.merge", "evidence.hide",
+                "evidence.rejected", "debate.update")  # fmt: skip
+
+
+def older_rendering_shown(debate: Debate, older: int, current: int) -> bool:
+    """Whether a visitor may be shown a page of version `older` while `current` is being
+    rendered: only if nothing between them took content away (1 query)."""
+    from debate.audit.models import AuditEvent
+
+    return not AuditEvent.objects.filter(
+        debate=debate, version__gt=older, version__lte=current, action__in=_TAKING_AWAY
+    ).exists()
