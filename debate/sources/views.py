@@ -8,7 +8,8 @@ from debate import permissions
 from debate.debates.views import get_visible_debate
 from debate.errors import ServiceError
 from debate.mapview import visibility
-from debate.rendering import error_context, error_status, render_screen
+from debate.ratelimit import heavy_read
+from debate.rendering import error_context, error_status, for_visitors, render_screen
 from debate.sources import services
 from debate.sources.models import Source
 from debate.sources.selectors import evidence_of_source, source_reading, source_revisions
@@ -35,11 +36,15 @@ def _reader_context(request: HttpRequest, debate, source: Source) -> dict:
 
 
 @require_GET
+@heavy_read("reader")
 def source_reader(request: HttpRequest, slug: str, source_id: int) -> HttpResponse:
     debate = get_visible_debate(request, slug)
     source = get_object_or_404(Source, pk=source_id, debate=debate)
-    return render_screen(request, "sources/source_reader.html",
-                         _reader_context(request, debate, source))  # fmt: skip
+    # A source of two million characters is cut into paragraphs once per debate version for
+    # visitors, not once per visit.
+    return for_visitors(request, debate, lambda extra: render_screen(
+        request, "sources/source_reader.html", {**_reader_context(request, debate, source),
+                                                **extra}))  # fmt: skip
 
 
 @require_POST
