@@ -6,20 +6,32 @@ from django.db import transaction
 from django.utils import timezone
 
 from debate.activity.models import Notice
+from debate.audit.models import AuditEvent
 from debate.audit.services import audit_record
 from debate.debates.models import Debate, Membership
 
 
 def notice_send(
-    *, user_id: int | None, actor: Any, debate: Debate, kind: str, message: str, url: str = ""
+    *,
+    user_id: int | None,
+    actor: Any,
+    debate: Debate,
+    kind: str,
+    message: str,
+    url: str = "",
+    event: AuditEvent | None = None,
 ) -> Notice | None:
-    """Tell one participant that something happened to their work (never about their own act)."""
+    """Tell one participant that something happened to their work (never about their own act).
+
+    A message that quotes someone else's object names the `event` that wrote it, so that the
+    panel shows the words only while the reader may still see that object."""
     actor_id = getattr(actor, "pk", None)
     if user_id is None or user_id == actor_id:
         return None
     return Notice.objects.create(
-        user_id=user_id, debate=debate, kind=kind, message=message[:500], url=url[:300]
-    )
+        user_id=user_id, debate=debate, kind=kind, message=message[:500], url=url[:300],
+        event=event,
+    )  # fmt: skip
 
 
 def notice_members(*, actor: Any, debate: Debate, kind: str, message: str, url: str = "") -> int:

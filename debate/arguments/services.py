@@ -228,7 +228,7 @@ def claim_create(
         author=_human(actor),
         team=_team_for(actor, debate, team),
     )
-    audit_record(
+    event = audit_record(
         actor=actor, debate=debate, action="claim.create", obj=claim, before=None,
         after=model_state(claim, CLAIM_FIELDS),
     )  # fmt: skip
@@ -236,7 +236,7 @@ def claim_create(
         notice_send(
             user_id=parent.author_id, actor=actor, debate=debate, kind="claim.rebutted",
             message=f"Your claim #{parent.pk} was attacked: “{text[:120]}”",
-            url=claim_url(debate, claim.pk),
+            url=claim_url(debate, claim.pk), event=event,
         )  # fmt: skip
     return claim
 

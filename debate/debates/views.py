@@ -207,7 +207,8 @@ def strength_why(request: HttpRequest, slug: str, kind: str, key: str) -> HttpRe
     return render_screen(
         request, "debates/why.html",
         {"debate": debate, "map": dmap, "viewer": viewer, "kind": kind, "subject": subject,
-         "why": explanation, "voters": voters, "voter_choices": voter_choices(dmap)},
+         "why": explanation, "voters": voters, "voter_choices": voter_choices(dmap),
+         "min_group": MIN_GROUP},
         region="why",
     )  # fmt: skip
 
@@ -328,7 +329,7 @@ def debate_picture(request: HttpRequest, slug: str) -> HttpResponse:
     def render_page(extra: dict) -> HttpResponse:
         dmap, viewer = map_for_viewer(debate, request.user)
         tree = cache.per_version(debate, dmap.version,
-                                 "picture-mutant",
+                                 f"picture:{'m' if viewer.is_moderator else 'p'}",
                                  lambda: picture_tree(debate, dmap))  # fmt: skip
         return render(request, "debates/picture.html",
                       {"debate": debate, "map": dmap, "tree": tree, **extra})  # fmt: skip

@@ -328,7 +328,7 @@ def redact_document(document: dict, audience: Audience, hidden: DocumentHidden) 
 # --- pages kept for visitors -----------------------------------------------------------------
 
 # Writes after which an older rendering may show what is no longer to be seen.
-_TAKING_AWAY = ("claim.hide", "claim.withdraw", "claim.merge", "evidence.hide",
+_TAKING_AWAY = ("claim.hide", "claim.withdraw", "claim.merge", "claim.edit", "evidence.hide",
                 "evidence.rejected", "debate.update")  # fmt: skip
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from debate.activity.models import Notice
 from debate.arguments.models import Stance
-from debate.arguments.services import claim_create, claim_hide, claim_restore
+from debate.arguments.services import claim_create, claim_hide, claim_restore, claim_withdraw
 from debate.audit.models import AuditEvent
 from debate.debates.models import Phase
 from debate.debates.services import phase_change
@@ -92,6 +92,55 @@ def test_rebuttal_tells_the_author_of_the_attacked_claim(claim, debater_after, d
     assert f"#{claim.pk} was attacked" in notice.message
     assert "Russia never had a veto." in notice.message
     assert notice.url == reverse("claim", args=[claim.debate.slug, reply.pk])
+
+
+WITHHELD = "This notice quoted something that is no longer in the map."
+
+
+def test_a_hidden_rebuttal_keeps_its_words_out_of_the_panel(
+    claim, debater_after, debater_now, moderator
+):
+    reply = claim_create(
+        actor=debater_after, debate=claim.debate, position=claim.position, parent=claim,
+        stance=Stance.CON, text="Words that a moderator will hide.",
+    )  # fmt: skip
+    panel = client_as(debater_now)
+    assert "Words that a moderator will hide." in panel.get(reverse("activity")).content.decode()
+
+    claim_hide(actor=moderator, claim=reply, reason="Abusive.")
+    html = panel.get(reverse("activity")).content.decode()
+    assert "Words that a moderator will hide." not in html
+    assert WITHHELD in html
+    assert f'href="{reverse("claim", args=[claim.debate.slug, reply.pk])}"' not in html
+
+    claim_restore(actor=moderator, claim=reply, reason="On reflection, fair.")
+    assert "Words that a moderator will hide." in panel.get(reverse("activity")).content.decode()
+
+
+def test_a_withdrawn_rebuttal_keeps_its_words_out_of_the_panel(claim, debater_after, debater_now):
+    reply = claim_create(
+        actor=debater_after, debate=claim.debate, position=claim.position, parent=claim,
+        stance=Stance.CON, text="Words their author takes back.",
+    )  # fmt: skip
+    claim_withdraw(actor=debater_after, claim=reply)
+
+    html = client_as(debater_now).get(reverse("activity")).content.decode()
+    assert "Words their author takes back." not in html and WITHHELD in html
+
+
+def test_a_moderator_still_reads_a_hidden_rebuttal_in_their_panel(
+    debate, position_now, moderator, debater_after
+):
+    own = claim_create(actor=moderator, debate=debate, position=position_now, stance="pro",
+                       text="The moderator's own claim.")  # fmt: skip
+    reply = claim_create(
+        actor=debater_after, debate=debate, position=position_now, parent=own,
+        stance=Stance.CON, text="Hidden, and still the moderator's to read.",
+    )  # fmt: skip
+    claim_hide(actor=moderator, claim=reply, reason="Off topic.")
+
+    html = client_as(moderator).get(reverse("activity")).content.decode()
+    assert "Hidden, and still the moderator&#x27;s to read." in html and WITHHELD not in html
 
 
 def test_a_supporting_reply_is_not_a_rebuttal(claim, debater_after):
