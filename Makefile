@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint serve install install-test clean
+.PHONY: run test lint serve install install-test tools clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -21,7 +21,16 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test tools
+
+## Tools: the outside readers the format tests use, in the project's .tools/ (never globally).
+ARGDOWN_CLI := @argdown/cli@1.7.5
+TOOLS       := .tools
+$(TOOLS)/.installed-argdown-1.7.5:
+	@command -v npm >/dev/null || { echo "tools: npm is needed for $(ARGDOWN_CLI)" >&2; exit 1; }
+	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error --silent $(ARGDOWN_CLI)
+	@touch $@
+tools: $(TOOLS)/.installed-argdown-1.7.5
 
 ## Run: create the environment, install, migrate, seed and serve on http://127.0.0.1:$(PORT)
 run: install
@@ -66,4 +75,4 @@ lint: install-test
 		ALLOWED_HOSTS=debate.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) staticfiles .pytest_cache .ruff_cache

@@ -6,12 +6,14 @@ meaning (phase, role, tree rules), exactly as for the pages.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from debate.api import schema as _schema  # registers the snapshot document's component
 from debate.arguments.models import CLAIM_TEXT_MAX, Citation, Claim, Stance
 from debate.debates.models import Debate, Phase, Position, Team
 from debate.mapview import visibility
+from debate.snapshots.services import FORMATS
 from debate.sources.models import Evidence, Source
 
 
@@ -151,6 +153,27 @@ class PhaseInput(StrictSerializer):
     phase = serializers.ChoiceField(choices=Phase.values)
 
 
+class SnapshotQuery(serializers.Serializer):
+    """?format= and ?include_text= of a snapshot read. Other query parameters are ignored."""
+
+    format = serializers.ChoiceField(
+        choices=FORMATS, required=False, default="json",
+        error_messages={"invalid_choice": f"Choose one of: {', '.join(FORMATS)}."},
+    )  # fmt: skip
+    include_text = serializers.BooleanField(
+        required=False, default=False,
+        help_text="1: each source's full text too (format json only), which makes the "
+        "document importable by POST /api/v1/debates/import/.",
+    )  # fmt: skip
+
+    def validate(self, attrs):
+        if attrs["include_text"] and attrs["format"] != "json":
+            raise serializers.ValidationError(
+                {"include_text": ["Source texts come with format=json only."]}
+            )
+        return attrs
+
+
 class SnapshotSummary(serializers.Serializer):
     number = serializers.IntegerField()
     content_hash = serializers.CharField()
@@ -195,3 +218,126 @@ class EventPage(serializers.Serializer):
         "as ?after= to read on."
     )
     has_more = serializers.BooleanField()
+
+
+# --- the snapshot document and its diffs -----------------------------------------------------
+
+
+class SnapshotDocument(serializers.Serializer):
+    """Stands for the snapshot document (format json) in the OpenAPI schema, where
+    `api.schema` puts the shipped JSON Schema in its place. Never used to validate."""
+
+
+class AifDocument(serializers.Serializer):
+    """Stands for an AIF document (format aif) in the OpenAPI schema (see `api.schema`)."""
+
+
+def snapshot_body() -> PolymorphicProxySerializer:
+    """The JSON body of a snapshot read: the document (format json) or AIF (format aif)."""
+    return PolymorphicProxySerializer(
+        component_name="SnapshotBody", serializers=[SnapshotDocument, AifDocument],
+        resource_type_field_name=None,
+    )  # fmt: skip
+
+
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["live"]}]})
+class DiffTarget(serializers.JSONField):
+    pass
+
+
+def _document_row(table: str) -> dict:
+    """The OpenAPI schema of one row of a document table, from the shipped JSON Schema."""
+    return _schema.snapshot_component()["properties"][table]["items"]
+
+
+def _rows_field(table: str) -> serializers.JSONField:
+    """A list of whole rows of one table of the document, typed as the JSON Schema says."""
+    field_class = extend_schema_field({"type": "array", "items": _document_row(table)})(
+        type(f"{table.title()}Rows", (serializers.JSONField,), {})
+    )
+    return field_class()
+
+
+_CHANGES = {
+    "type": "object",
+    "description": "Each changed field: {from, to}.",
+    "additionalProperties": {
+        "type": "object", "required": ["from", "to"],
+        "properties": {"from": {"nullable": True}, "to": {"nullable": True}},
+    },
+}  # fmt: skip
+
+
+@extend_schema_field({"type": "array", "items": {
+    "type": "object", "required": ["id", "changes"],
+    "properties": {"id": {"type": "integer"}, "changes": _CHANGES}}})  # fmt: skip
+class RowChanges(serializers.JSONField):
+    pass
+
+
+@extend_schema_field({"type": "array", "items": {
+    "type": "object", "required": ["claim_id", "evidence_id", "changes"],
+    "properties": {"claim_id": {"type": "integer"}, "evidence_id": {"type": "integer"},
+                   "changes": _CHANGES}}})  # fmt: skip
+class CitationChanges(serializers.JSONField):
+    pass
+
+
+@extend_schema_field({"type": "array", "items": {
+    "type": "object", "required": ["claim_id", "from", "to"],
+    "properties": {"claim_id": {"type": "integer"},
+                   "from": _document_row("claims")["properties"]["votes"],
+                   "to": _document_row("claims")["properties"]["votes"]}}})  # fmt: skip
+class VoteChanges(serializers.JSONField):
+    pass
+
+
+@extend_schema_field({"type": "array", "items": {
+    "type": "object", "required": ["kind", "id", "from", "to"],
+    "properties": {"kind": {"type": "string", "enum": ["position", "claim"]},
+                   "id": {"type": "integer"},
+                   "from": {"type": "number", "nullable": True},
+                   "to": {"type": "number", "nullable": True}}}})  # fmt: skip
+class StrengthChanges(serializers.JSONField):
+    pass
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "required": ["from", "to"],
+        "properties": {"from": {"type": "string"}, "to": {"type": "string"}},
+    }
+)
+class PhaseChange(serializers.JSONField):
+    pass
+
+
+class SnapshotDiff(serializers.Serializer):
+    """What changed from one snapshot to another, or to the live debate (`to: "live"`)."""
+
+    from_ = serializers.IntegerField(help_text="The snapshot number diffed from.")
+    to = DiffTarget(help_text='The snapshot number diffed to, or "live".')
+    version = serializers.IntegerField(
+        required=False, help_text="With `to: live`: the live debate version compared."
+    )
+    claims_added = _rows_field("claims")
+    claims_removed = _rows_field("claims")
+    claims_changed = RowChanges()
+    votes_changed = VoteChanges()
+    strength_changed = StrengthChanges()
+    positions_added = _rows_field("positions")
+    positions_removed = _rows_field("positions")
+    positions_changed = RowChanges()
+    evidence_added = _rows_field("evidence")
+    evidence_removed = _rows_field("evidence")
+    evidence_changed = RowChanges()
+    citations_added = _rows_field("citations")
+    citations_removed = _rows_field("citations")
+    citations_changed = CitationChanges()
+    phase_changed = PhaseChange(allow_null=True)
+
+
+# "from" is a Python keyword: the field is declared as from_ and named "from" in the output.
+SnapshotDiff._declared_fields["from"] = SnapshotDiff._declared_fields.pop("from_")

@@ -57,5 +57,10 @@ urlpatterns = [
         views.SnapshotDiff.as_view(),
         name="snapshot-diff",
     ),
+    path(
+        "debates/<slug:slug>/snapshots/<int:number>/diff/live/",
+        views.SnapshotLiveDiff.as_view(),
+        name="snapshot-diff-live",
+    ),
     path("debates/<slug:slug>/events/", views.DebateEvents.as_view(), name="events"),
 ]

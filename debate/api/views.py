@@ -3,6 +3,7 @@ as the pages. Reads are public where the debate is; writes need a session or a f
 
 from __future__ import annotations
 
+import orjson
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
@@ -44,12 +45,21 @@ from debate.sources import services as source_services
 from debate.sources.models import Evidence, Source
 
 DOCUMENT_RESPONSES = {
-    (200, "application/json"): OpenApiTypes.OBJECT,
+    # format json (the default): the shipped JSON Schema, as the component SnapshotDocument.
+    # AIF shares the media type; its shape is AIF's own (the README gives the mapping).
+    (200, "application/json"): s.snapshot_body(),
     (200, "text/plain"): OpenApiTypes.STR,  # ?format=argdown
+    (200, "application/graphml+xml"): OpenApiTypes.STR,  # ?format=graphml
 }
 FORMAT_PARAM = OpenApiParameter(
-    "format", OpenApiTypes.STR, enum=list(FORMATS), description="json (default), aif or argdown"
-)
+    "format", OpenApiTypes.STR, enum=list(FORMATS),
+    description="json (default), aif, argdown or graphml",
+)  # fmt: skip
+INCLUDE_TEXT_PARAM = OpenApiParameter(
+    "include_text", OpenApiTypes.BOOL,
+    description="1: each source's full text too (format json only): a document that "
+    "POST /api/v1/debates/import/ accepts.",
+)  # fmt: skip
 
 
 def visible_debate(request, slug: str) -> Debate:
@@ -391,11 +401,12 @@ class DebatePhase(WriteView):
 # --- snapshots ------------------------------------------------------------------------------
 
 
-def _format_of(request) -> str:
-    fmt = request.query_params.get("format", "json")
-    if fmt not in FORMATS:
-        raise ValidationError({"format": [f"Choose one of: {', '.join(FORMATS)}."]})
-    return fmt
+def _snapshot_query(request) -> dict:
+    """?format= and ?include_text=, validated. A plain dict, not the QueryDict: DRF reads an
+    empty value in a QueryDict as an unticked form field and would take the default."""
+    query = s.SnapshotQuery(data=request.query_params.dict())
+    query.is_valid(raise_exception=True)
+    return query.validated_data
 
 
 def render_document(document: dict, fmt: str) -> HttpResponse:
@@ -407,21 +418,28 @@ class DebateSnapshot(APIView):
 
     throttle_classes = [HeavyReadThrottle]  # anonymous callers, per address and minute
 
-    @extend_schema(parameters=[FORMAT_PARAM], responses={**DOCUMENT_RESPONSES, 304: None})
+    @extend_schema(
+        parameters=[FORMAT_PARAM, INCLUDE_TEXT_PARAM],
+        responses={**DOCUMENT_RESPONSES, 304: None},
+    )
     def get(self, request, slug):
-        fmt = _format_of(request)
+        query = _snapshot_query(request)
+        fmt, with_text = query["format"], query["include_text"]
+        shape = f"{fmt}{'+text' if with_text else ''}"
         debate = visible_debate(request, slug)
         audience = visibility.audience_of(request.user, debate)
         # The version as read with the debate row, before anything is built: the document
         # is of that version or a later one, never older, so a client that keeps it under
         # this ETag asks again (and gets a 200) once anything has changed.
-        etag = f'"{debate.pk}-{debate.version}-{audience.key}-{fmt}"'
+        etag = f'"{debate.pk}-{debate.version}-{audience.key}-{shape}"'
         if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
             response = HttpResponse(status=304)
         else:
-            version, body = live_snapshot(debate, include_hidden=audience.moderator, fmt=fmt)
+            version, body = live_snapshot(
+                debate, include_hidden=audience.moderator, fmt=fmt, with_text=with_text
+            )
             response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-            etag = f'"{debate.pk}-{version}-{audience.key}-{fmt}"'
+            etag = f'"{debate.pk}-{version}-{audience.key}-{shape}"'
         response["ETag"] = etag
         response["Cache-Control"] = "private, no-cache"
         response["Vary"] = "Authorization, Cookie"
@@ -454,7 +472,12 @@ class SnapshotDetail(APIView):
 
     @extend_schema(parameters=[FORMAT_PARAM], responses=DOCUMENT_RESPONSES)
     def get(self, request, slug, number):
-        fmt = _format_of(request)
+        query = _snapshot_query(request)
+        if query["include_text"]:
+            raise ValidationError({"include_text": [
+                "Frozen snapshots are stored without source texts: export the live debate "
+                "(…/snapshot/?format=json&include_text=1) to import it."]})  # fmt: skip
+        fmt = query["format"]
         frozen = _frozen(request, visible_debate(request, slug), number)
         response = render_document(frozen.document, fmt)
         response["ETag"] = frozen.etag
@@ -465,7 +488,7 @@ class SnapshotDetail(APIView):
 class SnapshotDiff(APIView):
     throttle_classes = [HeavyReadThrottle]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=s.SnapshotDiff)
     def get(self, request, slug, number, other):
         debate = visible_debate(request, slug)
         old, new = _frozen(request, debate, number), _frozen(request, debate, other)
@@ -475,8 +498,29 @@ class SnapshotDiff(APIView):
         return response
 
 
+class SnapshotLiveDiff(APIView):
+    """From a frozen snapshot to the live debate. Each side as this reader may see it: the
+    frozen one through frozen_view's redaction, the live one as the live snapshot (the
+    same bytes, from the same per-version cache)."""
+
+    throttle_classes = [HeavyReadThrottle]
+
+    @extend_schema(responses=s.SnapshotDiff)
+    def get(self, request, slug, number):
+        debate = visible_debate(request, slug)
+        old = _frozen(request, debate, number)
+        audience = visibility.audience_of(request.user, debate)
+        version, body = live_snapshot(debate, include_hidden=audience.moderator, fmt="json")
+        live = orjson.loads(body)
+        response = Response({"from": old.number, "to": "live", "version": version,
+                             **diff_documents(old.document, live)})  # fmt: skip
+        response["Vary"] = "Authorization, Cookie"
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+
 class DebateImport(WriteView):
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: s.DebateSerializer})
+    @extend_schema(request=s.SnapshotDocument, responses={201: s.DebateSerializer})
     def post(self, request):
         debate = debate_import(actor=request.user, document=request.data)
         return Response(s.DebateSerializer(debate).data, status=status.HTTP_201_CREATED)

@@ -45,12 +45,12 @@ def build_document(dmap: DebateMap) -> dict[str, Any]:
         votes = {"count": count, "mean": mean, "histogram": histogram}
         text = None if node.is_placeholder else node.text
         team = team_names.get(node.team_id)
-        hidden = not node.is_visible
+        hidden, withdrawn = not node.is_visible, node.is_withdrawn
         base_score, strength = round(node.base_score, 4), round(node.strength, 4)
         claims.append({
             "id": node.id, "position_id": node.position_id, "parent_id": node.parent_id,
             "stance": node.stance, "text": text, "author": node.author, "team": team,
-            "team_id": node.team_id, "hidden": hidden,
+            "team_id": node.team_id, "hidden": hidden, "withdrawn": withdrawn,
             "created_at": node.created_at, "updated_at": node.updated_at,
             "votes": votes, "base_score": base_score, "strength": strength,
         })  # fmt: skip
@@ -58,7 +58,8 @@ def build_document(dmap: DebateMap) -> dict[str, Any]:
             "id": index, "position_id": _ref(position_ordinal, node.position_id),
             "parent_id": _ref(claim_ordinal, node.parent_id), "stance": node.stance,
             "text": text, "team": team, "team_id": _ref(team_ordinal, node.team_id),
-            "hidden": hidden, "votes": votes, "base_score": base_score, "strength": strength,
+            "hidden": hidden, "withdrawn": withdrawn, "votes": votes, "base_score": base_score,
+            "strength": strength,
         })  # fmt: skip
     document = {
         "schema": SCHEMA,

@@ -3,20 +3,27 @@
 The document is checked against the JSON Schema that ships with the app, then for meaning:
 every reference resolves, every tree rule holds, every quote is exactly its source's text at
 its offsets, every text matches its SHA-256. Only then is anything written, in one
-transaction, recorded as one audit event. Authors are matched by username where such a user
-exists; vote tallies are rebuilt with placeholder voters (inactive accounts that cannot log
-in), so that exporting the imported debate gives the same content hash.
+transaction, recorded as one audit event.
+
+Nobody on this instance is ever credited with imported words: each author named in the
+document becomes a placeholder account of this import (`imported-<debate id>-<name>`,
+inactive, with no usable password), and vote tallies are rebuilt with placeholder voters of
+the same kind, so that exporting the imported debate gives the same content hash. Claims
+keep the `created_at` and `updated_at` of the document.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 from django.contrib.auth import get_user_model
 from django.db import DataError, IntegrityError, transaction
+from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from debate import permissions
@@ -29,25 +36,105 @@ from debate.sources.models import Evidence, Source
 from debate.sources.text import text_sha256
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "debate-snapshot-1.json"
-MAX_VOTES_PER_CLAIM = 10_000
-MAX_VOTES = 200_000
-# A hidden claim that still had replies is exported as a placeholder without its words.
+# Limits of one import (the README's API section lists them): a 6 KB document once made
+# 10,000 accounts and 200,000 votes. Each is well above the seeded debate and a seminar's.
+MAX_ROWS = {
+    "positions": 20,
+    "teams": 50,
+    "claims": 5_000,
+    "sources": 50,
+    "evidence": 5_000,
+    "citations": 20_000,
+}
+MAX_AUTHORS = 500  # distinct author names: each becomes a placeholder account
+MAX_VOTES_PER_CLAIM = 500  # placeholder voters are made for the busiest claim's tally
+MAX_VOTES = 50_000
+MAX_DESCRIPTION = 5_000  # characters of the debate's and each position's description
+MAX_SOURCE_TEXT = 1_000_000  # characters of one source's text
+MAX_AUTHOR_NAME = 100  # characters; the placeholder's username adds a prefix within 150
+# A position key appears in the debate's URLs and anchors: `a/b?c#d` would break its pages.
+POSITION_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
+USERNAME_MAX = 150
+# A hidden or withdrawn claim that still had replies is exported as a placeholder without its
+# words.
 PLACEHOLDER_TEXT = "(a hidden claim; its text was not exported)"
 
 
-def _check_no_nulls(document: Any) -> None:
-    """Refuse a null character in any string of the document, naming where it is. An explicit
-    stack, not recursion: the document's shape is the sender's."""
+def _string_problem(value: str) -> str | None:
+    if "\x00" in value:
+        return "null characters are not allowed"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # JSON may spell a lone surrogate ("\ud800"); no database or hash can store it.
+        return "a lone surrogate (an unpaired \\ud800-\\udfff escape) is not text"
+    return None
+
+
+def _check_strings(document: Any) -> None:
+    """Refuse a null character or a lone surrogate in any string or key of the document,
+    naming where it is. An explicit stack, not recursion: the document's shape is the
+    sender's."""
     stack: list[tuple[Any, str]] = [(document, "document")]
     while stack:
         value, where = stack.pop()
         if isinstance(value, str):
-            if "\x00" in value:
-                raise InvalidInput(f"{where}: null characters are not allowed.", field=where)
+            problem = _string_problem(value)
+            if problem:
+                raise InvalidInput(f"{where}: {problem}.", field=where)
         elif isinstance(value, dict):
-            stack.extend((item, f"{where}/{key}") for key, item in value.items())
+            for key, item in value.items():
+                problem = _string_problem(str(key))
+                if problem:
+                    raise InvalidInput(f"{where}: a key holds {problem}.", field=where)
+                stack.append((item, f"{where}/{key}"))
         elif isinstance(value, list):
             stack.extend((item, f"{where}/{index}") for index, item in enumerate(value))
+
+
+def _check_row_counts(document: dict) -> None:
+    """Before anything walks the tables: at most MAX_ROWS rows in each."""
+    for table, limit in MAX_ROWS.items():
+        rows = document.get(table)
+        if isinstance(rows, list) and len(rows) > limit:
+            raise InvalidInput(
+                f"The document has {len(rows):,} {table}; an import takes at most {limit:,}.",
+                field=table,
+            )
+
+
+def _check_sizes(document: dict) -> None:
+    """Field sizes the JSON Schema leaves open (it describes exports, which may be larger)."""
+    texts = [("debate/description", document["debate"].get("description", ""), MAX_DESCRIPTION)]
+    texts += [(f"positions/{i}/description", p.get("description", ""), MAX_DESCRIPTION)
+              for i, p in enumerate(document["positions"])]  # fmt: skip
+    texts += [(f"sources/{i}/text", s.get("text", ""), MAX_SOURCE_TEXT)
+              for i, s in enumerate(document["sources"])]  # fmt: skip
+    texts += [(f"claims/{i}/author", c.get("author") or "", MAX_AUTHOR_NAME)
+              for i, c in enumerate(document["claims"])]  # fmt: skip
+    for where, text, limit in texts:
+        if len(text) > limit:
+            raise InvalidInput(f"{where}: at most {limit:,} characters.", field=where)
+    authors = {c["author"] for c in document["claims"] if c.get("author")}
+    if len(authors) > MAX_AUTHORS:
+        raise InvalidInput(f"The document names {len(authors):,} authors; an import takes at "
+                           f"most {MAX_AUTHORS:,}.", field="claims")  # fmt: skip
+    for index, position in enumerate(document["positions"]):
+        if not POSITION_KEY_PATTERN.fullmatch(position["key"]):
+            raise InvalidInput(
+                f"positions/{index}/key: {position['key']!r} is not a slug: use only letters, "
+                "digits, - and _ (the key appears in the debate's web addresses).",
+                field=f"positions/{index}/key",
+            )
+
+
+def _timestamp(value: Any, where: str) -> datetime:
+    """An ISO 8601 date and time with its UTC offset (the JSON Schema's `format: date-time`
+    is not checked by jsonschema without an extra package)."""
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is None or parsed.tzinfo is None:
+        raise InvalidInput(f"{where}: not a date and time with a UTC offset.", field=where)
+    return parsed
 
 
 def _check_unique(document: dict) -> None:
@@ -92,12 +179,14 @@ def validate_document(document: Any) -> None:
         raise InvalidInput("Send a snapshot document: a JSON object.", field="document")
     if document.get("schema") != SCHEMA:
         raise InvalidInput(f"The document's schema must be {SCHEMA!r}.", field="schema")
+    _check_row_counts(document)
+    _check_strings(document)
     try:
         jsonschema.validate(document, snapshot_schema(), format_checker=jsonschema.FormatChecker())
     except jsonschema.ValidationError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "document"
         raise InvalidInput(f"{where}: {exc.message}", field=where) from exc
-    _check_no_nulls(document)
+    _check_sizes(document)
     _check_unique(document)
     positions = {p["id"] for p in document["positions"]}
     teams = {t["id"] for t in document["teams"]}
@@ -133,14 +222,20 @@ def validate_document(document: Any) -> None:
             )
         if claim["text"] is None and not claim.get("hidden"):
             raise InvalidInput(f"Claim {claim['id']} has no text.", field="claims")
+        if claim.get("withdrawn") and not claim.get("hidden"):
+            # `hidden` means "not shown": a withdrawn claim is never shown.
+            raise InvalidInput(f"Claim {claim['id']} is withdrawn, so it is hidden too.",
+                               field="claims")  # fmt: skip
+        for stamp in ("created_at", "updated_at"):
+            _timestamp(claim[stamp], f"claims/{claim['id']}/{stamp}")
     if total_votes > MAX_VOTES:
         raise InvalidInput(f"More than {MAX_VOTES:,} votes in all.", field="claims")
     _check_depth(document["claims"])
     sources = {}
     for source in document["sources"]:
         if "text" not in source:
-            raise InvalidInput("Sources need their text: export with format json and "
-                               "include_text=1.", field="sources")  # fmt: skip
+            raise InvalidInput("Sources need their text: export with GET …/snapshot/"
+                               "?format=json&include_text=1.", field="sources")  # fmt: skip
         if text_sha256(source["text"]) != source["text_sha256"]:
             raise InvalidInput(f"Source {source['id']}: its text does not match its SHA-256.",
                                field="sources")  # fmt: skip
@@ -206,17 +301,26 @@ def _import(actor: Any, document: dict, slug: str) -> Debate:
         ).pk
         for row in document["teams"]
     }
-    users = {u.username: u.pk for u in get_user_model().objects.filter(
-        username__in={c["author"] for c in document["claims"] if c.get("author")})}  # fmt: skip
+    taken = _taken_usernames(debate)
+    users = _placeholder_authors(
+        debate, {c["author"] for c in document["claims"] if c.get("author")}, taken
+    )
     claim_ids: dict[int, int] = {}
+    created: list[Claim] = []
     for row in sorted(document["claims"], key=lambda c: c["id"]):
-        claim_ids[row["id"]] = Claim.objects.create(
+        claim = Claim.objects.create(
             debate=debate, position_id=position_ids[row["position_id"]],
             parent_id=claim_ids.get(row["parent_id"]), stance=row["stance"],
             text=row["text"] if row["text"] is not None else PLACEHOLDER_TEXT,
             author_id=users.get(row.get("author")),
-            team_id=team_ids.get(row.get("team_id")), is_hidden=row.get("hidden", False),
-        ).pk  # fmt: skip
+            team_id=team_ids.get(row.get("team_id")), **_claim_state(row),
+        )  # fmt: skip
+        # auto_now_add overrides a value given to create(); bulk_update below does not.
+        claim.created_at = _timestamp(row["created_at"], "created_at")
+        claim.updated_at = _timestamp(row["updated_at"], "updated_at")
+        claim_ids[row["id"]] = claim.pk
+        created.append(claim)
+    Claim.objects.bulk_update(created, ["created_at", "updated_at"], batch_size=500)
     source_ids = {}
     for row in document["sources"]:
         source_ids[row["id"]] = Source.objects.create(
@@ -236,7 +340,7 @@ def _import(actor: Any, document: dict, slug: str) -> Debate:
                  relation=c["relation"])
         for c in document["citations"]
     )  # fmt: skip
-    _rebuild_votes(debate, document["claims"], claim_ids)
+    _rebuild_votes(debate, document["claims"], claim_ids, taken)
     audit_record(
         actor=actor, debate=debate, action="debate.import", obj=debate, before=None,
         after={"content_hash": content_hash(document), "claims": len(claim_ids),
@@ -245,18 +349,63 @@ def _import(actor: Any, document: dict, slug: str) -> Debate:
     return debate
 
 
-def _rebuild_votes(debate: Debate, claims: list[dict], claim_ids: dict[int, int]) -> None:
+def _claim_state(row: dict) -> dict[str, bool]:
+    """A claim `withdrawn` comes in withdrawn (its author took it back), one only `hidden`
+    comes in hidden (a moderator's doing); a document from before `withdrawn` was exported
+    knows only `hidden`."""
+    withdrawn = bool(row.get("withdrawn", False))
+    return {"is_withdrawn": withdrawn, "is_hidden": bool(row.get("hidden")) and not withdrawn}
+
+
+def _taken_usernames(debate: Debate) -> set[str]:
+    """Usernames already holding this import's prefix (someone may have registered one)."""
+    prefix = f"imported-{debate.pk}-"
+    return set(
+        get_user_model().objects.filter(username__startswith=prefix)
+        .values_list("username", flat=True)
+    )  # fmt: skip
+
+
+def _free_username(wanted: str, taken: set[str]) -> str:
+    """`wanted` (cut to fit), or with a number after it if that is taken; then taken too."""
+    name, n = wanted[:USERNAME_MAX], 1
+    while name in taken:
+        n += 1
+        suffix = f"-{n}"
+        name = wanted[: USERNAME_MAX - len(suffix)] + suffix
+    taken.add(name)
+    return name
+
+
+def _placeholders(usernames: list[str]) -> list[Any]:
+    """Inactive accounts with no usable password: they hold imported content, nobody logs in."""
+    user_model = get_user_model()
+    users = []
+    for username in usernames:
+        user = user_model(username=username, is_active=False)
+        user.set_unusable_password()
+        users.append(user)
+    return user_model.objects.bulk_create(users)
+
+
+def _placeholder_authors(debate: Debate, names: set[str], taken: set[str]) -> dict[str, int]:
+    """One placeholder account of this import per author name of the document: an existing
+    account of the same name is never credited with words it did not write."""
+    ordered = sorted(names)
+    usernames = [_free_username(f"imported-{debate.pk}-{name}", taken) for name in ordered]
+    return {name: user.pk for name, user in zip(ordered, _placeholders(usernames), strict=True)}
+
+
+def _rebuild_votes(
+    debate: Debate, claims: list[dict], claim_ids: dict[int, int], taken: set[str]
+) -> None:
     """Placeholder voters, one per vote needed on the busiest claim, cast the tallies again."""
     needed = max((sum(c["votes"]["histogram"]) for c in claims), default=0)
     if not needed:
         return
-    user_model = get_user_model()
-    voters = []
-    for index in range(1, needed + 1):
-        voter = user_model(username=f"imported-{debate.slug}-voter-{index}"[:150], is_active=False)
-        voter.set_unusable_password()
-        voters.append(voter)
-    voters = user_model.objects.bulk_create(voters)
+    voters = _placeholders(
+        [_free_username(f"imported-{debate.pk}-voter-{i}", taken) for i in range(1, needed + 1)]
+    )
     votes = []
     for claim in claims:
         slot = 0

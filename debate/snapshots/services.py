@@ -16,11 +16,12 @@ from debate.mapview.cache import debate_map
 from debate.snapshots.documents import build_document
 from debate.snapshots.models import Snapshot
 
-FORMATS = ("json", "aif", "argdown")
+FORMATS = ("json", "aif", "argdown", "graphml")
 CONTENT_TYPES = {
     "json": "application/json",
     "aif": "application/json",
     "argdown": "text/plain; charset=utf-8",
+    "graphml": "application/graphml+xml",
 }
 
 
@@ -28,21 +29,32 @@ def document_bytes(document: dict, fmt: str) -> bytes:
     """A snapshot document written in one of the formats."""
     from debate.snapshots.aif import to_aif
     from debate.snapshots.argdown import to_argdown
+    from debate.snapshots.graphml import to_graphml
 
     if fmt == "argdown":
         return to_argdown(document).encode()
+    if fmt == "graphml":
+        return to_graphml(document)
     return orjson.dumps(to_aif(document) if fmt == "aif" else document)
 
 
-def live_snapshot(debate: Debate, *, include_hidden: bool, fmt: str) -> tuple[int, bytes]:
+def live_snapshot(
+    debate: Debate, *, include_hidden: bool, fmt: str, with_text: bool = False
+) -> tuple[int, bytes]:
     """The live snapshot in one format and the version it is of, written once per debate
-    version and audience (mapview.cache), so a large debate costs one build per change."""
+    version, audience and shape (mapview.cache), so a large debate costs one build per
+    change. `with_text` (JSON only): each source's text too, which makes the document
+    importable (`POST /api/v1/debates/import/`)."""
     dmap = debate_map(debate, include_hidden=include_hidden)
-    body = cache.per_version(
-        debate, dmap.version, f"snapshot:{'m' if include_hidden else 'p'}:{fmt}",
-        lambda: document_bytes(build_document(dmap), fmt),
-    )  # fmt: skip
-    return dmap.version, body
+
+    def build() -> bytes:
+        document = build_document(dmap)
+        if with_text:
+            attach_source_texts(document)
+        return document_bytes(document, fmt)
+
+    name = f"snapshot:{'m' if include_hidden else 'p'}:{fmt}:{'t' if with_text else '-'}"
+    return dmap.version, cache.per_version(debate, dmap.version, name, build)
 
 
 def live_document(debate: Debate, *, include_hidden: bool, with_text: bool = False) -> dict:
@@ -72,7 +84,8 @@ def frozen_view(snapshot: Snapshot, audience: visibility.Audience) -> FrozenView
     etag = f'"{snapshot.content_hash}"'
     if hidden:
         document = visibility.redact_document(document, audience, hidden)
-        redacted = f"{sorted(hidden.claims)};{sorted(hidden.evidence)}".encode()
+        parts = (sorted(hidden.claims), sorted(hidden.withdrawn), sorted(hidden.evidence))
+        redacted = ";".join(map(str, parts)).encode()
         etag = f'"{snapshot.content_hash}.r{hashlib.sha256(redacted).hexdigest()[:16]}"'
     return FrozenView(number=snapshot.number, document=document, etag=etag)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 import jsonschema
@@ -155,3 +156,100 @@ def test_public_reads_are_documented_as_needing_no_credentials(anon, db):
     operation = _schema(anon)["paths"]["/api/v1/debates/{slug}/claims/"]["get"]
 
     assert {} in operation["security"]
+
+
+# --- the snapshot document: typed from the shipped JSON Schema -------------------------------
+
+
+def _inline_enums(schema: dict, components: dict) -> dict:
+    """`schema` with each reference to an enum component (drf-spectacular moves every enum
+    into one, e.g. PhaseEnum) replaced by the enum's values and type."""
+    schema = copy.deepcopy(schema)
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        for key, value in list(node.items()):
+            if isinstance(value, dict) and "$ref" in value:
+                target = components[value["$ref"].rsplit("/", 1)[1]]
+                node[key] = {"enum": target["enum"], "type": target["type"]}
+            elif isinstance(value, dict):
+                stack.append(value)
+    return schema
+
+
+def test_snapshot_component_is_the_shipped_json_schema_converted(anon, db):
+    from debate.api.schema import openapi_from_json_schema
+    from debate.snapshots.importer import snapshot_schema
+
+    components = _schema(anon)["components"]["schemas"]
+
+    served = _inline_enums(components["SnapshotDocument"], components)
+    assert served == openapi_from_json_schema(snapshot_schema())
+    # The conversion only changes dialect: back in JSON Schema's, it is the shipped file.
+    back = _nullable_to_json_schema(served)
+    shipped = snapshot_schema()
+    assert set(back["properties"]) == set(shipped["properties"])
+    assert back["required"] == shipped["required"]
+    assert (back["properties"]["claims"]["items"]["properties"]["parent_id"]["type"]
+            == ["integer", "null"])  # fmt: skip
+
+
+def test_import_request_is_the_snapshot_document(anon, db):
+    operation = _schema(anon)["paths"]["/api/v1/debates/import/"]["post"]
+
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["$ref"].startswith("#/components/schemas/SnapshotDocument")
+
+
+def test_live_snapshot_answers_as_documented(api_world, anon):
+    body = anon.get(f"{API}/debates/ukraine-nato/snapshot/", {"include_text": "1"}).json()
+
+    validate_against_documented_200(anon, "/api/v1/debates/{slug}/snapshot/", body)
+    with pytest.raises(AssertionError):
+        validate_against_documented_200(
+            anon, "/api/v1/debates/{slug}/snapshot/", {**body, "claims": [{"id": "x"}]}
+        )
+
+
+def test_frozen_snapshot_and_diffs_answer_as_documented(api_world, anon):
+    from tests.api.helpers import token_client, url
+
+    token_client(api_world.moderator).post(url("snapshots/"))
+    frozen = anon.get(url("snapshots/1/")).json()
+    diff = anon.get(url("snapshots/1/diff/1/")).json()
+    live = anon.get(url("snapshots/1/diff/live/")).json()
+
+    validate_against_documented_200(anon, "/api/v1/debates/{slug}/snapshots/{number}/", frozen)
+    validate_against_documented_200(
+        anon, "/api/v1/debates/{slug}/snapshots/{number}/diff/{other}/", diff
+    )
+    validate_against_documented_200(
+        anon, "/api/v1/debates/{slug}/snapshots/{number}/diff/live/", live
+    )
+
+
+def test_graphml_is_documented_as_its_own_media_type(anon, db):
+    path = "/api/v1/debates/{slug}/snapshot/"
+    content = _schema(anon)["paths"][path]["get"]["responses"]["200"]["content"]
+
+    assert "application/graphml+xml" in content
+
+
+def test_event_payloads_are_typed_by_object_type(api_world, anon):
+    from tests.api.helpers import token_client, url
+
+    moderator = token_client(api_world.moderator)
+    moderator.post(url(f"evidence/{api_world.proposed.pk}/approve/"), {}, format="json")
+    token_client(api_world.observer).put(url(f"claims/{api_world.claim.pk}/vote/"),
+                                         {"value": 3}, format="json")  # fmt: skip
+    moderator.post(url("snapshots/"))
+    body = moderator.get(url("events/")).json()
+    types = {event["object_type"] for event in body["results"]}
+    path = "/api/v1/debates/{slug}/events/"
+
+    assert {"sources.evidence", "arguments.vote", "snapshots.snapshot"} <= types
+    validate_against_documented_200(anon, path, body)
+    vote = next(e for e in body["results"] if e["object_type"] == "arguments.vote")
+    wrong = {**body, "results": [{**vote, "after": {"claim_id": "one", "value": 3}}]}
+    with pytest.raises(AssertionError):
+        validate_against_documented_200(anon, path, wrong)

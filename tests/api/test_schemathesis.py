@@ -65,6 +65,7 @@ OPERATIONS = [
     ("POST", "/api/v1/debates/{slug}/snapshots/"),
     ("GET", "/api/v1/debates/{slug}/snapshots/{number}/"),
     ("GET", "/api/v1/debates/{slug}/snapshots/{number}/diff/{other}/"),
+    ("GET", "/api/v1/debates/{slug}/snapshots/{number}/diff/live/"),
     ("GET", "/api/v1/debates/{slug}/sources/"),
     ("GET", "/api/v1/debates/{slug}/teams/"),
     ("POST", "/api/v1/debates/import/"),
