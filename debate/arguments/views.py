@@ -35,7 +35,7 @@ PAGE = "debates/claim_detail.html"
 
 def claim_for_viewer(request: HttpRequest, debate: Debate, claim_id: int) -> Claim:
     """The claim, if the viewer may see it: withdrawn and hidden claims only for moderators."""
-    claim = get_object_or_404(Claim.objects.select_related("debate"), pk=claim_id, debate=debate)
+    claim = get_object_or_404(Claim, pk=claim_id, debate=debate)
     claim.debate = debate
     if (claim.is_hidden or claim.is_withdrawn) and not permissions.is_moderator(
         request.user, debate

@@ -178,7 +178,7 @@ def per_version(
     value = _derived.get(key)
     if value is not None:
         return value
-    stale = _latest.get(latest) if stale_ok is not None else None
+    stale = _last_built(latest) if stale_ok is not None else None
     if stale is not None:
         with _single_flight(key, wait=False) as building:
             if building:
@@ -189,6 +189,16 @@ def per_version(
         return _fill(key, latest, version, build)
 
 
+def _last_built(latest: str):
+    """(version, value) of the last one built of a name, by this process or another."""
+    found = _latest.get(latest)
+    if found is None:
+        pointer = _shared_get(latest)
+        value = _shared_get(pointer[1]) if pointer else None
+        found = (pointer[0], value) if value is not None else None
+    return found
+
+
 def _fill(key: str, latest: str, version: int, build: Callable[[], T]) -> T:
     """Under the key's lock: the value, from a cache if another thread or process made it."""
     value = _derived.get(key) or _shared_get(key)
@@ -197,6 +207,7 @@ def _fill(key: str, latest: str, version: int, build: Callable[[], T]) -> T:
         _shared_put(key, value)
     _derived.put(key, value)
     _latest.put(latest, (version, value))
+    _shared_put(latest, (version, key))  # other processes find the value under its own key
     return value
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from debate import permissions
 from debate.arguments.models import Vote
 from debate.debates.models import Debate, Membership
-from debate.mapview import cache, visibility
+from debate.mapview import cache
 from debate.mapview.build import ALL_VOTERS
 from debate.mapview.model import ClaimNode, DebateMap
 
@@ -56,15 +56,6 @@ class Viewer:
             else:
                 self.votes[claim_id] = value
         self.votes_read.update(votes)
-
-    @property
-    def audience(self) -> visibility.Audience:
-        return visibility.Audience(
-            moderator=self.is_moderator,
-            user_id=getattr(self.user, "pk", None)
-            if getattr(self.user, "is_authenticated", False)
-            else None,
-        )
 
 
 def viewer_for(user, debate: Debate) -> Viewer:

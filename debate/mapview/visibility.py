@@ -34,7 +34,8 @@ MIN_GROUP = 3  # a vote breakdown of fewer people than this would show one perso
 
 @dataclass(frozen=True)
 class Audience:
-    """Who is looking, as far as visibility goes: everything hangs on these three facts."""
+    """Who is looking, as far as visibility goes: a moderator or not, and who (for their own
+    proposals)."""
 
     moderator: bool
     user_id: int | None = None
@@ -121,11 +122,6 @@ def citation_q(audience: Audience) -> Q:
 
 
 # --- people --------------------------------------------------------------------------------
-
-
-def people_shown(audience: Audience) -> bool:
-    """Poll answers, memberships and votes by person: moderators only."""
-    return audience.moderator
 
 
 def group_breakdown_shown(audience: Audience, group_size: int) -> bool:
@@ -269,6 +265,8 @@ class DocumentHidden:
 
     claims: frozenset[int] = frozenset()
     evidence: frozenset[int] = frozenset()
+    # Of `claims`, those withdrawn now (their placeholders say `withdrawn: true`).
+    withdrawn: frozenset[int] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.claims or self.evidence)
@@ -281,38 +279,52 @@ def document_hidden(audience: Audience, debate_id: int, document: dict) -> Docum
     or piece of evidence gone from the database counts as hidden."""
     if audience.moderator:
         return DocumentHidden()
-    claims_shown = set(
-        Claim.objects.filter(claim_q(audience), debate_id=debate_id).values_list("pk", flat=True)
-    )
+    claims_shown, withdrawn = set(), set()
+    for pk, is_hidden, is_withdrawn in Claim.objects.filter(debate_id=debate_id).values_list(
+        "pk", "is_hidden", "is_withdrawn"
+    ):
+        if claim_shown(audience, is_hidden=is_hidden, is_withdrawn=is_withdrawn):
+            claims_shown.add(pk)
+        if is_withdrawn:
+            withdrawn.add(pk)
+    redacted = frozenset(
+        row["id"] for row in document.get("claims", [])
+        if (row.get("hidden") or row["id"] not in claims_shown)
+        and any(row.get(key) is not None for key in _PLACEHOLDER_BLANKS)
+    )  # fmt: skip
     evidence_shown = set(
         Evidence.objects.filter(evidence_q(audience), debate_id=debate_id).values_list(
             "pk", flat=True
         )
     )
     return DocumentHidden(
-        claims=frozenset(
-            row["id"] for row in document.get("claims", [])
-            if (row.get("hidden") or row["id"] not in claims_shown)
-            and any(row.get(key) is not None for key in _PLACEHOLDER_BLANKS)
-        ),
+        claims=redacted,
         evidence=frozenset(
             row["id"] for row in document.get("evidence", []) if row["id"] not in evidence_shown
         ),
+        withdrawn=redacted & withdrawn,
     )  # fmt: skip
 
 
 def redact_document(document: dict, audience: Audience, hidden: DocumentHidden) -> dict:
     """A stored document as this audience may read it today, the stored one left untouched:
-    hidden claims become placeholders (no text, author or team, so replies keep their parent),
-    hidden evidence goes, and so do the citations of either. Ids, votes, `content_hash` and
-    everything else stay as frozen."""
+    hidden claims become placeholders (no text, author or team, so replies keep their parent;
+    `hidden: true`, and `withdrawn: true` on a claim withdrawn since), hidden evidence goes,
+    and so do the citations of either. Ids, votes, `content_hash` and everything else stay
+    as frozen."""
     if audience.moderator or not hidden:
         return document
     placeholder = {**dict.fromkeys(_PLACEHOLDER_BLANKS), "hidden": True}
+
+    def redacted(row: dict) -> dict:
+        if row["id"] in hidden.withdrawn:
+            return {**row, **placeholder, "withdrawn": True}
+        return {**row, **placeholder}
+
     return {
         **document,
         "claims": [
-            {**row, **placeholder} if row["id"] in hidden.claims else row
+            redacted(row) if row["id"] in hidden.claims else row
             for row in document.get("claims", [])
         ],
         "evidence": [
