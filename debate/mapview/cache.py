@@ -85,8 +85,14 @@ def _single_flight(key: str, *, wait: bool = True):
                 _flights.pop(key, None)
 
 
-def map_key(debate_id: int, version: int, *, include_hidden: bool, voters: str) -> str:
-    return f"map:{debate_id}:{version}:{'m' if include_hidden else 'p'}:{voters}"
+def _of(debate: Debate) -> str:
+    """The debate in a key: its id and its creation, so that a database made afresh (whose
+    ids and versions start again) never meets entries a shared cache kept from the last."""
+    return f"{debate.pk}.{debate.created_at.timestamp():.6f}"
+
+
+def map_key(debate: Debate, version: int, *, include_hidden: bool, voters: str) -> str:
+    return f"map:{_of(debate)}:{version}:{'m' if include_hidden else 'p'}:{voters}"
 
 
 def _shared() -> bool:
@@ -136,7 +142,7 @@ def debate_map(
     if not cacheable():
         return build_map(debate, include_hidden=include_hidden, voters=voters)
     debate.version = debate_version(debate.pk)
-    key = map_key(debate.pk, debate.version, include_hidden=include_hidden, voters=voters)
+    key = map_key(debate, debate.version, include_hidden=include_hidden, voters=voters)
     dmap = _maps.get(key)
     if dmap is not None:
         return dmap
@@ -146,7 +152,7 @@ def debate_map(
             dmap = build_map(debate, include_hidden=include_hidden, voters=voters)
             _shared_put(key, dmap)
             # Also under the version it was built at, which may be newer than the one asked.
-            _maps.put(map_key(debate.pk, dmap.version, include_hidden=include_hidden,
+            _maps.put(map_key(debate, dmap.version, include_hidden=include_hidden,
                               voters=voters), dmap)  # fmt: skip
         _maps.put(key, dmap)
     return dmap
@@ -154,7 +160,7 @@ def debate_map(
 
 def store_map(dmap: DebateMap) -> None:
     """Keep a map derived in memory (a vote's fragment patches the previous version)."""
-    key = map_key(dmap.debate.pk, dmap.version, include_hidden=dmap.include_hidden,
+    key = map_key(dmap.debate, dmap.version, include_hidden=dmap.include_hidden,
                   voters=dmap.voters)  # fmt: skip
     _maps.put(key, dmap)
 
@@ -173,8 +179,8 @@ def per_version(
     catches up live, and only where the versions between took nothing away)."""
     if not cacheable():
         return build()
-    key = f"derived:{debate.pk}:{version}:{name}"
-    latest = f"latest:{debate.pk}:{name}"
+    key = f"derived:{_of(debate)}:{version}:{name}"
+    latest = f"latest:{_of(debate)}:{name}"
     value = _derived.get(key)
     if value is not None:
         return value
@@ -230,7 +236,7 @@ def debate_map_after_write(debate: Debate, *, include_hidden: bool) -> DebateMap
     )
     if not events:
         return debate_map(debate, include_hidden=include_hidden)
-    base = _maps.get(map_key(debate.pk, debate.version, include_hidden=include_hidden,
+    base = _maps.get(map_key(debate, debate.version, include_hidden=include_hidden,
                               voters=ALL_VOTERS))  # fmt: skip
     latest = events[-1][0]
     if (
