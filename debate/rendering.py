@@ -52,14 +52,15 @@ _CSRF_STAND_IN = "csrf-token-of-this-visitor"
 
 
 def for_visitors(
-    request: HttpRequest, debate, render_page: Callable[[dict], HttpResponse]
+    request: HttpRequest, debate, render_page: Callable[[dict], HttpResponse], *, variant: str
 ) -> HttpResponse:
     """A page as every signed-out visitor sees it, rendered once per debate version.
 
     Signed-out readers have no controls and see one audience's map, so the HTML of a
     version, path and language is the same for all of them (the heavy reads the public
     can ask for: the larger map, the picture, the reader). `render_page(extra)` renders it
-    with `extra` added to its context; the CSRF token is put in per answer."""
+    with `extra` added to its context; the CSRF token is put in per answer. `variant` names
+    what the page drew from its query (sort, page, ...), as parsed."""
     from debate.mapview import cache, visibility
     from debate.mapview.build import debate_version
 
@@ -78,7 +79,9 @@ def for_visitors(
         return response.content, response["Content-Type"], response.status_code
 
     part = "fragment" if request.htmx else "page"
-    name = f"page:{get_language()}:{part}:{request.get_full_path()}"
+    # `variant`: the page's own parsed parameters, never the raw query string, which anyone
+    # could vary to fill the cache.
+    name = f"page:{get_language()}:{part}:{request.path}:{variant}"
     # While one thread renders a new version, other visitors get the last one rendered, if
     # nothing was taken away since: its live poll brings them up to date within seconds.
     content, content_type, status = cache.per_version(

@@ -93,7 +93,9 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
             context["invites"] = list(debate.teams.select_related("position"))
         return render_screen(request, "debates/debate_detail.html", context)
 
-    return for_visitors(request, debate, render_page)
+    variant = (f"sort={_sort_of(request)}&voters={_voters_of(request)}&page={_page_of(request)}"
+               f"&whole={request.GET.get('whole') == '1'}")  # fmt: skip
+    return for_visitors(request, debate, render_page, variant=variant)
 
 
 def _page_of(request: HttpRequest) -> int:
@@ -176,7 +178,9 @@ def debate_live(request: HttpRequest, slug: str) -> HttpResponse:
     context = _page_context(request, debate, dmap, viewer)
     context.update(
         change=change, version=dmap.version, root=root, voters=voters,
-        inserted=[(node, layout.subtree_items(dmap, viewer, node)) for node in change.inserted],
+        # One call for every insertion: one budget, one read of the viewer's own votes.
+        inserted=list(zip(change.inserted, layout.items_for(
+            dmap, viewer, [[node] for node in change.inserted]), strict=True)),
         updated=[(node, controls[node.id]) for node in change.updated],
         heads=layout.page_layout(dmap, viewer, sort="oldest", budget=0).positions
         if change.phase_changed else [],
@@ -334,7 +338,7 @@ def debate_picture(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "debates/picture.html",
                       {"debate": debate, "map": dmap, "tree": tree, **extra})  # fmt: skip
 
-    return for_visitors(request, debate, render_page)
+    return for_visitors(request, debate, render_page, variant="")
 
 
 def picture_tree(debate: Debate, dmap) -> dict:

@@ -71,7 +71,10 @@ def build_map(
 
 
 def _read(debate: Debate, *, include_hidden: bool, voters: str) -> DebateMap:
-    version = debate_version(debate.pk)
+    # The row as of this snapshot, not the caller's (loaded earlier, perhaps before a phase
+    # change): the map's controls and documents are of exactly its version.
+    debate = Debate.objects.get(pk=debate.pk)
+    version = debate.version
     positions = [
         PositionNode(**row)
         for row in debate.positions.values("id", "key", "title", "description", "order")

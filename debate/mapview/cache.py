@@ -81,7 +81,7 @@ def _single_flight(key: str, *, wait: bool = True):
     finally:
         lock.release()
         with _flights_lock:
-            if not lock.locked():
+            if _flights.get(key) is lock and not lock.locked():
                 _flights.pop(key, None)
 
 
@@ -150,10 +150,10 @@ def debate_map(
         dmap = _maps.get(key) or _shared_get(key)
         if dmap is None:
             dmap = build_map(debate, include_hidden=include_hidden, voters=voters)
+            # Only under the version it was built at, which may be newer than the one asked:
+            # a key names exactly its version's content (a vote's patch starts from it).
+            key = map_key(debate, dmap.version, include_hidden=include_hidden, voters=voters)
             _shared_put(key, dmap)
-            # Also under the version it was built at, which may be newer than the one asked.
-            _maps.put(map_key(debate, dmap.version, include_hidden=include_hidden,
-                              voters=voters), dmap)  # fmt: skip
         _maps.put(key, dmap)
     return dmap
 
@@ -229,6 +229,8 @@ def debate_map_after_write(debate: Debate, *, include_hidden: bool) -> DebateMap
     Anything else builds the map of the new version (once; then it is cached)."""
     from debate.audit.models import AuditEvent
 
+    if not cacheable():
+        return debate_map(debate, include_hidden=include_hidden)
     events = list(
         AuditEvent.objects.filter(debate_id=debate.pk, version__gt=debate.version)
         .order_by("version")
@@ -241,6 +243,7 @@ def debate_map_after_write(debate: Debate, *, include_hidden: bool) -> DebateMap
     latest = events[-1][0]
     if (
         base is not None
+        and base.version == debate.version
         and len(events) <= _PATCH_LIMIT
         and all(action in _VOTE_ACTIONS for _, action, *_ in events)
     ):

@@ -84,11 +84,15 @@ def changes_since(
             claim_id
         )
     # Strength flows up the tree: every ancestor of a changed claim shows a new value.
+    # A claim that left the map still names its parent in `parents`.
     for claim_id in list(structural | touched):
-        node = dmap.claims.get(claim_id)
-        while node is not None and node.parent_id is not None:
-            touched.add(node.parent_id)
-            node = dmap.claims.get(node.parent_id)
+        parent = dmap.parents.get(claim_id)
+        seen: set[int] = set()
+        while parent is not None and parent not in seen:
+            seen.add(parent)
+            if parent in dmap.claims:
+                touched.add(parent)
+            parent = dmap.parents.get(parent)
     if root is not None:
         structural = {i for i in structural if _within(dmap, i, root)}
         touched = {i for i in touched if _within(dmap, i, root)}

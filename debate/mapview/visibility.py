@@ -341,7 +341,8 @@ def redact_document(document: dict, audience: Audience, hidden: DocumentHidden) 
 
 # Writes after which an older rendering may show what is no longer to be seen.
 _TAKING_AWAY = ("claim.hide", "claim.withdraw", "claim.merge", "claim.edit", "evidence.hide",
-                "evidence.rejected", "debate.update")  # fmt: skip
+                "evidence.rejected", "debate.update", "source.update_text",
+                "source.revise")  # fmt: skip
 
 
 def older_rendering_shown(debate: Debate, older: int, current: int) -> bool:

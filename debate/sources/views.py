@@ -44,7 +44,7 @@ def source_reader(request: HttpRequest, slug: str, source_id: int) -> HttpRespon
     # visitors, not once per visit.
     return for_visitors(request, debate, lambda extra: render_screen(
         request, "sources/source_reader.html", {**_reader_context(request, debate, source),
-                                                **extra}))  # fmt: skip
+                                                **extra}), variant="")  # fmt: skip
 
 
 @require_POST

@@ -904,6 +904,21 @@ def test_live_poll_deletes_a_hidden_leaf_for_non_moderators(world, moderator, de
     assert CLAIM_TEXT not in html
 
 
+def test_live_poll_redraws_the_parent_of_a_reply_that_left_the_map(
+    world, moderator, debater_after
+):
+    """The parent's strength changes when its attacker goes; the reply is gone from the
+    viewer's map, so the walk up the tree starts from where it sat."""
+    reply = ClaimFactory(parent=world.claim, stance=Stance.CON, text="An attack soon hidden")
+    since = debate_version(world.debate.pk)
+    services.claim_hide(actor=moderator, claim=reply, reason="Off topic")
+
+    html = poll(debater_after, world, since).content.decode()
+
+    assert f'<div id="claim-{reply.pk}" hx-swap-oob="delete"></div>' in html
+    assert f'id="claim-card-{world.claim.pk}" hx-swap-oob="true"' in html
+
+
 def test_live_poll_keeps_a_hidden_leaf_for_moderators(world, moderator):
     since = debate_version(world.debate.pk)
     services.claim_hide(actor=moderator, claim=world.claim, reason="Off topic")
