@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from debate.arguments.models import Citation
 from debate.audit.models import AuditEvent
 from debate.debates.models import Debate
 from debate.mapview.model import ClaimNode, DebateMap
@@ -72,16 +73,25 @@ def changes_since(
         return change
     structural: set[int] = set()  # created, withdrawn, hidden or restored: may enter or leave
     touched: set[int] = set()  # anything else on the card: text, votes, citations
+    reviewed: set[int] = set()  # evidence approved, rejected, hidden or restored
     for action, object_type, object_id, before, after in rows:
         if action == "debate.phase":
             # Every card's controls may change: the view redraws the cards the page draws.
             change.phase_changed = True
+            continue
+        if object_type == "sources.evidence" and object_id is not None:
+            reviewed.add(object_id)
             continue
         claim_id = _claim_id_of(object_type, object_id, before, after)
         if claim_id is None:
             continue
         (structural if action in _CLAIM_CHANGES and action != "claim.edit" else touched).add(
             claim_id
+        )
+    if reviewed:
+        # A quote that came or went shows on every claim citing it, whatever the map keeps.
+        touched |= set(
+            Citation.objects.filter(evidence_id__in=reviewed).values_list("claim_id", flat=True)
         )
     # Strength flows up the tree: every ancestor of a changed claim shows a new value.
     # A claim that left the map still names its parent in `parents`.

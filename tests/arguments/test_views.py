@@ -25,6 +25,7 @@ from debate.audit.models import AuditEvent
 from debate.debates import services as debate_services
 from debate.debates.models import PHASE_ORDER, Debate, Membership, Phase
 from debate.mapview.build import debate_version
+from debate.sources import services as source_services
 from debate.sources.models import EvidenceStatus
 from tests.factories import (
     CitationFactory,
@@ -917,6 +918,19 @@ def test_live_poll_redraws_the_parent_of_a_reply_that_left_the_map(
 
     assert f'<div id="claim-{reply.pk}" hx-swap-oob="delete"></div>' in html
     assert f'id="claim-card-{world.claim.pk}" hx-swap-oob="true"' in html
+
+
+def test_live_poll_redraws_the_claims_citing_evidence_a_moderator_hid(
+    world, moderator, debater_after
+):
+    CitationFactory(claim=world.claim, evidence=world.evidence)
+    since = debate_version(world.debate.pk)
+    source_services.evidence_hide(actor=moderator, evidence=world.evidence, reason="Misquoted")
+
+    html = poll(debater_after, world, since).content.decode()
+
+    card = html[html.index(f'id="claim-card-{world.claim.pk}"') :]
+    assert world.evidence.quote not in card[: card.index("</article>")]
 
 
 def test_live_poll_keeps_a_hidden_leaf_for_moderators(world, moderator):
