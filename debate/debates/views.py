@@ -14,11 +14,11 @@ from debate.debates.charts import poll_bars, standings_chart
 from debate.debates.models import Debate, Phase, PollResponse, Team
 from debate.errors import InvalidInput, ServiceError
 from debate.mapview import cache, layout
-from debate.mapview.build import ALL_VOTERS
+from debate.mapview.build import ALL_VOTERS, team_of
 from debate.mapview.explain import explain, poll_results, standings_history
 from debate.mapview.live import changes_since
 from debate.mapview.viewer import controls_for, map_for_viewer
-from debate.mapview.visibility import MIN_GROUP, visible_debates
+from debate.mapview.visibility import MIN_GROUP, Audience, visible_debates
 from debate.ratelimit import heavy_read
 from debate.rendering import error_status, for_visitors, render_screen
 
@@ -51,10 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _voters_of(request: HttpRequest) -> str:
     voters = request.GET.get("voters", ALL_VOTERS)
-    team = voters[5:]
-    if voters in (ALL_VOTERS, "observers") or (
-        voters.startswith("team:") and team.isascii() and team.isdigit() and len(team) < 19
-    ):
+    if voters in (ALL_VOTERS, "observers") or team_of(voters) is not None:
         return voters
     return ALL_VOTERS
 
@@ -333,7 +330,7 @@ def debate_picture(request: HttpRequest, slug: str) -> HttpResponse:
     def render_page(extra: dict) -> HttpResponse:
         dmap, viewer = map_for_viewer(debate, request.user)
         tree = cache.per_version(debate, dmap.version,
-                                 f"picture:{'m' if viewer.is_moderator else 'p'}",
+                                 f"picture:{Audience(moderator=viewer.is_moderator).key}",
                                  lambda: picture_tree(debate, dmap))  # fmt: skip
         return render(request, "debates/picture.html",
                       {"debate": debate, "map": dmap, "tree": tree, **extra})  # fmt: skip

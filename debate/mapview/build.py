@@ -37,13 +37,19 @@ def debate_version(debate_id: int) -> int:
     return Debate.objects.filter(pk=debate_id).values_list("version", flat=True).first() or 0
 
 
+def team_of(voters: str) -> int | None:
+    """The team id of a `team:<id>` voters choice (ASCII digits only), else None."""
+    raw = voters[5:] if voters.startswith("team:") else ""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+
+
 def voters_filter(debate: Debate, voters: str) -> Q:
     """Whose votes count: everyone (`all`), `observers`, or one team (`team:<id>`), so a
     seminar can see whether debaters merely voted for their own side."""
     if voters == "observers":
         return Q(user__memberships__debate=debate, user__memberships__role=Role.OBSERVER)
-    if voters.startswith("team:") and voters[5:].isascii() and voters[5:].isdigit():
-        return Q(user__memberships__debate=debate, user__memberships__team_id=int(voters[5:]))
+    if (team := team_of(voters)) is not None:
+        return Q(user__memberships__debate=debate, user__memberships__team_id=team)
     return Q()
 
 
@@ -51,8 +57,8 @@ def voter_group_size(debate: Debate, voters: str) -> int | None:
     """How many people the voters filter covers (None: everyone, no group to protect)."""
     if voters == "observers":
         return Membership.objects.filter(debate=debate, role=Role.OBSERVER).count()
-    if voters.startswith("team:") and voters[5:].isascii() and voters[5:].isdigit():
-        return Membership.objects.filter(debate=debate, team_id=int(voters[5:])).count()
+    if (team := team_of(voters)) is not None:
+        return Membership.objects.filter(debate=debate, team_id=team).count()
     return None
 
 

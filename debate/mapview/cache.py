@@ -23,6 +23,7 @@ from django.db import connection
 from debate.debates.models import Debate
 from debate.mapview.build import ALL_VOTERS, build_map, debate_version
 from debate.mapview.model import DebateMap
+from debate.mapview.visibility import Audience
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +93,8 @@ def _of(debate: Debate) -> str:
 
 
 def map_key(debate: Debate, version: int, *, include_hidden: bool, voters: str) -> str:
-    return f"map:{_of(debate)}:{version}:{'m' if include_hidden else 'p'}:{voters}"
+    audience = Audience(moderator=include_hidden).key
+    return f"map:{_of(debate)}:{version}:{audience}:{voters}"
 
 
 def _shared() -> bool:

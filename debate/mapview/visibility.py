@@ -109,10 +109,6 @@ def evidence_reason_shown(audience: Audience, *, proposer_id: int | None) -> boo
     return audience.moderator or (audience.user_id is not None and proposer_id == audience.user_id)
 
 
-def evidence_proposer_shown(audience: Audience, *, proposer_id: int | None) -> bool:
-    return evidence_reason_shown(audience, proposer_id=proposer_id)
-
-
 # --- citations -----------------------------------------------------------------------------
 
 
@@ -182,7 +178,7 @@ def event_objects(audience: Audience, refs: Iterable[tuple[str, int | None]]) ->
         rows = Evidence.objects.filter(evidence_q(audience), pk__in=wanted[_EVIDENCE])
         for pk, proposer_id in rows.values_list("pk", "proposer_id"):
             shown.add((_EVIDENCE, pk))
-            if evidence_proposer_shown(audience, proposer_id=proposer_id):
+            if evidence_reason_shown(audience, proposer_id=proposer_id):  # the proposer's own
                 own.add(pk)
     if wanted[_CITATION]:
         rows = Citation.objects.filter(

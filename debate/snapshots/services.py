@@ -53,7 +53,8 @@ def live_snapshot(
             attach_source_texts(document)
         return document_bytes(document, fmt)
 
-    name = f"snapshot:{'m' if include_hidden else 'p'}:{fmt}:{'t' if with_text else '-'}"
+    audience = visibility.Audience(moderator=include_hidden).key
+    name = f"snapshot:{audience}:{fmt}:{'t' if with_text else '-'}"
     return dmap.version, cache.per_version(debate, dmap.version, name, build)
 
 
