@@ -8,15 +8,27 @@ class ServiceError(Exception):
 
     code = "invalid"
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str | None = None,
+        errors: dict[str, list[str]] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.field = field
+        self._errors = errors
         if code is not None:
             self.code = code
 
     @property
     def field_errors(self) -> dict[str, list[str]]:
+        """Messages per field (`non_field_errors` for the whole): a form's, when a form
+        refused the input, else this one message."""
+        if self._errors:
+            return self._errors
         return {self.field or "non_field_errors": [self.message]}
 
 
