@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+# A refusal's message is read by a person: past this many characters it can only be
+# repeating what was sent (a slug, a key, a schema error quoting a value), never explaining.
+MESSAGE_LIMIT = 300
+
+
+def capped(message: str) -> str:
+    return message if len(message) <= MESSAGE_LIMIT else f"{message[:MESSAGE_LIMIT]}…"
+
 
 class ServiceError(Exception):
     """A write was refused; nothing was saved."""
@@ -16,9 +24,10 @@ class ServiceError(Exception):
         code: str | None = None,
         errors: dict[str, list[str]] | None = None,
     ):
+        message = capped(message)
         super().__init__(message)
         self.message = message
-        self.field = field
+        self.field = capped(field) if field else field
         self._errors = errors
         if code is not None:
             self.code = code

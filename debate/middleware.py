@@ -18,6 +18,38 @@ TIMEOUT_MESSAGE = (
 QUERY_CANCELED = "57014"
 
 
+class RateLimitMiddleware:
+    """Tell the rate limits which address the request comes from (`ratelimit.current_address`),
+    so that services, which never see a request, count each write per address as well as per
+    user; and give a 429 the Retry-After of the refusal behind it, whichever view rendered it
+    (a page that only knows "429" would otherwise say 60 seconds, or nothing)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from debate import ratelimit
+
+        address = ratelimit.current_address.set(ratelimit.client_address(request))
+        refusal = ratelimit.last_refusal.set(None)
+        try:
+            response = self.get_response(request)
+            last = ratelimit.last_refusal.get()
+            if response.status_code == 429 and last is not None:
+                response["Retry-After"] = str(last.retry_after)
+            return response
+        finally:
+            ratelimit.last_refusal.reset(refusal)
+            ratelimit.current_address.reset(address)
+
+
+def is_database_unavailable(exception: BaseException) -> bool:
+    """Whether `exception` says the database cannot answer (down, unreachable, too slow)."""
+    return isinstance(exception, OperationalError | InterfaceError) or (
+        isinstance(exception, DatabaseError) and connection.connection is None
+    )
+
+
 class DatabaseUnavailableMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -31,33 +63,36 @@ class DatabaseUnavailableMiddleware:
             # input, still nothing saved (the transaction rolled back).
             logger.warning("Refused by the database: %s", exception)
             return bad_request(request, "A value is too long or not allowed. Nothing was saved.")
-        if not isinstance(exception, OperationalError | InterfaceError) and not (
-            isinstance(exception, DatabaseError) and connection.connection is None
-        ):
+        if not is_database_unavailable(exception):
             return None
-        timed_out = _is_cancelled_statement(exception)
-        if timed_out:
-            logger.warning("Statement cancelled after the statement timeout: %s", exception)
-        else:
-            logger.warning("Database unavailable: %s", exception)
-        # Drop the broken connection so the next request opens a fresh one.
-        connection.close_if_unusable_or_obsolete()
-        code, message = (
-            ("database_timeout", TIMEOUT_MESSAGE) if timed_out
-            else ("database_unavailable", MESSAGE)
-        )  # fmt: skip
-        if request.path.startswith("/api/"):
-            response = JsonResponse(
-                {"error": {"status": 503, "code": code, "message": message, "fields": {}}},
-                status=503,
-            )
-        else:
-            response = HttpResponse(
-                f"<!doctype html><title>Unavailable</title><h1>Unavailable</h1><p>{message}</p>",
-                status=503,
-            )
-        response["Retry-After"] = "5"
-        return response
+        return unavailable(request, exception)
+
+
+def unavailable(request, exception: BaseException) -> HttpResponse:
+    """The 503 for a database that cannot answer: JSON under /api/, a page elsewhere."""
+    timed_out = _is_cancelled_statement(exception)
+    if timed_out:
+        logger.warning("Statement cancelled after the statement timeout: %s", exception)
+    else:
+        logger.warning("Database unavailable: %s", exception)
+    # Drop the broken connection so the next request opens a fresh one.
+    connection.close_if_unusable_or_obsolete()
+    code, message = (
+        ("database_timeout", TIMEOUT_MESSAGE) if timed_out
+        else ("database_unavailable", MESSAGE)
+    )  # fmt: skip
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"error": {"status": 503, "code": code, "message": message, "fields": {}}},
+            status=503,
+        )
+    else:
+        response = HttpResponse(
+            f"<!doctype html><title>Unavailable</title><h1>Unavailable</h1><p>{message}</p>",
+            status=503,
+        )
+    response["Retry-After"] = "5"
+    return response
 
 
 def _is_cancelled_statement(exception: Exception) -> bool:
@@ -75,9 +110,15 @@ def bad_request(request, message: str) -> HttpResponse:
 
 
 class CleanInputMiddleware:
-    """Refuse input no field may hold before any view sees it: null characters (PostgreSQL
-    cannot store them) and form bodies that are not UTF-8 (they would be saved garbled).
-    JSON bodies are left to the API's serializers, which name the field."""
+    """Refuse form bodies that are not UTF-8 before any view sees them: Django would decode
+    them with replacement characters, and the form would save that garbled text as if it
+    had been typed. No field can tell, so this check lives here.
+
+    Null characters are no longer refused here: every input is a form field or a serializer
+    field now, and Django's and DRF's CharField refuse them (ProhibitNullCharactersValidator)
+    per field, so the form comes back with its draft and the field named, instead of a bare
+    400 page (which htmx would swap into the form's target). Ids and numbers are ASCII digits
+    only, so a null is no id either. JSON bodies are left to the API's serializers."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -90,30 +131,19 @@ class CleanInputMiddleware:
 
     @staticmethod
     def problem(request) -> str:
-        if "\x00" in request.path:
-            return "Null characters are not allowed."
-        for key, values in request.GET.lists():
-            if "\x00" in key or any("\x00" in v for v in values):
-                return "Null characters are not allowed."
         if request.method not in ("POST", "PUT", "PATCH"):
             return ""
         content_type = request.META.get("CONTENT_TYPE", "")
-        if content_type.startswith("application/x-www-form-urlencoded"):
-            from urllib.parse import unquote_to_bytes
+        if not content_type.startswith("application/x-www-form-urlencoded"):
+            return ""
+        from urllib.parse import unquote_to_bytes
 
-            try:
-                raw = request.body
-            except Exception:  # noqa: BLE001 - too large: the view will say so
-                return ""
-            decoded = unquote_to_bytes(raw.replace(b"+", b" "))
-            try:
-                decoded.decode("utf-8")
-            except UnicodeDecodeError:
-                return "The form was not sent as UTF-8 text."
-            if b"\x00" in decoded:
-                return "Null characters are not allowed."
-        elif content_type.startswith("multipart/form-data"):
-            for key, values in request.POST.lists():
-                if "\x00" in key or any("\x00" in v for v in values):
-                    return "Null characters are not allowed."
+        try:
+            raw = request.body
+        except Exception:  # noqa: BLE001 - too large: the view will say so
+            return ""
+        try:
+            unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            return "The form was not sent as UTF-8 text."
         return ""

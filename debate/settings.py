@@ -101,6 +101,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # The request's address, for the rate limits counted in services (debate.ratelimit),
+    # and the Retry-After of every 429.
+    "debate.middleware.RateLimitMiddleware",
     "debate.middleware.CleanInputMiddleware",
     "debate.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes asks: it turns a lockout into a response.
@@ -108,6 +111,8 @@ MIDDLEWARE = [
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # Both refuse a locked-out attempt before ModelBackend hashes any password.
+    "debate.ratelimit.AddressLoginBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -145,7 +150,9 @@ DATABASES = {
 # server cancels any statement that runs past DB_STATEMENT_TIMEOUT_MS, so that one runaway
 # query cannot hold a worker and its locks (debate.middleware answers such requests with a
 # 503). 0 turns either off. Values given in DATABASE_URL's query string win.
-DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 5)
+# The connect timeout stays under 5 s so that a database that accepts connections but never
+# answers still gets every request its 503 within 5 s.
+DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 3)
 DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 15_000)
 for _name, _value in (("DB_CONNECT_TIMEOUT", DB_CONNECT_TIMEOUT),
                       ("DB_STATEMENT_TIMEOUT_MS", DB_STATEMENT_TIMEOUT_MS)):  # fmt: skip
@@ -171,6 +178,61 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# E-mail (password reset links). Without configuration messages go to the console (stdout),
+# which is what development wants; production sets EMAIL_URL, or EMAIL_HOST and its
+# companions, to send through SMTP. Tests use the in-memory outbox (pytest-django).
+_EMAIL_SCHEMES = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "smtp+tls": "django.core.mail.backends.smtp.EmailBackend",
+    "smtp+ssl": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "dummy": "django.core.mail.backends.dummy.EmailBackend",
+}
+
+
+def email_from_url(url: str) -> dict:
+    """EMAIL_* settings from `smtp+tls://user:password@host:587` (user and password
+    percent-encoded; schemes smtp, smtp+tls, smtp+ssl, console, locmem, dummy)."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in _EMAIL_SCHEMES:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with one of {', '.join(_EMAIL_SCHEMES)}://, not {url[:20]!r}"
+        )
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ImproperlyConfigured("EMAIL_URL has a port that is not a number") from exc
+    tls, ssl = parts.scheme == "smtp+tls", parts.scheme == "smtp+ssl"
+    return {
+        "EMAIL_BACKEND": _EMAIL_SCHEMES[parts.scheme],
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": port or (587 if tls else 465 if ssl else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": tls,
+        "EMAIL_USE_SSL": ssl,
+    }
+
+
+if env_str("EMAIL_URL"):
+    globals().update(email_from_url(env_str("EMAIL_URL")))
+elif env_str("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env_str("EMAIL_HOST")
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# An SMTP server that does not answer must not hold a worker for long.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Debates <noreply@localhost>")
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 3600)  # seconds a link works
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -200,25 +262,35 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # A shared cache (Redis) holds rate limits and throttles across app-server processes; without
 # REDIS_URL each process counts on its own, which is fine for one process in development.
+# Redis is a cache, not a single point of failure: short socket timeouts bound what an
+# unreachable Redis costs a request, and when it fails the limits count per process
+# (debate.ratelimit.FallbackCache) and the maps are built afresh (debate.mapview.cache).
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
-        "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": 0.5,  # seconds
+            "SOCKET_TIMEOUT": 1.0,
+        },
     }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
 # Brute-force protection on login: a username from one address is locked out after
-# AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_MINUTES. Attempts live in the database, so
-# every app-server process sees them.
+# AXES_FAILURE_LIMIT failures, and the address itself after LOGIN_FAILURES_PER_ADDRESS
+# failures whatever the usernames (debate.ratelimit.AddressLoginBackend: spraying usernames),
+# for AXES_COOLOFF_MINUTES. Attempts live in the database, so every app-server process sees
+# them. The address limit is higher: a classroom behind NAT shares one address.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 30)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
@@ -227,12 +299,33 @@ if AXES_IPWARE_PROXY_COUNT:
     # otherwise, or anyone could forge one to dodge the lockout.
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
-# Rate limits on writes people make often, per user and minute, shared through the cache.
+# Rate limits on every write people can repeat (debate.ratelimit.check_rate, called by the
+# services): per signed-in user and minute, and per client address at RATE_LIMIT_ADDRESS_FACTOR
+# times that (a classroom behind NAT shares one address). Sign-ups and password resets are
+# counted per address only, per hour; password resets also per account. 0 turns one off.
 RATE_LIMITS = {
-    "claim": env_int("RATE_LIMIT_CLAIMS", 20),
-    "evidence": env_int("RATE_LIMIT_EVIDENCE", 20),
-    "vote": env_int("RATE_LIMIT_VOTES", 120),
+    "claim": env_int("RATE_LIMIT_CLAIMS", 20),  # new claims and rebuttals
+    "edit": env_int("RATE_LIMIT_EDITS", 30),  # claim edits, moves, withdrawals
+    "vote": env_int("RATE_LIMIT_VOTES", 120),  # votes cast or withdrawn
+    "flag": env_int("RATE_LIMIT_FLAGS", 10),
+    "cite": env_int("RATE_LIMIT_CITATIONS", 30),
+    "evidence": env_int("RATE_LIMIT_EVIDENCE", 20),  # proposals, counted before the search
+    "poll": env_int("RATE_LIMIT_POLLS", 10),  # poll answers
+    "review": env_int("RATE_LIMIT_REVIEWS", 120),  # moderators' reviews, hides, merges, flags
+    "join": env_int("RATE_LIMIT_JOINS", 10),  # joining a team, observing
+    "token": env_int("RATE_LIMIT_TOKENS", 10),  # API tokens created
+    "manage": env_int("RATE_LIMIT_MANAGE", 60),  # set-up writes: debates, teams, sources, ...
+    "signup": env_int("RATE_LIMIT_SIGNUPS", 30),  # per address and hour
+    "password_reset": env_int("RATE_LIMIT_PASSWORD_RESETS", 10),  # per address and hour
+    "password_reset_account": env_int("RATE_LIMIT_PASSWORD_RESETS_ACCOUNT", 3),  # per account
 }
+RATE_LIMIT_WINDOWS = {"signup": 3600, "password_reset": 3600, "password_reset_account": 3600}
+RATE_LIMIT_ADDRESS_FACTOR = env_int("RATE_LIMIT_ADDRESS_FACTOR", 10)
+for _action, _limit in RATE_LIMITS.items():
+    if _limit < 0:
+        raise ImproperlyConfigured(f"The rate limit of {_action} must be 0 or more, not {_limit}")
+if RATE_LIMIT_ADDRESS_FACTOR < 1:
+    raise ImproperlyConfigured("RATE_LIMIT_ADDRESS_FACTOR must be 1 or more")
 # Anonymous reads that build a whole large map (the full page, API snapshots), per client
 # address and minute (debate.ratelimit.heavy_read); 0 turns the limit off.
 HEAVY_READS_PER_MINUTE = env_int("HEAVY_READS_PER_MINUTE", 30)
@@ -281,7 +374,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": env_int("API_PAGE_SIZE", 100),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "debate.api.errors.api_exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
+    # DRF's scoped throttle, counting through debate.ratelimit's fallback when Redis is down.
+    "DEFAULT_THROTTLE_CLASSES": ["debate.ratelimit.WriteThrottle"],
     "DEFAULT_THROTTLE_RATES": {"writes": env_str("API_WRITE_RATE", "120/minute")},
     # `format` selects the snapshot's format (json, aif, argdown), not a DRF renderer.
     "URL_FORMAT_OVERRIDE": None,

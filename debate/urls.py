@@ -69,9 +69,28 @@ urlpatterns = [
     path("accounts/signup/", account_views.signup, name="signup"),
     path("accounts/profile/", account_views.profile, name="profile"),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    # Ours before Django's: throttled, with our templates and 422s for refused forms.
+    path(
+        "accounts/password_reset/",
+        account_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password_change/",
+        account_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("debate.api.urls")),
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "debate.api.errors.json_or_html_bad_request"
+handler403 = "debate.api.errors.json_or_html_forbidden"
 handler404 = "debate.api.errors.json_or_html_not_found"
+handler500 = "debate.api.errors.json_or_html_server_error"

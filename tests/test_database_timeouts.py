@@ -1,6 +1,6 @@
 """Database timeouts: a bounded wait to connect, and a server-side limit on every statement.
 
-On PostgreSQL, DB_CONNECT_TIMEOUT (seconds, default 5) bounds how long a request waits for a
+On PostgreSQL, DB_CONNECT_TIMEOUT (seconds, default 3) bounds how long a request waits for a
 connection, and DB_STATEMENT_TIMEOUT_MS (default 15000) makes the server cancel any statement
 that runs longer. A cancelled statement (psycopg's QueryCanceled, a Django OperationalError)
 answers a clean 503 with Retry-After, JSON under /api/ and HTML elsewhere, never a traceback.
@@ -44,7 +44,7 @@ def database_settings(monkeypatch, **env: str) -> dict:
 def test_postgres_gets_a_connect_timeout_and_a_statement_timeout_by_default(monkeypatch):
     options = database_settings(monkeypatch, DATABASE_URL=POSTGRES_URL)["OPTIONS"]
 
-    assert options["connect_timeout"] == 5
+    assert options["connect_timeout"] == 3  # under 5 s: a hung database's 503 comes within 5 s
     assert options["options"] == "-c statement_timeout=15000"
 
 

@@ -1,4 +1,5 @@
-"""One JSON shape for every 4xx: {"error": {"status", "code", "message", "fields"}}."""
+"""One JSON shape for every 4xx and 5xx under /api/: {"error": {"status", "code", "message",
+"fields"}}."""
 
 from __future__ import annotations
 
@@ -80,6 +81,53 @@ def json_or_html_not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse(error_body(404, "not_found", "Not found."), status=404)
     return page_not_found(request, exception)
+
+
+def json_or_html_bad_request(request, exception=None):
+    """400 for the whole site (handler400: a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many
+    fields, a bad host): the API's JSON error shape under /api/, the page otherwise."""
+    from django.http import JsonResponse
+    from django.views.defaults import bad_request
+
+    if request.path.startswith("/api/"):
+        message = "The request is too large or malformed."
+        return JsonResponse(error_body(400, "bad_request", message), status=400)
+    return bad_request(request, exception)
+
+
+def json_or_html_forbidden(request, exception=None):
+    """403 for the whole site (handler403), in the API's JSON error shape under /api/."""
+    from django.http import JsonResponse
+    from django.views.defaults import permission_denied
+
+    if request.path.startswith("/api/"):
+        message = "You do not have permission to do this."
+        return JsonResponse(error_body(403, "permission_denied", message), status=403)
+    return permission_denied(request, exception)
+
+
+SERVER_ERROR_MESSAGE = "Something went wrong on our side; it has been logged. Try again later."
+
+
+def json_or_html_server_error(request):
+    """500 for the whole site (handler500), called while the exception is being handled.
+
+    A database that cannot answer raised outside a view (in a middleware, a template's
+    context processor, a response being finished) is the same clean 503 as one raised in a
+    view; anything else is the API's JSON error shape under /api/, the page elsewhere."""
+    import sys
+
+    from django.http import JsonResponse
+    from django.views.defaults import server_error
+
+    from debate.middleware import is_database_unavailable, unavailable
+
+    exception = sys.exc_info()[1]
+    if exception is not None and is_database_unavailable(exception):
+        return unavailable(request, exception)
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(500, "server_error", SERVER_ERROR_MESSAGE), status=500)
+    return server_error(request)
 
 
 class SafeJSONParser(parsers.JSONParser):

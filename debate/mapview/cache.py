@@ -98,9 +98,21 @@ def map_key(debate: Debate, version: int, *, include_hidden: bool, voters: str) 
 
 
 def _shared() -> bool:
-    """Whether Django's cache is shared between processes. A local-memory cache is not: it
-    would only hold a pickled second copy of what this process keeps already."""
-    return "locmem" not in settings.CACHES["default"]["BACKEND"].lower()
+    """Whether Django's cache is shared between processes and answering. A local-memory cache
+    is not shared: it would only hold a pickled second copy of what this process keeps
+    already. After a failure the shared tier is skipped for a while (the rate limits' outage
+    clock), so that an unreachable Redis costs one failed connection, not one per lookup."""
+    from debate.ratelimit import counter_cache
+
+    return "locmem" not in settings.CACHES["default"]["BACKEND"].lower() and (
+        not counter_cache.is_down()
+    )
+
+
+def _shared_failed(exc: Exception) -> None:
+    from debate.ratelimit import counter_cache
+
+    counter_cache.note_failure(exc)  # one warning per outage period, not one per lookup
 
 
 def _shared_get(key: str):
@@ -108,8 +120,8 @@ def _shared_get(key: str):
         return None
     try:
         return cache.get(key)
-    except Exception:  # a cache that is down costs a rebuild, never an error page
-        logger.warning("Cache unavailable for %s", key, exc_info=True)
+    except Exception as exc:  # a cache that is down costs a rebuild, never an error page
+        _shared_failed(exc)
         return None
 
 
@@ -118,8 +130,8 @@ def _shared_put(key: str, value) -> None:
         return
     try:
         cache.set(key, value, SHARED_TIMEOUT)
-    except Exception:
-        logger.warning("Cache unavailable for %s", key, exc_info=True)
+    except Exception as exc:
+        _shared_failed(exc)
 
 
 def clear() -> None:
