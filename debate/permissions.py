@@ -2,8 +2,9 @@
 
 Pages, the API and the services all ask these functions; none re-implements a rule. Each
 `can_*` returns a bool for showing or hiding a control; `require` turns a refusal into the
-`NotAllowed` error that services raise. `actor=None` is the system itself (management
-commands such as `seed`), which may do anything.
+`NotAllowed` error that services raise. `SYSTEM` is the app itself (the seed, imports and
+management commands), which may do anything. `None` is no actor at all: every function here
+raises `TypeError` for it, so that a forgotten actor can never pass as the system.
 """
 
 from __future__ import annotations
@@ -24,12 +25,44 @@ class ClaimLike(Protocol):
     position_id: int
 
 
+class SystemActor:
+    """The app acting on its own behalf. It is not a user: it is not authenticated (so views,
+    audit rows and `created_by` fields treat it as nobody), has no pk, holds no membership and
+    is never rate-limited; only this module grants it anything, by identity (`is_system`)."""
+
+    __slots__ = ()
+    pk = None
+    id = None
+    is_authenticated = False
+    is_anonymous = True  # to anything outside this module it is nobody, never a person
+    is_superuser = False
+    is_staff = False
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+    def __reduce__(self) -> str:
+        return "SYSTEM"  # pickles (and copies) as the one instance
+
+
+SYSTEM = SystemActor()
+
+
+def is_system(user: Any) -> bool:
+    """Whether `user` is the app itself; `None` is an error, never the system."""
+    if user is None:
+        raise TypeError(
+            "actor=None is not an actor: pass the user, or permissions.SYSTEM for the app itself."
+        )
+    return user is SYSTEM
+
+
 _CACHE_ATTR = "_debate_memberships"
 
 
 def membership_of(user: Any, debate: Debate) -> Membership | None:
     """The user's membership in the debate, cached on the user object for the request."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if is_system(user) or not getattr(user, "is_authenticated", False):
         return None
     cache = user.__dict__.setdefault(_CACHE_ATTR, {})
     if debate.pk not in cache:
@@ -40,7 +73,7 @@ def membership_of(user: Any, debate: Debate) -> Membership | None:
 
 
 def forget_memberships(user: Any) -> None:
-    if user is not None:
+    if not is_system(user) and hasattr(user, "__dict__"):
         user.__dict__.pop(_CACHE_ATTR, None)
 
 
@@ -50,7 +83,7 @@ def role_of(user: Any, debate: Debate) -> str | None:
 
 
 def is_moderator(user: Any, debate: Debate) -> bool:
-    if user is None:
+    if is_system(user):
         return True
     if getattr(user, "is_superuser", False):
         return True
@@ -59,18 +92,18 @@ def is_moderator(user: Any, debate: Debate) -> bool:
 
 def can_view_debate(user: Any, debate: Debate) -> bool:
     return (
-        debate.is_public
-        or user is None
+        is_system(user)
+        or debate.is_public
         or membership_of(user, debate) is not None
         or (getattr(user, "is_superuser", False))
     )
 
 
 def can_add_claim(user: Any, debate: Debate, *, position: Position) -> bool:
+    if is_moderator(user, debate):  # first: a None actor raises in any phase
+        return debate.phase != Phase.CLOSED
     if debate.phase == Phase.CLOSED:
         return False
-    if is_moderator(user, debate):
-        return True
     membership = membership_of(user, debate)
     if membership is None or membership.role != Role.DEBATER:
         return False
@@ -80,10 +113,10 @@ def can_add_claim(user: Any, debate: Debate, *, position: Position) -> bool:
 
 
 def can_edit_claim(user: Any, debate: Debate, claim: ClaimLike) -> bool:
+    if is_moderator(user, debate):  # first: a None actor raises in any phase
+        return debate.phase != Phase.CLOSED
     if debate.phase == Phase.CLOSED:
         return False
-    if is_moderator(user, debate):
-        return True
     membership = membership_of(user, debate)
     if membership is None or membership.role != Role.DEBATER or claim.author_id != user.pk:
         return False
@@ -94,15 +127,16 @@ def can_edit_claim(user: Any, debate: Debate, claim: ClaimLike) -> bool:
 
 def can_withdraw_claim(user: Any, debate: Debate, claim: ClaimLike) -> bool:
     """Authors withdraw their own claims (while nothing answers them; the service checks that)."""
-    if user is None or claim.author_id is None or claim.author_id != getattr(user, "pk", None):
+    if is_system(user) or claim.author_id is None or claim.author_id != getattr(user, "pk", None):
         return False
     return can_edit_claim(user, debate, claim)
 
 
 def can_vote(user: Any, debate: Debate, claim: ClaimLike) -> bool:
-    if debate.phase not in (Phase.REBUTTAL, Phase.VOTING):
+    # Only people vote: the system's "opinion" would move the standings.
+    if is_system(user) or debate.phase not in (Phase.REBUTTAL, Phase.VOTING):
         return False
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False):
         return False
     if claim.author_id == user.pk:
         return False
@@ -111,7 +145,7 @@ def can_vote(user: Any, debate: Debate, claim: ClaimLike) -> bool:
 
 def can_moderate(user: Any, debate: Debate) -> bool:
     """Hide, restore, review evidence: moderators, while the debate is open."""
-    return debate.phase != Phase.CLOSED and is_moderator(user, debate)
+    return is_moderator(user, debate) and debate.phase != Phase.CLOSED
 
 
 def can_change_phase(user: Any, debate: Debate) -> bool:
@@ -120,9 +154,9 @@ def can_change_phase(user: Any, debate: Debate) -> bool:
 
 
 def can_propose_evidence(user: Any, debate: Debate) -> bool:
-    if debate.phase == Phase.CLOSED:
-        return False
-    return user is None or membership_of(user, debate) is not None
+    if is_system(user):
+        return debate.phase != Phase.CLOSED
+    return debate.phase != Phase.CLOSED and membership_of(user, debate) is not None
 
 
 def require(allowed: bool, message: str) -> None:
@@ -137,14 +171,21 @@ def require_open(debate: Debate) -> None:
 
 
 def can_flag(user: Any, debate: Debate) -> bool:
-    """Any participant may flag a claim while the debate is open."""
-    if debate.phase == Phase.CLOSED or user is None:
-        return user is None
+    """Any participant may flag a claim while the debate is open (only people flag)."""
+    if is_system(user) or debate.phase == Phase.CLOSED:
+        return False
     return membership_of(user, debate) is not None or is_moderator(user, debate)
 
 
+def can_flag_claim(user: Any, debate: Debate, claim: ClaimLike) -> bool:
+    """`can_flag`, and never one's own claim: a flag asks someone else to look."""
+    if not can_flag(user, debate):
+        return False
+    return claim.author_id is None or claim.author_id != user.pk
+
+
 def can_create_debate(user: Any) -> bool:
-    if user is None:
+    if is_system(user):
         return True
     if not getattr(user, "is_authenticated", False):
         return False
@@ -165,4 +206,13 @@ def open_poll(debate: Debate) -> str | None:
 
 
 def can_answer_poll(user: Any, debate: Debate, poll: str) -> bool:
+    if is_system(user):
+        return False  # a poll asks people
     return open_poll(debate) == poll and membership_of(user, debate) is not None
+
+
+def can_manage(user: Any, debate: Debate) -> bool:
+    """Set-up changes (details, teams, positions, sources, roles, invites): moderators,
+    while the debate is open. A closed debate is read-only for them too; they may reopen it
+    (`can_change_phase`)."""
+    return is_moderator(user, debate) and debate.phase != Phase.CLOSED

@@ -29,7 +29,7 @@ ACTORS = ["moderator", "debater_now", "debater_after", "observer", "outsider"]
 
 
 def actor(request, who):
-    return None if who == "system" else request.getfixturevalue(who)
+    return permissions.SYSTEM if who == "system" else request.getfixturevalue(who)
 
 
 def in_phase(debate, phase):
@@ -116,7 +116,7 @@ def test_anonymous_visitor_and_system_cannot_vote(debate, position_now):
     claim = ClaimFactory(debate=debate, position=position_now)
 
     assert not permissions.can_vote(AnonymousUser(), debate, claim)
-    assert not permissions.can_vote(None, claim.debate, claim)
+    assert not permissions.can_vote(permissions.SYSTEM, claim.debate, claim)
 
 
 @pytest.mark.parametrize("phase", PHASES)
@@ -180,7 +180,7 @@ def test_only_the_author_may_withdraw(debate, position_now, debater_now, moderat
 
     assert permissions.can_withdraw_claim(debater_now, claim.debate, claim)
     assert not permissions.can_withdraw_claim(moderator, claim.debate, claim)
-    assert not permissions.can_withdraw_claim(None, seeded.debate, seeded)
+    assert not permissions.can_withdraw_claim(permissions.SYSTEM, seeded.debate, seeded)
 
 
 def test_private_debate_is_visible_to_members_only(debate, observer, outsider):

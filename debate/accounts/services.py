@@ -6,18 +6,23 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from debate import permissions
 from debate.accounts.models import ApiToken, hash_token
-from debate.audit.services import audit_record
+from debate.audit.services import audit_record, rate_check
 from debate.errors import InvalidInput, NotAllowed
 
 
 @transaction.atomic
-def user_signup(*, username: str, password: str):
-    """Create an account; the form has already run Django's password validators."""
+def user_signup(*, username: str, password: str, email: str = ""):
+    """Create an account; the form has already run Django's password validators (and checked
+    the optional e-mail address, where password reset links go)."""
+    rate_check(None, "signup")  # nobody yet: counted per address
     user_model = get_user_model()
     try:
         with transaction.atomic():
-            user = user_model.objects.create_user(username=username, password=password)
+            user = user_model.objects.create_user(
+                username=username, password=password, email=email
+            )
     except IntegrityError as exc:
         raise InvalidInput("This username is taken.", field="username") from exc
     audit_record(
@@ -32,8 +37,9 @@ def token_create(
     *, actor: Any, user: Any, name: str, read_only: bool = False
 ) -> tuple[ApiToken, str]:
     """A new personal API token for `user`; returns the row and the raw token (shown once)."""
-    if actor is not None and actor.pk != user.pk:
+    if not permissions.is_system(actor) and actor.pk != user.pk:
         raise NotAllowed("You can only create tokens for yourself.")
+    rate_check(actor, "token")
     name = (name or "").strip() or "API token"
     if len(name) > 80:
         raise InvalidInput("At most 80 characters.", field="name")
@@ -42,7 +48,7 @@ def token_create(
         user=user, name=name, key_hash=hash_token(raw), prefix=raw[:8], read_only=read_only
     )
     audit_record(
-        actor=actor or user, debate=None, action="token.create", obj=token, before=None,
+        actor=actor, debate=None, action="token.create", obj=token, before=None,
         after={"name": name, "read_only": read_only, "prefix": token.prefix},
     )  # fmt: skip
     return token, raw
@@ -50,7 +56,7 @@ def token_create(
 
 @transaction.atomic
 def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
-    if actor is None or actor.pk != token.user_id:
+    if not permissions.is_system(actor) and actor.pk != token.user_id:
         raise NotAllowed("You can only revoke your own tokens.")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

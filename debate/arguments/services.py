@@ -18,10 +18,9 @@ from debate.arguments.models import (
     Stance,
     Vote,
 )
-from debate.audit.services import audit_record, model_state
+from debate.audit.services import audit_record, debate_lock, model_state, rate_check
 from debate.debates.models import Debate, Position, Team
 from debate.errors import Conflict, InvalidInput, NotAllowed
-from debate.ratelimit import check_rate
 from debate.sources.models import Evidence, EvidenceStatus
 from debate.sources.services import REASON_MAX, bounded
 
@@ -209,6 +208,7 @@ def claim_create(
     parent: Claim | None = None,
     team: Team | None = None,
 ) -> Claim:
+    debate = debate_lock(debate)  # the phase checked below is the phase the claim lands in
     permissions.require_open(debate)
     permissions.require(
         permissions.can_add_claim(actor, debate, position=position),
@@ -218,7 +218,7 @@ def claim_create(
     stance = _clean_stance(stance)
     _check_parent(claim_id=None, debate=debate, position=position, parent=parent)
     _check_reply_depth(parent=parent)  # before the rate limit: a refusal costs no quota
-    check_rate(actor, "claim")
+    rate_check(actor, "claim")
     claim = Claim.objects.create(
         debate=debate,
         position=position,
@@ -246,9 +246,12 @@ def claim_url(debate: Debate, claim_id: int) -> str:
 
 
 def _locked(claim: Claim) -> Claim:
-    """The claim, locked for this transaction; every change to a claim starts here."""
-    claim = Claim.objects.select_for_update().select_related("debate").get(pk=claim.pk)
-    permissions.require_open(claim.debate)
+    """The claim, locked for this transaction, its debate locked first (the order every
+    service keeps); every change to a claim starts here."""
+    debate = debate_lock(claim.debate)
+    claim = Claim.objects.select_for_update(of=("self",)).get(pk=claim.pk)
+    claim.debate = debate
+    permissions.require_open(debate)
     return claim
 
 
@@ -260,6 +263,7 @@ def claim_edit(*, actor: Any, claim: Claim, text: Any, version: Any) -> Claim:
         permissions.can_edit_claim(actor, claim.debate, claim),
         "You cannot edit this claim: only its author can, in the opening and rebuttal phases.",
     )
+    rate_check(actor, "edit")
     if (claim.is_hidden or claim.is_withdrawn) and not permissions.is_moderator(
         actor, claim.debate
     ):
@@ -296,6 +300,7 @@ def claim_move(*, actor: Any, claim: Claim, parent: Claim | None, stance: Any = 
     permissions.require(
         permissions.can_moderate(actor, claim.debate), "Only moderators move claims."
     )
+    rate_check(actor, "edit")
     _check_parent(claim_id=claim.pk, debate=claim.debate, position=claim.position, parent=parent)
     _check_move_depth(claim=claim, parent=parent)
     before = model_state(claim, CLAIM_FIELDS)
@@ -321,6 +326,7 @@ def claim_withdraw(*, actor: Any, claim: Claim) -> Claim:
                 "longer be withdrawn; ask a moderator."
             )
         raise NotAllowed("Only the author can withdraw a claim.")
+    rate_check(actor, "edit")
     if Claim.objects.visible().filter(parent=claim).exists():
         raise InvalidInput(
             "Other claims answer this one, so it can no longer be withdrawn; ask a moderator.",
@@ -341,6 +347,7 @@ def _set_hidden(*, actor: Any, claim: Claim, hidden: bool, reason: str) -> Claim
     permissions.require(
         permissions.can_moderate(actor, claim.debate), "Only moderators hide or restore claims."
     )
+    rate_check(actor, "review")
     reason = bounded(reason, "reason", REASON_MAX)
     if not reason:
         raise InvalidInput("Give a reason.", field="reason")
@@ -381,6 +388,7 @@ def citation_add(*, actor: Any, claim: Claim, evidence: Evidence, relation: Any)
         permissions.can_edit_claim(actor, claim.debate, claim),
         "You cannot cite evidence on this claim.",
     )
+    rate_check(actor, "cite")
     if relation not in Relation.values:
         raise InvalidInput("Choose whether the evidence supports or concedes.", field="relation")
     if evidence.debate_id != claim.debate_id:
@@ -422,6 +430,7 @@ def vote_cast(*, actor: Any, claim: Claim, value: Any) -> Vote:
     """Cast or change the actor's vote on a claim; casting the same value again is a no-op."""
     value = _clean_vote_value(value)
     claim = Claim.objects.select_related("debate").get(pk=claim.pk)
+    debate_lock(claim.debate)  # a vote racing the close lands before it or is refused
     if claim.author_id is not None and claim.author_id == getattr(actor, "pk", None):
         raise InvalidInput("You cannot rate your own claim.", field="value")
     permissions.require(
@@ -429,7 +438,7 @@ def vote_cast(*, actor: Any, claim: Claim, value: Any) -> Vote:
     )
     if claim.is_hidden or claim.is_withdrawn:
         raise InvalidInput("This claim is no longer in the map.")
-    check_rate(actor, "vote")
+    rate_check(actor, "vote")
     vote = Vote.objects.select_for_update().filter(user=actor, claim=claim).first()
     if vote is None:
         try:
@@ -459,9 +468,11 @@ def vote_cast(*, actor: Any, claim: Claim, value: Any) -> Vote:
 def vote_withdraw(*, actor: Any, claim: Claim) -> Vote | None:
     """Withdraw the actor's vote; the row stays, marked withdrawn. Idempotent."""
     claim = Claim.objects.select_related("debate").get(pk=claim.pk)
+    debate_lock(claim.debate)
     permissions.require(
         permissions.can_vote(actor, claim.debate, claim), "You cannot vote on this claim now."
     )
+    rate_check(actor, "vote")
     vote = Vote.objects.select_for_update().filter(user=actor, claim=claim).first()
     if vote is None or vote.is_withdrawn:
         return vote

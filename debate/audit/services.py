@@ -1,10 +1,44 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection, models
 
+from debate import ratelimit
 from debate.audit.models import AuditEvent
+
+# Set while a write that was counted once calls other services (a set-up creates positions
+# and teams, a clone copies sources, resolving a flag hides the claim): those are part of it.
+_COUNTED: ContextVar[bool] = ContextVar("write_counted", default=False)
+
+
+def rate_check(actor: Any, action: str) -> None:
+    """Count one write `action` against the actor's limits (ratelimit.check_rate), unless an
+    enclosing write counted already."""
+    if not _COUNTED.get():
+        ratelimit.check_rate(actor, action)
+
+
+@contextmanager
+def parts_uncounted() -> Iterator[None]:
+    """The services called inside the block count nothing: the write that calls them was
+    counted already."""
+    token = _COUNTED.set(True)
+    try:
+        yield
+    finally:
+        _COUNTED.reset(token)
+
+
+@contextmanager
+def counted_as(actor: Any, action: str) -> Iterator[None]:
+    """Count one write `action` now; the services called inside the block count nothing."""
+    rate_check(actor, action)
+    with parts_uncounted():
+        yield
 
 
 def audit_record(
@@ -35,6 +69,28 @@ def audit_record(
         after=after,
         version=version,
     )
+
+
+def debate_lock(debate: Any) -> Any:
+    """Lock the debate's row until the transaction ends; `debate` is refreshed from it and
+    returned.
+
+    Every service whose rule depends on the phase (or that moderators may not use once the
+    debate is closed) starts here and checks permissions against what this returns, so
+    the check and the write see one phase: `phase_change` takes the same lock, so a write
+    either commits before the phase moves (and is in a closing snapshot) or waits and is
+    judged by the new phase. FOR NO KEY UPDATE is the lock the version bump below takes
+    anyway (the lock only comes earlier), and unlike FOR UPDATE it lets other transactions
+    insert rows that point to the debate. Lock the debate before any claim or flag row, as
+    every service does, so that two writers never wait on each other in opposite orders."""
+    from debate.debates.models import Debate
+
+    locked = Debate.objects.select_for_update(no_key=True).get(pk=debate.pk)
+    # The caller's object takes the locked values, so whatever else holds it (the claim it
+    # came from, the view) sees the same phase as the check.
+    for field in Debate._meta.concrete_fields:
+        setattr(debate, field.attname, getattr(locked, field.attname))
+    return debate
 
 
 def debate_version_bump(debate_id: int) -> int:

@@ -27,6 +27,7 @@ from debate.debates.services import (
     position_create,
     team_create,
 )
+from debate.permissions import SYSTEM
 from debate.sources.services import evidence_approve, evidence_propose, source_create
 
 DEMO_PASSWORD = "debate-demo-2024"  # noqa: S105 - demo accounts exist only when DEBUG is on
@@ -56,13 +57,15 @@ def seed_file(path: Path) -> SeedReport:
     if existing is not None:
         return SeedReport(debate=existing)
     debate = debate_create(
-        actor=None,
+        actor=SYSTEM,
         slug=spec["slug"],
         title=spec["title"],
         motion=spec["motion"],
         description=spec.get("description", ""),
         # Content goes in during setup; the seeded phase is set last, through the service.
         phase="setup",
+        # The demo's audience joins with one click (new debates take observers only if set up to).
+        allow_observers=True,
     )
     report = SeedReport(debate=debate)
     report.count("debate")
@@ -70,7 +73,7 @@ def seed_file(path: Path) -> SeedReport:
     positions = {}
     for item in data["positions"]:
         positions[item["key"]] = position_create(
-            actor=None, debate=debate, key=item["key"], title=item["title"],
+            actor=SYSTEM, debate=debate, key=item["key"], title=item["title"],
             description=item.get("description", ""),
         )  # fmt: skip
         report.count("position")
@@ -78,7 +81,7 @@ def seed_file(path: Path) -> SeedReport:
     teams = {}
     for item in data["teams"]:
         teams[item["name"]] = team_create(
-            actor=None, debate=debate, name=item["name"],
+            actor=SYSTEM, debate=debate, name=item["name"],
             position=positions.get(item.get("position")),
         )  # fmt: skip
         report.count("team")
@@ -87,7 +90,7 @@ def seed_file(path: Path) -> SeedReport:
     for item in data["sources"]:
         published = item.get("date")
         sources[item["key"]] = source_create(
-            actor=None, debate=debate, title=item["title"],
+            actor=SYSTEM, debate=debate, title=item["title"],
             text=(path.parent / item["file"]).read_text(encoding="utf-8"),
             publication=item.get("publication", ""), volume=item.get("volume", ""),
             issue=item.get("issue", ""), url=item.get("url") or "",
@@ -98,30 +101,30 @@ def seed_file(path: Path) -> SeedReport:
     evidence = {}
     for item in data["evidence"]:
         found, created = evidence_propose(
-            actor=None, source=sources[item["source"]], quote=item["quote"]
+            actor=SYSTEM, source=sources[item["source"]], quote=item["quote"]
         )
         if created:
             report.count("evidence")
         evidence[item["key"]] = evidence_approve(
-            actor=None, evidence=found, reason="Seeded from the article."
+            actor=SYSTEM, evidence=found, reason="Seeded from the article."
         )
 
     claims: dict[str, Claim] = {}
     for item in data["claims"]:
         claim = claim_create(
-            actor=None, debate=debate, position=positions[item["position"]],
+            actor=SYSTEM, debate=debate, position=positions[item["position"]],
             parent=claims[item["parent"]] if item.get("parent") else None,
             stance=item["stance"], text=item["text"], team=teams[item["team"]],
         )  # fmt: skip
         report.count("claim")
         for cite in item.get("cites", []):
             citation_add(
-                actor=None, claim=claim, evidence=evidence[cite["evidence"]],
+                actor=SYSTEM, claim=claim, evidence=evidence[cite["evidence"]],
                 relation=cite["relation"],
             )  # fmt: skip
             report.count("citation")
         claims[item["key"]] = claim
-    phase_change(actor=None, debate=debate, phase=spec.get("phase", "setup"))
+    phase_change(actor=SYSTEM, debate=debate, phase=spec.get("phase", "setup"))
     return report
 
 
@@ -138,5 +141,5 @@ def seed_demo_accounts(debate: Debate) -> list[tuple[str, str]]:
                 user.user_permissions.add(Permission.objects.get(codename="create_debate"))
         if not Membership.objects.filter(user=user, debate=debate).exists():
             team = debate.teams.get(name=team_name) if team_name else None
-            membership_set(actor=None, debate=debate, user=user, role=role, team=team)
+            membership_set(actor=SYSTEM, debate=debate, user=user, role=role, team=team)
     return [(username, role) for username, role, _ in DEMO_ACCOUNTS]

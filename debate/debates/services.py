@@ -2,13 +2,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.text import slugify
 
 from debate import permissions
 from debate.activity.services import notice_members
-from debate.audit.services import audit_record, model_state
+from debate.audit.services import (
+    audit_record,
+    counted_as,
+    debate_lock,
+    model_state,
+    parts_uncounted,
+    rate_check,
+)
 from debate.debates.models import (
     PHASE_ORDER,
     Debate,
@@ -24,7 +31,36 @@ from debate.errors import InvalidInput, NotAllowed
 from debate.sources.models import Evidence, EvidenceStatus, Source
 from debate.sources.services import evidence_approve, evidence_propose, source_create
 
-DEBATE_FIELDS = ["slug", "title", "motion", "description", "phase", "is_public", "allow_observers"]
+DEBATE_FIELDS = ["slug", "title", "motion", "description", "phase", "is_public", "allow_observers",
+                 "count_observer_votes"]
+
+
+SLUG_TAKEN = "A debate with this slug exists already."
+
+
+def _create_unique(model: type, message: str, field: str, **fields: Any) -> Any:
+    """Insert a row a unique constraint guards; a row that a concurrent request inserted
+    first is refused as InvalidInput (on `field`), never an IntegrityError. The savepoint
+    keeps the surrounding transaction usable."""
+    try:
+        with transaction.atomic():
+            return model.objects.create(**fields)
+    except IntegrityError as exc:
+        raise InvalidInput(message, field=field) from exc
+
+
+POSITION_TAKEN = "This debate has a position with this key already."
+TEAM_TAKEN = "This debate has a team with this name already."
+
+
+def _locked_for_set_up(actor: Any, debate: Debate, refusal: str) -> Debate:
+    """Start of every set-up change: lock the debate, refuse once it is closed (read-only for
+    moderators too, until they reopen it), check the actor, count one `manage` write."""
+    debate = debate_lock(debate)
+    permissions.require_open(debate)
+    permissions.require(permissions.can_manage(actor, debate), refusal)
+    rate_check(actor, "manage")
+    return debate
 
 
 def _required(value: str, field: str, limit: int) -> str:
@@ -46,21 +82,23 @@ def debate_create(
     slug: str = "",
     phase: str = Phase.SETUP,
     is_public: bool = True,
-    allow_observers: bool = True,
+    allow_observers: bool = False,
+    count_observer_votes: bool = True,
 ) -> Debate:
     permissions.require(
         permissions.can_create_debate(actor), "You are not allowed to create debates."
     )
+    rate_check(actor, "manage")
     title = _required(title, "title", 200)
     motion = _required(motion, "motion", 500)
     slug = slugify(slug or title)[:80]
     if not slug:
         raise InvalidInput("The title needs at least one letter or digit.", field="title")
     if Debate.objects.filter(slug=slug).exists():
-        raise InvalidInput("A debate with this slug exists already.", field="slug")
+        raise InvalidInput(SLUG_TAKEN, field="slug")
     if phase not in PHASE_ORDER:
         raise InvalidInput("Unknown phase.", field="phase")
-    debate = Debate.objects.create(
+    fields = dict(
         slug=slug,
         title=title,
         motion=motion,
@@ -68,8 +106,12 @@ def debate_create(
         phase=phase,
         is_public=is_public,
         allow_observers=allow_observers,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        count_observer_votes=count_observer_votes,
+        created_by=actor if actor.is_authenticated else None,
     )
+    # Two requests with one title can both pass the check above; the loser gets the same
+    # answer as if it had come second.
+    debate = _create_unique(Debate, SLUG_TAKEN, "slug", **fields)
     audit_record(
         actor=actor, debate=debate, action="debate.create", obj=debate, before=None,
         after=model_state(debate, DEBATE_FIELDS),
@@ -81,20 +123,17 @@ def debate_create(
 def position_create(
     *, actor: Any, debate: Debate, key: str, title: str, description: str = ""
 ) -> Position:
-    permissions.require(permissions.is_moderator(actor, debate), "Only moderators add positions.")
+    debate = _locked_for_set_up(actor, debate, "Only moderators add positions.")
     key = slugify(key)[:40]
     if not key:
         raise InvalidInput("The key needs at least one letter or digit.", field="key")
     title = _required(title, "title", 200)
     if debate.positions.filter(key=key).exists():
-        raise InvalidInput("This debate has a position with this key already.", field="key")
-    position = Position.objects.create(
-        debate=debate,
-        key=key,
-        title=title,
-        description=(description or "").strip(),
-        order=debate.positions.count(),
-    )
+        raise InvalidInput(POSITION_TAKEN, field="key")
+    position = _create_unique(
+        Position, POSITION_TAKEN, "key", debate=debate, key=key, title=title,
+        description=(description or "").strip(), order=debate.positions.count(),
+    )  # fmt: skip
     audit_record(
         actor=actor, debate=debate, action="position.create", obj=position, before=None,
         after=model_state(position, ["key", "title", "description", "order"]),
@@ -104,13 +143,13 @@ def position_create(
 
 @transaction.atomic
 def team_create(*, actor: Any, debate: Debate, name: str, position: Position | None = None) -> Team:
-    permissions.require(permissions.is_moderator(actor, debate), "Only moderators add teams.")
+    debate = _locked_for_set_up(actor, debate, "Only moderators add teams.")
     name = _required(name, "name", 80)
     if position is not None and position.debate_id != debate.pk:
         raise InvalidInput("The position belongs to another debate.", field="position")
     if debate.teams.filter(name=name).exists():
-        raise InvalidInput("This debate has a team with this name already.", field="name")
-    team = Team.objects.create(debate=debate, name=name, position=position)
+        raise InvalidInput(TEAM_TAKEN, field="name")
+    team = _create_unique(Team, TEAM_TAKEN, "name", debate=debate, name=name, position=position)
     audit_record(
         actor=actor, debate=debate, action="team.create", obj=team, before=None,
         after=model_state(team, ["name", "position"]),
@@ -123,7 +162,7 @@ def membership_set(
     *, actor: Any, debate: Debate, user: Any, role: str, team: Team | None = None
 ) -> Membership:
     """Give `user` a role in `debate` (moderators and the system only; joining is separate)."""
-    permissions.require(permissions.is_moderator(actor, debate), "Only moderators assign roles.")
+    debate = _locked_for_set_up(actor, debate, "Only moderators assign roles.")
     if role not in Role.values:
         raise InvalidInput("Unknown role.", field="role")
     if role == Role.DEBATER and team is None:
@@ -132,6 +171,8 @@ def membership_set(
         team = None
     if team is not None and team.debate_id != debate.pk:
         raise InvalidInput("The team belongs to another debate.", field="team")
+    # Under the debate's lock, which every membership write takes: no join can slip in
+    # between this read and the insert.
     membership = Membership.objects.filter(debate=debate, user=user).first()
     before = model_state(membership, ["role", "team"]) if membership else None
     if membership is None:
@@ -149,12 +190,15 @@ def membership_set(
 
 @transaction.atomic
 def phase_change(*, actor: Any, debate: Debate, phase: str) -> Debate:
+    # The lock every phase-dependent write takes first: each one commits before the phase
+    # moves (and is in the closing snapshot), or waits and is judged by the new phase.
+    debate = debate_lock(debate)
     permissions.require(
         permissions.can_change_phase(actor, debate), "Only moderators change the phase."
     )
     if phase not in PHASE_ORDER:
         raise InvalidInput("Unknown phase.", field="phase")
-    debate = Debate.objects.select_for_update().get(pk=debate.pk)
+    rate_check(actor, "manage")
     if debate.phase == phase:
         return debate
     before = {"phase": debate.phase}
@@ -167,7 +211,8 @@ def phase_change(*, actor: Any, debate: Debate, phase: str) -> Debate:
     if phase == Phase.CLOSED:
         from debate.snapshots.services import snapshot_take  # snapshots build on debates
 
-        snapshot_take(actor=actor, debate=debate)
+        with parts_uncounted():  # part of closing, not a second write
+            snapshot_take(actor=actor, debate=debate)
     notice_members(
         actor=actor, debate=debate, kind="debate.phase",
         message=f"“{debate.title}” moved to the {debate.get_phase_display().lower()} phase.",
@@ -179,8 +224,9 @@ def phase_change(*, actor: Any, debate: Debate, phase: str) -> Debate:
 @transaction.atomic
 def membership_join_team(*, actor: Any, invite_code: str) -> Membership:
     """Join a debate as a debater through a team's invite code. One role per debate."""
-    if actor is None or not actor.is_authenticated:
+    if not actor.is_authenticated:
         raise NotAllowed("Log in to join a debate.")
+    rate_check(actor, "join")  # before the look-up: wrong codes count too (no guessing)
     team = (
         Team.objects.select_related("debate")
         .filter(invite_code=(invite_code or "").strip())
@@ -190,43 +236,21 @@ def membership_join_team(*, actor: Any, invite_code: str) -> Membership:
         raise InvalidInput(
             "This invite code is not valid. Ask your moderator for a new one.", field="code"
         )
-    existing = Membership.objects.filter(user=actor, debate=team.debate).first()
-    if existing is not None:
-        if existing.role == Role.DEBATER and existing.team_id == team.pk:
-            return existing
+    debate = debate_lock(team.debate)
+    # get_or_create: a double-clicked join (two requests at once) gets, in both, the
+    # membership one of them made, as a repeated single join does.
+    membership, created = Membership.objects.get_or_create(
+        user=actor, debate=debate, defaults={"role": Role.DEBATER, "team": team}
+    )
+    if not created:
+        if membership.role == Role.DEBATER and membership.team_id == team.pk:
+            return membership
         raise InvalidInput(
-            f"You already take part in this debate as {existing.get_role_display().lower()}"
-            + (f" of {existing.team.name}" if existing.team_id else "")
+            f"You already take part in this debate as {membership.get_role_display().lower()}"
+            + (f" of {membership.team.name}" if membership.team_id else "")
             + "; a user has one role per debate.",
             field="code",
         )
-    membership = Membership.objects.create(
-        user=actor, debate=team.debate, role=Role.DEBATER, team=team
-    )
-    permissions.forget_memberships(actor)
-    audit_record(
-        actor=actor, debate=team.debate, action="membership.join", obj=membership, before=None,
-        after=model_state(membership, ["user", "role", "team"]),
-    )  # fmt: skip
-    return membership
-
-
-@transaction.atomic
-def membership_observe(*, actor: Any, debate: Debate) -> Membership:
-    """Join a debate as an observer, where the debate allows it."""
-    if actor is None or not actor.is_authenticated:
-        raise NotAllowed("Log in to join a debate.")
-    if not debate.allow_observers:
-        raise NotAllowed("This debate takes observers by invitation only.")
-    existing = Membership.objects.filter(user=actor, debate=debate).first()
-    if existing is not None:
-        if existing.role == Role.OBSERVER:
-            return existing
-        raise InvalidInput(
-            f"You already take part in this debate as {existing.get_role_display().lower()}; "
-            "a user has one role per debate."
-        )
-    membership = Membership.objects.create(user=actor, debate=debate, role=Role.OBSERVER)
     permissions.forget_memberships(actor)
     audit_record(
         actor=actor, debate=debate, action="membership.join", obj=membership, before=None,
@@ -235,7 +259,35 @@ def membership_observe(*, actor: Any, debate: Debate) -> Membership:
     return membership
 
 
-DEBATE_DETAIL_FIELDS = ["title", "motion", "description", "is_public", "allow_observers"]
+@transaction.atomic
+def membership_observe(*, actor: Any, debate: Debate) -> Membership:
+    """Join a debate as an observer, where the debate allows it."""
+    if not actor.is_authenticated:
+        raise NotAllowed("Log in to join a debate.")
+    rate_check(actor, "join")
+    debate = debate_lock(debate)
+    if not debate.allow_observers:
+        raise NotAllowed("This debate takes observers by invitation only.")
+    membership, created = Membership.objects.get_or_create(  # as in membership_join_team
+        user=actor, debate=debate, defaults={"role": Role.OBSERVER}
+    )
+    if not created:
+        if membership.role == Role.OBSERVER:
+            return membership
+        raise InvalidInput(
+            f"You already take part in this debate as {membership.get_role_display().lower()}; "
+            "a user has one role per debate."
+        )
+    permissions.forget_memberships(actor)
+    audit_record(
+        actor=actor, debate=debate, action="membership.join", obj=membership, before=None,
+        after=model_state(membership, ["user", "role", "team"]),
+    )  # fmt: skip
+    return membership
+
+
+DEBATE_DETAIL_FIELDS = ["title", "motion", "description", "is_public", "allow_observers",
+                        "count_observer_votes"]
 
 
 @transaction.atomic
@@ -247,15 +299,17 @@ def debate_update(
     motion: str,
     description: str = "",
     is_public: bool = True,
-    allow_observers: bool = True,
+    allow_observers: bool = False,
+    count_observer_votes: bool = True,
 ) -> Debate:
-    permissions.require(permissions.is_moderator(actor, debate), "Only moderators edit a debate.")
-    debate = Debate.objects.select_for_update().get(pk=debate.pk)
+    debate = _locked_for_set_up(actor, debate, "Only moderators edit a debate.")
     before = model_state(debate, DEBATE_DETAIL_FIELDS)
     debate.title = _required(title, "title", 200)
     debate.motion = _required(motion, "motion", 500)
     debate.description = (description or "").strip()
     debate.is_public, debate.allow_observers = bool(is_public), bool(allow_observers)
+    # Whether observers' votes move the standings; the audit bump renews the cached maps.
+    debate.count_observer_votes = bool(count_observer_votes)
     debate.save()
     audit_record(
         actor=actor, debate=debate, action="debate.update", obj=debate, before=before,
@@ -267,10 +321,9 @@ def debate_update(
 @transaction.atomic
 def team_regenerate_code(*, actor: Any, team: Team) -> Team:
     """A fresh invite code; the old one stops working at once."""
-    permissions.require(
-        permissions.is_moderator(actor, team.debate), "Only moderators manage invites."
-    )
+    debate = _locked_for_set_up(actor, team.debate, "Only moderators manage invites.")
     team = Team.objects.select_for_update().get(pk=team.pk)
+    team.debate = debate
     before = {"invite_code": "(previous code)"}
     team.invite_code = new_invite_code()
     team.save(update_fields=["invite_code"])
@@ -291,18 +344,39 @@ def debate_set_up(
     positions: list[str],
     teams: list[tuple[str, int | None]],
     moderators: list[Any] = (),
+    allow_observers: bool = False,
+    count_observer_votes: bool = True,
 ) -> Debate:
     """Create a debate with its positions, teams (name, index of its position) and moderators.
 
-    The creator becomes its first moderator.
+    The creator becomes its first moderator. Observers join only if `allow_observers`;
+    their votes count in the standings only if `count_observer_votes`.
     """
     positions = [p.strip() for p in positions if p and p.strip()]
     if len(positions) < 2:
         raise InvalidInput("A debate needs at least two positions.", field="positions")
-    debate = debate_create(actor=actor, title=title, motion=motion, description=description)
+    with counted_as(actor, "manage"):  # one set-up, however many positions and teams
+        return _set_up(
+            actor=actor, title=title, motion=motion, description=description,
+            positions=positions, teams=teams, moderators=moderators,
+            allow_observers=allow_observers, count_observer_votes=count_observer_votes,
+        )  # fmt: skip
+
+
+def _set_up(
+    *, actor: Any, title: str, motion: str, description: str, positions: list[str],
+    teams: list[tuple[str, int | None]], moderators: list[Any], allow_observers: bool,
+    count_observer_votes: bool,
+) -> Debate:  # fmt: skip
+    debate = debate_create(
+        actor=actor, title=title, motion=motion, description=description,
+        allow_observers=allow_observers, count_observer_votes=count_observer_votes,
+    )  # fmt: skip
     creator = actor if getattr(actor, "is_authenticated", False) else None
     if creator is not None:
-        _add_moderator(actor=None, debate=debate, user=creator, by=actor)
+        # The creator is nobody in the new debate yet: the app itself makes them its first
+        # moderator (debate_create checked that they may create debates).
+        _add_moderator(actor=permissions.SYSTEM, debate=debate, user=creator, by=actor)
     created = [
         position_create(actor=actor, debate=debate, key=slugify(t)[:40] or f"p{i}", title=t)
         for i, t in enumerate(positions, start=1)
@@ -329,15 +403,22 @@ def _add_moderator(*, actor: Any, debate: Debate, user: Any, by: Any) -> Members
 @transaction.atomic
 def debate_clone(*, actor: Any, debate: Debate, title: str, slug: str = "") -> Debate:
     """A new debate from this one as a template: positions, teams (with new invite codes),
-    sources and their approved evidence come along; claims, votes and members do not."""
+    sources and their approved evidence come along; claims, votes and members do not.
+    A closed debate can be cloned: that only reads it."""
     permissions.require(permissions.is_moderator(actor, debate), "Only moderators clone a debate.")
+    with counted_as(actor, "manage"):  # one clone, however much it copies
+        return _clone(actor=actor, debate=debate, title=title, slug=slug)
+
+
+def _clone(*, actor: Any, debate: Debate, title: str, slug: str) -> Debate:
     clone = debate_create(
         actor=actor, title=title, slug=slug, motion=debate.motion,
         description=debate.description, is_public=debate.is_public,
         allow_observers=debate.allow_observers,
+        count_observer_votes=debate.count_observer_votes,
     )  # fmt: skip
-    if getattr(actor, "is_authenticated", False):
-        _add_moderator(actor=None, debate=clone, user=actor, by=actor)
+    if getattr(actor, "is_authenticated", False):  # made first moderator, as in _set_up
+        _add_moderator(actor=permissions.SYSTEM, debate=clone, user=actor, by=actor)
     positions = {}
     for position in debate.positions.all():
         positions[position.pk] = position_create(
@@ -377,10 +458,14 @@ def poll_answer(
     """Record (or change) the actor's stance on the motion in the open poll."""
     if poll not in ("before", "after"):
         raise InvalidInput("Unknown poll.", field="poll")
+    # Locked first: the answer lands in the phase it was checked against, and two answers
+    # by one person at once are ordered (the second changes the first, no duplicate row).
+    debate = debate_lock(debate)
     permissions.require(
         permissions.can_answer_poll(actor, debate, poll),
         "This poll is not open, or you do not take part in the debate.",
     )
+    rate_check(actor, "poll")
     if position is not None and position.debate_id != debate.pk:
         raise InvalidInput("That position belongs to another debate.", field="position")
     response = (

@@ -22,8 +22,14 @@ from debate.arguments.services import (
     claim_thread_height,
     claim_url,
 )
-from debate.audit.services import audit_record, model_state
-from debate.errors import InvalidInput
+from debate.audit.services import (
+    audit_record,
+    counted_as,
+    debate_lock,
+    model_state,
+    rate_check,
+)
+from debate.errors import InvalidInput, NotAllowed
 from debate.moderation.models import Fallacy, Flag, FlagKind, FlagStatus
 from debate.sources.services import REASON_MAX, bounded
 
@@ -40,10 +46,13 @@ def flag_create(
     duplicate_of: Claim | None = None,
     note: Any = "",
 ) -> Flag:
-    debate = claim.debate
+    debate = debate_lock(claim.debate)  # the phase checked is the phase the flag lands in
     permissions.require(
         permissions.can_flag(actor, debate), "Only participants can flag claims, while it is open."
     )
+    if not permissions.can_flag_claim(actor, debate, claim):
+        raise NotAllowed("You cannot flag your own claim; withdraw or edit it instead.")
+    rate_check(actor, "flag")
     if kind not in FlagKind.values:
         raise InvalidInput("Choose what is wrong with the claim.", field="kind")
     fallacy = fallacy or ""
@@ -62,6 +71,10 @@ def flag_create(
         duplicate_of = None
     if not isinstance(note, str) or len(note) > 1000 or "\x00" in note:
         raise InvalidInput("The note is text of at most 1,000 characters.", field="note")
+    # The author hears of a reporter's first flag on the claim only: repeats (the same
+    # worry again, or another) would let one participant flood an author's notices.
+    # Race-free: the debate lock above orders flags of one debate.
+    reported_before = Flag.objects.filter(claim=claim, reporter=actor).exists()
     flag = Flag.objects.create(
         debate=debate, claim=claim, reporter=actor, kind=kind, fallacy=fallacy,
         duplicate_of=duplicate_of, note=note.strip(),
@@ -70,6 +83,8 @@ def flag_create(
         actor=actor, debate=debate, action="flag.create", obj=flag, before=None,
         after=model_state(flag, FLAG_FIELDS),
     )  # fmt: skip
+    if reported_before:
+        return flag
     notice_send(
         user_id=claim.author_id, actor=actor, debate=debate, kind="claim.flagged",
         message=f"Your claim #{claim.pk} was flagged: {flag.get_kind_display().lower()}"
@@ -97,27 +112,28 @@ def _close(flag: Flag, *, actor: Any, status: str, reason: str) -> Flag:
 @transaction.atomic
 def flag_resolve(*, actor: Any, flag: Flag, resolution: Any, reason: Any) -> Flag:
     """Resolve an open flag: `dismiss`, `hide` the claim, or `merge` a duplicate."""
-    flag = Flag.objects.select_for_update().select_related("debate", "claim").get(pk=flag.pk)
-    permissions.require(
-        permissions.can_moderate(actor, flag.debate), "Only moderators resolve flags."
-    )
+    debate = debate_lock(flag.debate)  # first, as everywhere: then the flag and claim rows
+    flag = Flag.objects.select_for_update(of=("self",)).select_related("claim").get(pk=flag.pk)
+    flag.debate = debate
+    permissions.require(permissions.can_moderate(actor, debate), "Only moderators resolve flags.")
     reason = bounded(reason if isinstance(reason, str) else "", "reason", REASON_MAX)
     if not reason:
         raise InvalidInput("Give a reason for the resolution.", field="reason")
     if flag.status != FlagStatus.OPEN:
         raise InvalidInput("This flag was resolved already.")
-    if resolution == "dismiss":
-        return _close(flag, actor=actor, status=FlagStatus.DISMISSED, reason=reason)
-    if resolution == "hide":
-        if not flag.claim.is_hidden:
-            claim_hide(actor=actor, claim=flag.claim, reason=reason)
-        return _close(flag, actor=actor, status=FlagStatus.HIDDEN, reason=reason)
-    if resolution == "merge":
+    if resolution not in ("dismiss", "hide", "merge"):
+        raise InvalidInput("Choose dismiss, hide or merge.", field="resolution")
+    with counted_as(actor, "review"):  # one review, though it may hide or merge the claim
+        if resolution == "dismiss":
+            return _close(flag, actor=actor, status=FlagStatus.DISMISSED, reason=reason)
+        if resolution == "hide":
+            if not flag.claim.is_hidden:
+                claim_hide(actor=actor, claim=flag.claim, reason=reason)
+            return _close(flag, actor=actor, status=FlagStatus.HIDDEN, reason=reason)
         if flag.duplicate_of_id is None:
             raise InvalidInput("Only a duplicate flag names a claim to merge into.")
         claim_merge(actor=actor, duplicate=flag.claim, original=flag.duplicate_of, reason=reason)
         return _close(flag, actor=actor, status=FlagStatus.MERGED, reason=reason)
-    raise InvalidInput("Choose dismiss, hide or merge.", field="resolution")
 
 
 def _check_merge_depth(*, duplicate: Claim, original: Claim) -> None:
@@ -134,10 +150,12 @@ def _check_merge_depth(*, duplicate: Claim, original: Claim) -> None:
 
 @transaction.atomic
 def claim_merge(*, actor: Any, duplicate: Claim, original: Claim, reason: str) -> Claim:
-    duplicate = Claim.objects.select_for_update().select_related("debate").get(pk=duplicate.pk)
-    original = Claim.objects.select_for_update().get(pk=original.pk)
-    debate = duplicate.debate
+    debate = debate_lock(duplicate.debate)  # first, as everywhere: then the claim rows
+    duplicate = Claim.objects.select_for_update(of=("self",)).get(pk=duplicate.pk)
+    original = Claim.objects.select_for_update(of=("self",)).get(pk=original.pk)
+    duplicate.debate = debate
     permissions.require(permissions.can_moderate(actor, debate), "Only moderators merge claims.")
+    rate_check(actor, "review")
     if original.debate_id != debate.pk:
         raise InvalidInput("The original is in another debate.", field="duplicate_of")
     if original.position_id != duplicate.position_id:

@@ -28,7 +28,7 @@ from django.utils.text import slugify
 
 from debate import permissions
 from debate.arguments.models import MAX_REPLY_DEPTH, Citation, Claim, Vote
-from debate.audit.services import audit_record
+from debate.audit.services import audit_record, rate_check
 from debate.debates.models import Debate, Membership, Position, Role, Team
 from debate.errors import InvalidInput
 from debate.snapshots.documents import SCHEMA, content_hash
@@ -256,6 +256,18 @@ def validate_document(document: Any) -> None:
                            "after export.", field="content_hash")  # fmt: skip
 
 
+def _create_debate(wanted_slug: str, **fields: Any) -> Debate:
+    """The debate row under the first free slug. Two imports at once may both find one slug
+    free; the one that loses the insert takes the next (a few tries, then a clean refusal)."""
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                return Debate.objects.create(slug=_free_slug(wanted_slug), **fields)
+        except IntegrityError:
+            continue
+    raise InvalidInput("No free slug for the imported debate; name one.", field="slug")
+
+
 def _free_slug(wanted: str) -> str:
     base = slugify(wanted)[:70] or "imported-debate"
     slug, n = base, 1
@@ -270,6 +282,7 @@ def debate_import(*, actor: Any, document: Any, slug: str = "") -> Debate:
     permissions.require(
         permissions.can_create_debate(actor), "You are not allowed to create debates."
     )
+    rate_check(actor, "manage")
     validate_document(document)
     try:
         with transaction.atomic():
@@ -281,8 +294,8 @@ def debate_import(*, actor: Any, document: Any, slug: str = "") -> Debate:
 
 def _import(actor: Any, document: dict, slug: str) -> Debate:
     meta = document["debate"]
-    debate = Debate.objects.create(
-        slug=_free_slug(slug or meta["slug"]), title=meta["title"][:200],
+    debate = _create_debate(
+        slug or meta["slug"], title=meta["title"][:200],
         motion=meta["motion"][:500], description=meta.get("description", ""),
         phase=meta["phase"], created_by=actor if getattr(actor, "is_authenticated", False)
         else None,

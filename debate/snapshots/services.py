@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from debate import permissions
-from debate.audit.services import audit_record
+from debate.audit.services import audit_record, debate_lock, rate_check
 from debate.debates.models import Debate
 from debate.mapview import cache, visibility
 from debate.mapview.cache import debate_map
@@ -107,11 +107,13 @@ def attach_source_texts(document: dict) -> None:
 @transaction.atomic
 def snapshot_take(*, actor: Any, debate: Debate) -> Snapshot:
     """Freeze what everyone sees now as the next numbered snapshot. Frozen means frozen:
-    nothing in the app updates a Snapshot row."""
+    nothing in the app updates a Snapshot row. Allowed in the closed phase too: freezing
+    only reads the debate (closing takes one)."""
+    debate = debate_lock(debate)  # no write slips in between the document and its number
     permissions.require(
         permissions.is_moderator(actor, debate), "Only moderators freeze snapshots."
     )
-    debate = Debate.objects.select_for_update().get(pk=debate.pk)
+    rate_check(actor, "manage")
     number = (debate.snapshots.aggregate(n=Max("number"))["n"] or 0) + 1
     document = live_document(debate, include_hidden=False)
     document["snapshot"] = number

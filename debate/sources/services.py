@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from debate import permissions
 from debate.activity.services import notice_send
-from debate.audit.services import audit_record, model_state
+from debate.audit.services import audit_record, debate_lock, model_state, rate_check
 from debate.debates.models import Debate
 from debate.errors import InvalidInput
-from debate.ratelimit import check_rate
 from debate.sources.models import Evidence, EvidenceStatus, Source
 from debate.sources.text import QuoteNotFound, locate_quote, text_sha256
 
@@ -46,7 +45,10 @@ def source_create(
     published_on: datetime.date | None = None,
     url: str = "",
 ) -> Source:
-    permissions.require(permissions.can_moderate(actor, debate), "Only moderators add sources.")
+    debate = debate_lock(debate)
+    permissions.require_open(debate)
+    permissions.require(permissions.can_manage(actor, debate), "Only moderators add sources.")
+    rate_check(actor, "manage")
     if not isinstance(title, str) or not title.strip():
         raise InvalidInput("A source needs a title.", field="title")
     title = bounded(title, "title", 300)
@@ -73,9 +75,12 @@ def source_create(
 @transaction.atomic
 def source_update_text(*, actor: Any, source: Source, text: str) -> Source:
     """Correct a source's text, which is only possible while no evidence cites it."""
+    debate_lock(source.debate)
+    permissions.require_open(source.debate)
     permissions.require(
-        permissions.can_moderate(actor, source.debate), "Only moderators correct sources."
+        permissions.can_manage(actor, source.debate), "Only moderators correct sources."
     )
+    rate_check(actor, "manage")
     text = _clean_text(text)
     source = Source.objects.select_for_update().get(pk=source.pk)
     if source.evidence.exists():
@@ -108,10 +113,13 @@ def evidence_propose(
     the nearest wins.
     """
     debate = source.debate
-    permissions.require(
-        permissions.can_propose_evidence(actor, debate),
-        "Only participants of this debate can propose evidence.",
-    )
+    refusal = "Only participants of this debate can propose evidence."
+    # Checked twice: here without a lock, so that a refusal and the rate limit come before
+    # the search (seconds on a long source), and again under the debate's lock after it, so
+    # the evidence lands in the phase it was checked against without the lock being held
+    # through the search.
+    permissions.require(permissions.can_propose_evidence(actor, debate), refusal)
+    rate_check(actor, "evidence")
     if not isinstance(quote, str) or "\x00" in quote:
         raise InvalidInput("The quote must be text without null characters.", field="quote")
     if Source.objects.filter(previous=source).exists():
@@ -123,10 +131,11 @@ def evidence_propose(
         span = locate_quote(source.text, quote or "", near=start)
     except QuoteNotFound as exc:
         raise InvalidInput(str(exc), field="quote") from exc
+    debate = debate_lock(debate)
+    permissions.require(permissions.can_propose_evidence(actor, debate), refusal)
     existing = Evidence.objects.filter(source=source, start=span.start, end=span.end).first()
     if existing is not None:
         return existing, False
-    check_rate(actor, "evidence")
     try:
         with transaction.atomic():
             evidence = Evidence.objects.create(
@@ -177,9 +186,9 @@ def clean_url(value: Any) -> str:
 
 
 def _evidence_review(*, actor: Any, evidence: Evidence, status: str, reason: str) -> Evidence:
-    permissions.require(
-        permissions.can_moderate(actor, evidence.debate), "Only moderators review evidence."
-    )
+    debate = debate_lock(evidence.debate)
+    permissions.require(permissions.can_moderate(actor, debate), "Only moderators review evidence.")
+    rate_check(actor, "review")
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     before = model_state(evidence, EVIDENCE_FIELDS)
     evidence.status = status
@@ -247,9 +256,12 @@ def source_text_from_upload(*, name: str, data: bytes) -> str:
 @transaction.atomic
 def source_revise(*, actor: Any, source: Source, text: str) -> Source:
     """Correct a source by adding a new revision; the old one and its evidence stay as they are."""
+    debate_lock(source.debate)
+    permissions.require_open(source.debate)
     permissions.require(
-        permissions.can_moderate(actor, source.debate), "Only moderators correct sources."
+        permissions.can_manage(actor, source.debate), "Only moderators correct sources."
     )
+    rate_check(actor, "manage")
     text = _clean_text(text)
     source = Source.objects.select_for_update().get(pk=source.pk)
     if Source.objects.filter(previous=source).exists():
@@ -272,10 +284,11 @@ def source_revise(*, actor: Any, source: Source, text: str) -> Source:
 
 
 def _set_evidence_hidden(*, actor: Any, evidence: Evidence, hidden: bool, reason: Any) -> Evidence:
+    debate = debate_lock(evidence.debate)
     permissions.require(
-        permissions.can_moderate(actor, evidence.debate),
-        "Only moderators hide or restore evidence.",
+        permissions.can_moderate(actor, debate), "Only moderators hide or restore evidence."
     )
+    rate_check(actor, "review")
     reason = bounded(reason, "reason", REASON_MAX)
     if not reason:
         raise InvalidInput("Give a reason.", field="reason")

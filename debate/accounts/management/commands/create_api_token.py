@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from debate.accounts.services import token_create
+from debate.permissions import SYSTEM
 
 
 class Command(BaseCommand):
@@ -17,6 +18,6 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user {options['username']!r}.")
         token, raw = token_create(
-            actor=None, user=user, name=options["name"], read_only=options["read_only"]
+            actor=SYSTEM, user=user, name=options["name"], read_only=options["read_only"]
         )
         self.stdout.write(raw)

@@ -2,6 +2,7 @@ import orjson
 from django.core.management.base import BaseCommand, CommandError
 
 from debate.errors import ServiceError
+from debate.permissions import SYSTEM
 from debate.snapshots.importer import debate_import
 
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         except (OSError, orjson.JSONDecodeError) as exc:
             raise CommandError(f"Cannot read {options['file']}: {exc}") from exc
         try:
-            debate = debate_import(actor=None, document=document, slug=options["slug"])
+            debate = debate_import(actor=SYSTEM, document=document, slug=options["slug"])
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(f"Imported as '{debate.slug}'.")
