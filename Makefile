@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint serve install install-test tools clean
+.PHONY: run test screenshots lint serve install install-test tools clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -51,20 +51,38 @@ serve: install
 		--config gunicorn.conf.py --workers $(WORKERS) --bind $${BIND:-127.0.0.1:$(PORT)} \
 		--access-logfile - --graceful-timeout 20
 
-## Test: install what the tests need and run the whole suite (PostgreSQL when it answers).
+## Test: install what the tests need and run the whole suite (PostgreSQL when it answers), in
+## TEST_WORKERS pytest-xdist processes (one per core, at most 4; TEST_WORKERS=0 runs in this
+## process). Each worker has its own test database (<name>_gw0, _gw1 ...), live server and
+## Chromium; tests sharing something outside the database take turns under a lock
+## (tests/conftest.py SHARED_OUTSIDE).
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -gt 4 ] && n=4; echo $$n)
+# Finds the database for `test` and `screenshots`: DATABASE_URL, else PostgreSQL on
+# 127.0.0.1:5432, else SQLite (never on CI).
+define find_database
+if [ -z "$$DATABASE_URL" ]; then \
+  if $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then \
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres; \
+    echo "$@: PostgreSQL answers on 127.0.0.1:5432; the tests use it."; \
+  elif [ "$$CI" = "true" ]; then \
+    echo "$@: CI=true and no PostgreSQL on 127.0.0.1:5432: failing instead of using SQLite." >&2; exit 1; \
+  else \
+    echo "$@: no PostgreSQL found (set DATABASE_URL or start one on 127.0.0.1:5432): using SQLite."; \
+  fi; \
+else echo "$@: using DATABASE_URL."; fi
+endef
+
 test: install-test
-	@set -e; \
-	if [ -z "$$DATABASE_URL" ]; then \
-	  if $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then \
-	    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres; \
-	    echo "test: PostgreSQL answers on 127.0.0.1:5432; the tests use it."; \
-	  elif [ "$$CI" = "true" ]; then \
-	    echo "test: CI=true and no PostgreSQL on 127.0.0.1:5432: failing instead of using SQLite." >&2; exit 1; \
-	  else \
-	    echo "test: no PostgreSQL found (set DATABASE_URL or start one on 127.0.0.1:5432): using SQLite."; \
-	  fi; \
-	else echo "test: using DATABASE_URL."; fi; \
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@set -e; $(find_database); \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+## Screenshots: the README's pictures (static/docs/screenshots/), taken by the browser tests
+## marked `screenshots`. The suite itself writes them to pytest's tmp dir, never here.
+SCREENSHOTS_DIR ?= static/docs/screenshots
+screenshots: install-test
+	@set -e; $(find_database); \
+	SCREENSHOTS_DIR=$(SCREENSHOTS_DIR) $(BIN)/python -m pytest -m screenshots tests/browser $(PYTEST_ARGS)
+	@echo "screenshots: written to $(SCREENSHOTS_DIR)/"
 
 ## Lint: what CI checks besides the tests.
 lint: install-test

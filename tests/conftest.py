@@ -9,11 +9,21 @@
 | `observer`       | judges the debate                                     |
 | `outsider`       | signed in, but with no membership in the debate       |
 | `source`         | a short article with typographic quotes and dashes    |
+| `world`          | all of the above in one `World`, with `users` by role  |
 
 View and browser tests build their `client` fixtures on top of these names; keep them stable.
+A test file that needs claims, evidence or flags too extends `world` rather than making its
+own: `def world(world): world.claim = ClaimFactory(...); return world`.
 """
 
 from __future__ import annotations
+
+import fcntl
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -37,6 +47,33 @@ SOURCE_TEXT = (
     "\n"
     "Critics want the war to end first. Accession talks should start now, the authors reply.\n"
 )
+
+
+# Fixtures that hold something outside the test database, which each worker of `make test`
+# (pytest-xdist) would otherwise share: Redis db 14, emptied by each test that uses it. A
+# test using one holds a lock on it for its whole run, so such tests take turns across
+# workers (and across two test runs on one machine). xdist's own `--dist loadgroup` is no
+# help: with pytest 9.2 it silently stops grouping (pytest-xdist issue 1386).
+SHARED_OUTSIDE = {"shared_redis": "redis-db-14"}
+
+
+@contextmanager
+def outside_lock(name: str) -> Iterator[None]:
+    """Hold the machine-wide lock named `name` (an flock on a file in the temp dir)."""
+    path = Path(tempfile.gettempdir()) / f"debate-tests-{name}.lock"
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _shared_outside(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Autouse fixtures set up first, so the lock is held before the shared fixture runs."""
+    names = sorted(SHARED_OUTSIDE[f] for f in SHARED_OUTSIDE if f in request.fixturenames)
+    with ExitStack() as stack:
+        for name in names:
+            stack.enter_context(outside_lock(name))
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -143,3 +180,39 @@ def source(debate):
         title="Bilateral Security Agreements as Part of Ukraine’s NATO Accession",
         text=SOURCE_TEXT,
     )
+
+
+class World(SimpleNamespace):
+    """The shared debate and one person in each role; a test file adds what it needs.
+
+    `users` holds the people by the role names the role tables use, anonymous as None:
+    moderator, debater (debater_now, Team Now), rival (debater_after, Team After), observer,
+    outsider (signed in, no role) and anonymous.
+    """
+
+    def call(self, **roles: str) -> None:
+        """Let this file name roles its own way: `world.call(own="debater")` renames the
+        debater "own" in `users`."""
+        for new, old in roles.items():
+            self.users[new] = self.users.pop(old)
+
+
+WORLD_FIXTURES = ("debate", "position_now", "position_after", "team_now", "team_after",
+                  "source", "moderator", "debater_now", "debater_after", "observer", "outsider")
+
+
+def shared_world(request: pytest.FixtureRequest) -> World:
+    """The shared world from the fixtures above: what `world` is, for a test file whose
+    folder's conftest overrides `world` with a richer one (tests/mapview)."""
+    world = World(**{name: request.getfixturevalue(name) for name in WORLD_FIXTURES})
+    world.users = {
+        "moderator": world.moderator, "debater": world.debater_now,
+        "rival": world.debater_after, "observer": world.observer, "outsider": world.outsider,
+        "anonymous": None,
+    }  # fmt: skip
+    return world
+
+
+@pytest.fixture
+def world(request: pytest.FixtureRequest) -> World:
+    return shared_world(request)

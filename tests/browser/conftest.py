@@ -7,11 +7,20 @@ a green CI run must mean the critical flows were driven in a real browser.
 Playwright's sync API runs an event loop in the main thread, and pytest-django's `live_server`
 serves from another thread; Django's async-safety check would refuse ORM calls from test
 code while that loop runs, hence DJANGO_ALLOW_ASYNC_UNSAFE.
+
+Under pytest-xdist (`make test` runs `-n`) each worker is its own process with its own test
+database, live server (on a free port) and Chromium: nothing here is shared between workers.
+
+Screenshots go through the `screenshot` fixture, into pytest's tmp dir, so the suite never
+rewrites a tracked file; `make screenshots` runs only the tests that take them (marked
+`screenshots`) with `SCREENSHOTS_DIR=static/docs/screenshots` to refresh the README's.
 """
 
 from __future__ import annotations
 
 import os
+import struct
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from io import StringIO
@@ -27,6 +36,8 @@ if TYPE_CHECKING:
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 BROWSER_DIR = Path(__file__).resolve().parent
+ROOT = BROWSER_DIR.parents[1]
+SCREENSHOTS_ENV = "SCREENSHOTS_DIR"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -43,10 +54,13 @@ SEEDED_SLUG = "ukraine-nato-accession"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test in this folder `browser`, so `-m "not browser"` leaves them out."""
+    """Mark every test in this folder `browser`, so `-m "not browser"` leaves them out, and
+    each test that takes a README screenshot `screenshots`, so `make screenshots` finds them."""
     for item in items:
         if BROWSER_DIR in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            if "screenshot" in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.screenshots)
 
 
 def chromium_path() -> str:
@@ -92,6 +106,74 @@ def console_errors(page) -> list[str]:
     return errors
 
 
+# --- Screenshots: pytest's tmp dir, or the README's folder under `make screenshots` ---------
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where `screenshot` writes: `$SCREENSHOTS_DIR` when set (relative to the checkout;
+    `make screenshots` sets it to static/docs/screenshots), else a folder in pytest's tmp dir,
+    so that running the tests never rewrites a tracked file."""
+    chosen = os.environ.get(SCREENSHOTS_ENV)
+    if not chosen:
+        return tmp_path_factory.mktemp("screenshots")
+    folder = Path(chosen) if Path(chosen).is_absolute() else ROOT / chosen
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def screenshot(screenshots_dir: Path) -> Callable[..., Path]:
+    """`screenshot(page, "name.png", full_page=False)`: save the page as `name.png` in
+    `screenshots_dir` and check what was saved (see `screenshot_taker`). A test using this
+    fixture is marked `screenshots`: it makes a picture the README shows."""
+    return screenshot_taker(screenshots_dir)
+
+
+def screenshot_taker(folder: Path) -> Callable[..., Path]:
+    """Save screenshots into `folder`, each checked: a PNG of the viewport's width (and
+    height, unless `full_page`) that shows something, not one flat colour."""
+
+    def take(page: Page, name: str, *, full_page: bool = False) -> Path:
+        assert name.endswith(".png") and "/" not in name, name
+        path = folder / name
+        page.screenshot(path=path, full_page=full_page)
+        width, height, pixels = png_pixels(path)
+        viewport = page.viewport_size or VIEWPORT
+        assert width == viewport["width"], (name, width)
+        assert height >= viewport["height"] if full_page else height == viewport["height"], (
+            name,
+            height,
+        )
+        # A blank or single-colour page filters down to a handful of byte values; rendered
+        # text and borders give many.
+        assert len(set(pixels)) > 32, f"{name} looks blank"
+        return path
+
+    return take
+
+
+def png_pixels(path: Path) -> tuple[int, int, bytes]:
+    """A PNG's width, height and decompressed (still filtered) scanlines, read with the
+    standard library: enough to tell an image from an empty one."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path.name} is not a PNG"
+    width = height = 0
+    chunks: list[bytes] = []
+    at = 8
+    while at < len(data):
+        length, kind = struct.unpack(">I4s", data[at : at + 8])
+        body = data[at + 8 : at + 8 + length]
+        if kind == b"IHDR":
+            width, height = struct.unpack(">II", body[:8])
+        elif kind == b"IDAT":
+            chunks.append(body)
+        elif kind == b"IEND":
+            break
+        at += 12 + length
+    return width, height, zlib.decompress(b"".join(chunks))
+
+
 @pytest.fixture
 def seeded(transactional_db) -> None:
     """The shipped seed data (seeds/*.json), committed so that the live server's thread sees it."""
@@ -123,16 +205,17 @@ def cast(seeded) -> Cast:
     """
     from debate.debates.models import Debate, Role
     from debate.debates.services import membership_set
+    from debate.permissions import SYSTEM
     from tests.factories import UserFactory
 
     debate = Debate.objects.get(slug=SEEDED_SLUG)
     moderator = UserFactory(username="mod-maria")
     debater_now = UserFactory(username="now-nadia")
     debater_after = UserFactory(username="after-anton")
-    membership_set(actor=None, debate=debate, user=moderator, role=Role.MODERATOR)
+    membership_set(actor=SYSTEM, debate=debate, user=moderator, role=Role.MODERATOR)
     for user, name in ((debater_now, "Team Now"), (debater_after, "Team After")):
         team = debate.teams.get(name=name)
-        membership_set(actor=None, debate=debate, user=user, role=Role.DEBATER, team=team)
+        membership_set(actor=SYSTEM, debate=debate, user=user, role=Role.DEBATER, team=team)
     return Cast(debate, moderator, debater_now, debater_after)
 
 

@@ -8,7 +8,6 @@ live server with the shipped seed. Timing is asserted only through Playwright's 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -19,7 +18,6 @@ from tests.browser.conftest import SEEDED_SLUG
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "static" / "docs" / "screenshots"
 LIVE = 5_000  # ms: a change made by one person shows for the other within this
 
 
@@ -126,7 +124,7 @@ def test_claim_added_by_one_debater_appears_for_the_other_within_five_seconds(
     assert abs(draft_box.bounding_box()["y"] - box_before["y"]) <= 3
 
 
-def test_rebuttal_and_votes_show_tallies_for_both(new_page, cast, live_server):
+def test_rebuttal_and_votes_show_tallies_for_both(new_page, cast, live_server, screenshot):
     claim_a = claim_by(
         cast.debater_now,
         cast.position("now"),
@@ -196,8 +194,7 @@ def test_rebuttal_and_votes_show_tallies_for_both(new_page, cast, live_server):
     expect(page_b.locator(f"#votes-{claim_a.pk}")).to_be_in_viewport()
     expect(page_b.locator(f"#votes-{rebuttal_id}")).to_be_in_viewport()
     page_b.mouse.move(0, 0)  # no hover state on the button just clicked
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page_b.screenshot(path=SCREENSHOTS / "map-with-votes.png")
+    screenshot(page_b, "map-with-votes.png")
 
 
 def test_edit_conflict_shows_current_text_and_keeps_draft(new_page, cast, live_server):

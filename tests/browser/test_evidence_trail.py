@@ -1,13 +1,13 @@
 """The evidence trail in a real browser: a cited quote leads to its exact passage and back.
 
 Runs against pytest-django's live server with the shipped seed (seeds/ukraine-nato.json).
-The first test also refreshes the screenshots in static/docs/screenshots/ for the docs.
+The first test takes the README's debate-page and source-reader screenshots (into pytest's
+tmp dir; `make screenshots` writes them to static/docs/screenshots/).
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -15,7 +15,6 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.browser
 
 SLUG = "ukraine-nato-accession"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "static" / "docs" / "screenshots"
 
 
 def squash(text: str) -> str:
@@ -34,12 +33,11 @@ def target_id(page: Page) -> str | None:
     return page.evaluate("() => document.querySelector(':target')?.id ?? null")
 
 
-def test_cited_quote_leads_to_highlighted_passage_and_back(page, live_server, seeded):
+def test_cited_quote_leads_to_highlighted_passage_and_back(page, live_server, seeded, screenshot):
     debate_url = f"{live_server.url}/d/{SLUG}/"
     page.goto(debate_url)
     expect(page.locator("h1")).to_contain_text("Ukraine's NATO accession")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "debate-page.png")
+    screenshot(page, "debate-page.png")
 
     link = page.locator(".quote-link").first
     expect(link).to_be_visible()
@@ -69,7 +67,7 @@ def test_cited_quote_leads_to_highlighted_passage_and_back(page, live_server, se
     cited_by = page.locator(f'.cited-by:has(a[href="#{evidence_id}"]) a[href$="#{claim_id}"]')
     expect(cited_by).to_have_count(1)
     expect(cited_by).to_have_text(f"claim #{claim_id.removeprefix('claim-')}")
-    page.screenshot(path=SCREENSHOTS / "source-reader.png")
+    screenshot(page, "source-reader.png")
 
     # The highlight leads back to claim X: directly when only X cites the passage, else
     # through the passage's "cited by" list, which names every citing claim.

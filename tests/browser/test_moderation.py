@@ -1,13 +1,12 @@
 """Evidence moderation in a real browser: a debater selects a passage in the source reader and
 proposes it; a moderator approves it in the queue; the debater sees it approved.
 
-Runs against pytest-django's live server with the shipped seed. The first test also refreshes
-static/docs/screenshots/propose-evidence.png and moderation-queue.png for the docs.
+Runs against pytest-django's live server with the shipped seed. The first test also takes the
+README's propose-evidence.png and moderation-queue.png (into pytest's tmp dir; `make
+screenshots` writes them to static/docs/screenshots/).
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -20,7 +19,6 @@ from tests.browser.conftest import SEEDED_SLUG
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "static" / "docs" / "screenshots"
 PASSAGE = (
     "Those bilateral documents will, inevitably, differ widely from one another in their "
     "respective contents."
@@ -66,7 +64,7 @@ def article(cast) -> Source:
 
 
 def test_debater_proposes_a_selected_passage_and_sees_it_approved(
-    new_page, cast, article, live_server, console_errors
+    new_page, cast, article, live_server, console_errors, screenshot
 ):
     # An open flag too, so that the queue's screenshot shows both columns at work.
     flagged = Claim.objects.filter(debate=cast.debate, position__key="now").first()
@@ -92,9 +90,8 @@ def test_debater_proposes_a_selected_passage_and_sees_it_approved(
     assert (evidence.start, evidence.end) == (start, start + len(PASSAGE))
     assert (evidence.status, evidence.proposer_id) == (EvidenceStatus.PROPOSED, cast.debater_now.pk)
     expect(notice).to_contain_text(f"#{evidence.pk}")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     debater.locator("#propose").scroll_into_view_if_needed()
-    debater.screenshot(path=SCREENSHOTS / "propose-evidence.png")
+    screenshot(debater, "propose-evidence.png")
 
     # 2. The moderator finds it in the queue, in its context, and approves it.
     moderator: Page = new_page(cast.moderator, via_form=False)
@@ -104,7 +101,7 @@ def test_debater_proposes_a_selected_passage_and_sees_it_approved(
     expect(item.locator(".in-context")).to_contain_text("Nine such agreements have been signed")
     expect(item).to_contain_text("proposed by now-nadia")
     expect(moderator.locator("#flag-queue")).to_contain_text("Fallacy: Straw man · by after-anton")
-    moderator.screenshot(path=SCREENSHOTS / "moderation-queue.png", full_page=True)
+    screenshot(moderator, "moderation-queue.png", full_page=True)
     item.get_by_label("Reason").fill("Exact, and central to the 'now' case.")
     item.get_by_role("button", name="Approve").click()
     expect(moderator.locator(f"#queued-evidence-{evidence.pk}")).to_have_count(0)

@@ -1,12 +1,12 @@
 """The map as a picture and the results page, in a real browser, on the shipped seed.
 
-Also refreshes static/docs/screenshots/map-picture.png and results.png for the docs.
+Also takes the README's map-picture.png and results.png (into pytest's tmp dir; `make
+screenshots` writes them to static/docs/screenshots/).
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -16,7 +16,6 @@ from tests.browser.conftest import SEEDED_SLUG
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "static" / "docs" / "screenshots"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -48,7 +47,7 @@ def open_picture(page, live_server):
 
 
 def test_picture_draws_one_linked_box_per_claim_position_and_the_motion(
-    page, live_server, seeded, console_errors
+    page, live_server, seeded, console_errors, screenshot
 ):
     dmap = seeded_map()
     assert len(dmap.claims) == 29
@@ -58,8 +57,7 @@ def test_picture_draws_one_linked_box_per_claim_position_and_the_motion(
     expect(boxes).to_have_count(len(dmap.claims) + len(dmap.positions) + 1)
     hrefs = page.locator("#picture a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
     assert sorted(hrefs) == expected_hrefs(dmap)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "map-picture.png")
+    screenshot(page, "map-picture.png")
     assert console_errors == []
 
 
@@ -165,7 +163,9 @@ def test_downloaded_svg_contains_the_full_claim_texts(page, live_server, seeded,
     assert missing == []
 
 
-def test_results_page_after_both_polls_and_three_snapshots(page, live_server, cast, console_errors):
+def test_results_page_after_both_polls_and_three_snapshots(
+    page, live_server, cast, console_errors, screenshot
+):
     from debate.arguments.models import Claim
     from debate.arguments.services import vote_cast
     from debate.debates.models import Phase, Role
@@ -209,6 +209,5 @@ def test_results_page_after_both_polls_and_three_snapshots(page, live_server, ca
     expect(page.locator(".poll-table tbody tr")).to_have_count(3)
     expect(page.locator(".poll-table tbody tr").first).to_contain_text("30%")
     expect(page.locator(".poll-table tbody tr").first).to_contain_text("60%")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "results.png", full_page=True)
+    screenshot(page, "results.png", full_page=True)
     assert console_errors == []

@@ -17,8 +17,6 @@ member), the rival debater of Team After, and the moderator.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
 from debate.arguments import services as claim_services
@@ -40,8 +38,8 @@ from tests.mapview.helpers import (
 
 
 @pytest.fixture
-def world(debate, position_now, position_after, team_now, team_after, moderator, debater_now,
-          debater_after, observer, source):  # fmt: skip
+def world(world, debate, position_now, position_after, team_after, moderator, debater_now,
+          debater_after, source):  # fmt: skip
     author = MembershipFactory(
         user=UserFactory(username=HIDDEN_AUTHOR.decode()), debate=debate, role=Role.DEBATER,
         team=team_after,
@@ -80,10 +78,8 @@ def world(debate, position_now, position_after, team_now, team_after, moderator,
     debate = phase_change(actor=moderator, debate=debate, phase="voting")
     poll_answer(actor=answerer, debate=debate, poll="after", position=position_now)
     claim_services.vote_cast(actor=debater_now, claim=target, value=LONE_VOTE)
-    return SimpleNamespace(
-        debate=debate, opening=opening, hidden=hidden, reply=reply, target=target,
-        cited=cited, rejected=rejected, proposed=proposed, source=source, team_now=team_now,
-        before_hiding=before_hiding,
-        users={"anonymous": None, "observer": observer, "debater": debater_now,
-               "rival": debater_after, "moderator": moderator},
+    vars(world).update(
+        debate=debate, opening=opening, hidden=hidden, reply=reply, target=target, cited=cited,
+        rejected=rejected, proposed=proposed, before_hiding=before_hiding,
     )  # fmt: skip
+    return world
