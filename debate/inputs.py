@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 
 from debate.errors import InvalidInput
 
@@ -22,23 +23,40 @@ QUOTE_PREFIX = 40
 
 
 def quote(value: Any, limit: int = QUOTE_PREFIX) -> str:
-    """At most `limit` characters of `value` for an error message, marked when cut."""
+    """At most `limit` characters of `value` for an error message, marked when cut. A lone
+    surrogate (JSON can carry "\\ud800") is written as its escape: no page or JSON body
+    could be encoded with it."""
     text = str(value)
-    return text if len(text) <= limit else f"{text[:limit]}…"
+    text = text if len(text) <= limit else f"{text[:limit]}…"
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def ascii_id(raw: Any) -> int | None:
-    """A positive id written in ASCII digits, else None (`'²'.isdigit()` is true and
-    `int('²')` raises; `'１'` is a digit Python's int() accepts but no URL of ours writes)."""
+def ascii_whole(raw: Any) -> int | None:
+    """A whole number >= 0 of at most MAX_ID_DIGITS digits, written in ASCII digits (or an
+    int), else None (`'²'.isdigit()` is true and `int('²')` raises; `'１'` and `'٣'` are
+    digits Python's int() accepts but no URL or client of ours writes)."""
     if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw if 0 < raw < 10**MAX_ID_DIGITS else None
+        return raw if 0 <= raw < 10**MAX_ID_DIGITS else None
     if not isinstance(raw, str):
         return None
     raw = raw.strip()
     if not raw or len(raw) > MAX_ID_DIGITS or not (raw.isascii() and raw.isdigit()):
         return None
-    number = int(raw)
-    return number if number > 0 else None
+    return int(raw)
+
+
+def ascii_id(raw: Any) -> int | None:
+    """A positive id written in ASCII digits (see `ascii_whole`), else None."""
+    number = ascii_whole(raw)
+    return number if number else None
+
+
+def refuse_nulls(value: Any) -> None:
+    """The words CharField uses for a null character, for the fields that are not CharFields
+    (ids, counts): a null is refused by the field, whatever its type, never by a middleware."""
+    if isinstance(value, str) and "\x00" in value:
+        validator = ProhibitNullCharactersValidator()
+        raise ValidationError(validator.message, code=validator.code)
 
 
 class IdField(forms.Field):
@@ -50,6 +68,7 @@ class IdField(forms.Field):
     def to_python(self, value: Any) -> int | None:
         if value in self.empty_values:
             return None
+        refuse_nulls(value)
         number = ascii_id(value)
         if number is None:
             raise ValidationError(
@@ -70,12 +89,12 @@ class CountField(forms.Field):
     def to_python(self, value: Any) -> int | None:
         if value in self.empty_values:
             return None
-        raw = str(value).strip()
-        if not (raw.isascii() and raw.isdigit()) or len(raw) > MAX_ID_DIGITS:
+        refuse_nulls(value)
+        number = ascii_whole(value)
+        if number is None:
             raise ValidationError(
                 self.error_messages["invalid"], code="invalid", params={"value": quote(value)}
             )
-        number = int(raw)
         if number > self.maximum:
             raise ValidationError(
                 "At most %(limit)d.", code="max_value", params={"limit": self.maximum}
@@ -94,6 +113,22 @@ class TextField(forms.CharField):
 
 def choice_error(value: Any, choices: list[str] | tuple[str, ...]) -> str:
     return f"Not one of {', '.join(choices)}: {quote(value)}."
+
+
+class QuotedChoiceField(forms.ChoiceField):
+    """A ChoiceField whose refusal quotes only a prefix of the value (Django's own message
+    echoes the whole of it, however long)."""
+
+    def validate(self, value: Any) -> None:
+        if value in self.empty_values or self.valid_value(value):
+            super().validate(value)
+            return
+        message = self.error_messages["invalid_choice"]
+        if message == forms.ChoiceField.default_error_messages["invalid_choice"]:
+            keys = [str(key) for key, _ in self.choices if key not in self.empty_values]
+            message = choice_error(value, keys)
+        # A form's own words for a wrong choice are taken as they are (no value in them).
+        raise ValidationError(message, code="invalid_choice")
 
 
 def first_error(form: forms.Form) -> str:
@@ -120,3 +155,47 @@ def cleaned(form_class: type[forms.Form], data: Any, **kwargs: Any) -> dict[str,
     if not form.is_valid():
         raise InvalidInput(first_error(form), errors=field_errors(form))
     return form.cleaned_data
+
+
+def add_service_error(form: forms.Form, error: Any) -> None:
+    """Put a service's refusal (a ServiceError's `field_errors`) on the bound `form`, so the
+    template renders one `form.errors`; fields the form does not have go to the whole form."""
+    for field, messages in error.field_errors.items():
+        target = field if field in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+
+
+class Redisplayed:
+    """A form mixin: `draft`, the values to put back in a refused form's inputs, each as
+    sent but cut to its field's `max_length` (or QUOTE_PREFIX for fields without one), so
+    that an answer to a megabyte of input is not a megabyte. A browser's `maxlength` keeps
+    a person's draft within the limit anyway."""
+
+    @property
+    def draft(self) -> dict[str, str]:
+        values = {}
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            value = self[name].value()  # type: ignore[index]
+            text = "" if value is None else str(value)
+            values[name] = text[: getattr(field, "max_length", None) or QUOTE_PREFIX]
+        return values
+
+
+class CappedBoundField(forms.BoundField):
+    """A bound field whose redisplayed value is cut as `Redisplayed.draft` cuts it (to the
+    field's `echo_limit`, else its `max_length`, else QUOTE_PREFIX), so `{{ form.x.value }}`
+    and `{{ form.x }}` never repeat a megabyte. Validation reads `data`, never this."""
+
+    def value(self) -> Any:
+        value = super().value()
+        limit = getattr(self.field, "echo_limit", None) or getattr(self.field, "max_length", None)
+        if isinstance(value, str) and len(value) > (limit or QUOTE_PREFIX):
+            return value[: limit or QUOTE_PREFIX]
+        return value
+
+
+class CappedForm(forms.Form):
+    """A form whose refused values come back cut (CappedBoundField)."""
+
+    bound_field_class = CappedBoundField

@@ -2,22 +2,35 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from debate.accounts.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    SignupForm,
+    TokenActionForm,
+    TokenCreateForm,
+    TokenRevokeForm,
+    next_of,
+)
 from debate.accounts.models import ApiToken
 from debate.accounts.services import token_create, token_revoke, user_signup
 from debate.errors import InvalidInput, ServiceError
+from debate.inputs import cleaned
+from debate.ratelimit import RateLimited, check_rate, check_rate_key, rate_limited_response
+from debate.rendering import error_status
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     """Sign up with a username and a password that passes Django's validators."""
-    form = UserCreationForm(request.POST or None)
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    form = SignupForm(request.POST or None)
+    next_url = next_of(request.POST) or next_of(request.GET)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -25,13 +38,18 @@ def signup(request: HttpRequest) -> HttpResponse:
                 user = user_signup(
                     username=form.cleaned_data["username"],
                     password=form.cleaned_data["password1"],
+                    email=form.cleaned_data["email"],
                 )
+            except RateLimited as refusal:
+                return rate_limited_response(request, refusal)
             except ServiceError as error:
                 form.add_error("username", error.message)
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                if url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-                    return redirect(next_url)
+                # A path of this site only: anything else (`²`, `1.5`) is not a place to go.
+                local = next_url.startswith("/") and not next_url.startswith("//")
+                if local and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+                    return HttpResponseRedirect(next_url)
                 return redirect("home")
         status = 422
     return render(
@@ -47,22 +65,23 @@ def profile(request: HttpRequest) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "revoke":
-                token = ApiToken.objects.filter(
-                    pk=request.POST.get("token") if str(request.POST.get("token", "")).isdigit()
-                    else 0, user=request.user,
-                ).first()  # fmt: skip
+            if cleaned(TokenActionForm, request.POST)["action"] == "revoke":
+                chosen = cleaned(TokenRevokeForm, request.POST)["token"]
+                token = ApiToken.objects.filter(pk=chosen, user=request.user).first()
                 if token is None:
-                    raise InvalidInput("No such token.")
+                    raise InvalidInput("No such token.", field="token")
                 token_revoke(actor=request.user, token=token)
                 messages.success(request, f"Token {token.prefix}… revoked.")
                 return redirect("profile")
+            data = cleaned(TokenCreateForm, request.POST)
             _, created_raw = token_create(
-                actor=request.user, user=request.user, name=request.POST.get("name", ""),
-                read_only=request.POST.get("read_only") == "on",
+                actor=request.user, user=request.user, name=data["name"],
+                read_only=data["read_only"],
             )  # fmt: skip
+        except RateLimited as refusal:
+            return rate_limited_response(request, refusal)
         except ServiceError as exc:
-            error, status = exc.message, 422
+            error, status = exc.message, error_status(exc)
     tokens = ApiToken.objects.filter(user=request.user).order_by("-id")
     return render(
         request, "registration/profile.html",
@@ -70,19 +89,58 @@ def profile(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
-class LoginForm(AuthenticationForm):
-    def clean(self):
-        # A username no account can have is refused like any wrong login, before it reaches
-        # authentication (and the lockout's records, whose column is 255 characters).
-        if len(self.cleaned_data.get("username") or "") > 150:
-            raise self.get_invalid_login_error()
-        return super().clean()
-
-
 class LoginView(auth_views.LoginView):
     """Django's login, answering a refused attempt with 422 like every other refused form."""
 
     authentication_form = LoginForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, throttled per client address and per address asked about.
+
+    The per-address-asked-about count is keyed on what was typed, not on an account found,
+    so the answer (the done page, or the same 429) says nothing about which accounts exist."""
+
+    form_class = PasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        try:
+            check_rate(None, "password_reset")
+            if form.is_valid():
+                check_rate_key("password_reset_account", form.cleaned_data["email"])
+        except RateLimited as refusal:
+            return rate_limited_response(request, refusal)
+        if form.is_valid():
+            return self.form_valid(form)
+        return self.form_invalid(form)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change (the old password, then the new one twice), from the profile."""
+
+    form_class = PasswordChangeForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

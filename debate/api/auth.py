@@ -2,31 +2,52 @@
 
 from __future__ import annotations
 
+import re
+
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
 from debate.accounts.models import ApiToken, hash_token
 
+# RFC 7235: a scheme, ASCII spaces, one token68. Split by hand, `str.split()` also splits at
+# Unicode spaces ("\xa0", "\u2003") and leaves nothing to index when the header is only one.
+_CREDENTIALS = re.compile(r"[ \t]*([!-~]+)(?:[ \t]+([!-~]*))?[ \t]*")
+
+
+def _header(request) -> str:
+    """The Authorization header as sent. A WSGI server hands it over as Latin-1 text; a test
+    client (or a proxy) may pass any string, which DRF's own helper would fail to encode."""
+    raw = request.META.get("HTTP_AUTHORIZATION", "")
+    return raw.decode("latin-1") if isinstance(raw, bytes) else str(raw)
+
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request):
-        header = authentication.get_authorization_header(request).decode("latin-1")
-        if not header:
+        header = _header(request)
+        match = _CREDENTIALS.fullmatch(header)
+        if match is None:
+            # Not an ASCII scheme and credentials: no scheme of ours, so not a credential.
+            # It is refused as malformed if it claims to be ours.
+            if header.strip(" \t").lower().startswith(self.keyword.lower()):
+                raise exceptions.AuthenticationFailed(
+                    "Send the header as: Authorization: Bearer <token>."
+                )
             return None
-        parts = header.split()
-        if parts[0] != self.keyword:
+        scheme, credentials = match.groups()
+        # Schemes are case-insensitive (RFC 7235); others (Basic, ...) are not ours.
+        if scheme.lower() != self.keyword.lower():
             return None
-        if len(parts) != 2:
+        if not credentials:
             raise exceptions.AuthenticationFailed(
                 "Send the header as: Authorization: Bearer <token>."
             )
         token = (
             ApiToken.objects.active()
             .select_related("user")
-            .filter(key_hash=hash_token(parts[1]))
+            .filter(key_hash=hash_token(credentials))
             .first()
         )
         if token is None or not token.user.is_active:

@@ -12,8 +12,10 @@ from rest_framework import serializers
 from debate.api import schema as _schema  # registers the snapshot document's component
 from debate.arguments.models import CLAIM_TEXT_MAX, Citation, Claim, Stance
 from debate.debates.models import Debate, Phase, Position, Team
+from debate.inputs import ascii_id, ascii_whole, quote
 from debate.mapview import visibility
 from debate.snapshots.services import FORMATS
+from debate.sources.forms import NOTE_MAX, QUOTE_MAX
 from debate.sources.models import Evidence, Source
 
 
@@ -25,8 +27,13 @@ class StrictSerializer(serializers.Serializer):
             raise serializers.ValidationError({"non_field_errors": ["Send a JSON object."]})
         unknown = sorted(set(data) - set(self.fields))
         if unknown:
-            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+            # A field's name is input too: quote a prefix of it, never a megabyte.
+            raise serializers.ValidationError({quote(name): ["Unknown field."] for name in unknown})
         return super().to_internal_value(data)
+
+
+class NoInput(StrictSerializer):
+    """The body of a write that takes no fields: nothing, or an empty JSON object."""
 
 
 class StrictCharField(serializers.CharField):
@@ -45,6 +52,32 @@ class StrictIntegerField(serializers.IntegerField):
         if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class IdInputField(StrictIntegerField):
+    """The id of a row: a JSON integer, positive, no longer than any id we hand out (the
+    same rule as `debate.inputs.ascii_id`, which the pages' IdField uses)."""
+
+    default_error_messages = {"invalid": "An id: a positive whole number."}
+
+    def to_internal_value(self, data):
+        number = super().to_internal_value(data)
+        if ascii_id(number) is None:
+            self.fail("invalid")
+        return number
+
+
+class ChoiceInputField(serializers.ChoiceField):
+    """A choice whose refusal quotes at most a short prefix of what was sent (DRF's own
+    message echoes the whole value, however long)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=quote(repr(data)))
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            self.fail("invalid_choice", input=quote(data))
 
 
 class DebateSerializer(serializers.ModelSerializer):
@@ -111,9 +144,9 @@ class CitationSerializer(serializers.ModelSerializer):
 
 
 class ClaimCreateInput(StrictSerializer):
-    position_id = StrictIntegerField(required=False, min_value=1)
-    parent_id = StrictIntegerField(required=False, allow_null=True, min_value=1)
-    stance = serializers.ChoiceField(choices=Stance.values)
+    position_id = IdInputField(required=False)
+    parent_id = IdInputField(required=False, allow_null=True)
+    stance = ChoiceInputField(choices=Stance.values)
     text = StrictCharField(max_length=CLAIM_TEXT_MAX, trim_whitespace=True)
 
     def validate(self, attrs):
@@ -122,6 +155,18 @@ class ClaimCreateInput(StrictSerializer):
                 {"position_id": ["Give position_id, or parent_id to reply to a claim."]}
             )
         return attrs
+
+
+class DocumentInput(serializers.Serializer):
+    """An imported document: a JSON object, which the importer validates against the
+    shipped JSON Schema (its fields are the schema's, not this serializer's)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Send the snapshot document, a JSON object."]}
+            )
+        return data
 
 
 class ClaimEditInput(StrictSerializer):
@@ -138,11 +183,11 @@ class VoteOutput(serializers.Serializer):
 
 
 class EvidenceProposeInput(StrictSerializer):
-    source_id = StrictIntegerField(min_value=1)
-    quote = StrictCharField(max_length=5000)
+    source_id = IdInputField()
+    quote = StrictCharField(max_length=QUOTE_MAX)
     start = StrictIntegerField(required=False, allow_null=True, min_value=0)
     end = StrictIntegerField(required=False, allow_null=True, min_value=0)
-    note = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
+    note = StrictCharField(required=False, allow_blank=True, max_length=NOTE_MAX, default="")
 
 
 class ReviewInput(StrictSerializer):
@@ -150,7 +195,7 @@ class ReviewInput(StrictSerializer):
 
 
 class PhaseInput(StrictSerializer):
-    phase = serializers.ChoiceField(choices=Phase.values)
+    phase = ChoiceInputField(choices=Phase.values)
 
 
 class SnapshotQuery(serializers.Serializer):
@@ -185,7 +230,8 @@ class WholeNumberField(serializers.IntegerField):
     `int('٣')` is 3, and neither is a cursor."""
 
     def to_internal_value(self, data):
-        if not isinstance(data, str) or not (data.isascii() and data.isdigit()):
+        # The pages' rule (debate.inputs), without the leading and trailing spaces it forgives.
+        if not isinstance(data, str) or data != data.strip() or ascii_whole(data) is None:
             self.fail("invalid")
         return super().to_internal_value(data)
 

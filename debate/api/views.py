@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import orjson
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -62,14 +61,38 @@ INCLUDE_TEXT_PARAM = OpenApiParameter(
 )  # fmt: skip
 
 
+# One answer for a debate that does not exist and one the caller may not see, so that no
+# one learns which private slugs exist by asking for them.
+NO_SUCH_DEBATE = "No such debate."
+
+
 def visible_debate(request, slug: str) -> Debate:
-    debate = get_object_or_404(Debate, slug=slug)
-    if not permissions.can_view_debate(request.user, debate):
-        raise NotFound("No such debate.")
+    debate = Debate.objects.filter(slug=slug).first()
+    if debate is None or not permissions.can_view_debate(request.user, debate):
+        raise NotFound(NO_SUCH_DEBATE)
     return debate
 
 
 SAFE = ("GET", "HEAD", "OPTIONS")
+
+
+class QuietFilterSet(filters.FilterSet):
+    """A list's query filters, whose refusals name the parameter without repeating its
+    value (Django's "Select a valid choice. <value> is not one of…" quotes all of it)."""
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            if "invalid_choice" in field.error_messages:
+                field.error_messages["invalid_choice"] = "Not one of the choices."
+        return form
+
+
+class FilterBackend(filters.DjangoFilterBackend):
+    """django-filter's backend, with QuietFilterSet under the lists' `filterset_fields`."""
+
+    filterset_base = QuietFilterSet
 
 
 class WriteRules:
@@ -96,7 +119,7 @@ class WriteView(WriteRules, APIView):
 
 class DebateList(generics.ListAPIView):
     serializer_class = s.DebateSerializer
-    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    filter_backends = [FilterBackend, OrderingFilter]
     filterset_fields = ["phase"]
     ordering_fields = ["created_at", "title", "slug"]
     ordering = ["-created_at"]
@@ -115,7 +138,7 @@ class DebateDetail(generics.RetrieveAPIView):
 class DebateChildList(generics.ListAPIView):
     """Rows of one table under one debate; subclasses name the table and its filters."""
 
-    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    filter_backends = [FilterBackend, OrderingFilter]
     ordering = ["id"]
 
     model: type
@@ -163,7 +186,7 @@ class TeamList(DebateChildList):
         return self.debate().teams.all()
 
 
-class ClaimFilter(filters.FilterSet):
+class ClaimFilter(QuietFilterSet):
     class Meta:
         model = Claim
         fields = ["position", "parent", "stance", "team"]
@@ -213,7 +236,7 @@ class SourceList(DebateChildList):
         return Source.objects.filter(debate=self.debate())
 
 
-class EvidenceFilter(filters.FilterSet):
+class EvidenceFilter(QuietFilterSet):
     class Meta:
         model = Evidence
         fields = ["status", "source"]
@@ -267,6 +290,8 @@ class CitationList(DebateChildList):
 
 
 def _validated(serializer_class, request) -> dict:
+    """The body, through its input serializer: every write's shape is checked before any
+    service sees it."""
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -334,6 +359,7 @@ class ClaimWithdraw(WriteView):
     @extend_schema(request=None, responses=s.ClaimSerializer)
     def post(self, request, slug, claim_id):
         claim = _claim_in(request, visible_debate(request, slug), claim_id)
+        _validated(s.NoInput, request)
         claim = claim_services.claim_withdraw(actor=request.user, claim=claim)
         return Response(s.ClaimSerializer(claim).data)
 
@@ -360,6 +386,7 @@ class ClaimVote(WriteView):
     @extend_schema(request=None, responses={200: s.VoteOutput})
     def delete(self, request, slug, claim_id):
         claim = _claim_in(request, visible_debate(request, slug), claim_id)
+        _validated(s.NoInput, request)
         claim_services.vote_withdraw(actor=request.user, claim=claim)
         return Response({"claim_id": claim.pk, "value": None})
 
@@ -370,7 +397,9 @@ class EvidenceReview(WriteView):
     @extend_schema(request=s.ReviewInput, responses=s.EvidenceSerializer)
     def post(self, request, slug, evidence_id):
         debate = visible_debate(request, slug)
-        evidence = get_object_or_404(Evidence, pk=evidence_id, debate=debate)
+        evidence = Evidence.objects.filter(pk=evidence_id, debate=debate).first()
+        if evidence is None:
+            raise NotFound("No such evidence in this debate.")
         evidence.debate = debate
         data = _validated(s.ReviewInput, request)
         service = (
@@ -455,7 +484,9 @@ class SnapshotListCreate(WriteView):
 
     @extend_schema(request=None, responses={201: s.SnapshotSummary})
     def post(self, request, slug):
-        snapshot = snapshot_take(actor=request.user, debate=visible_debate(request, slug))
+        debate = visible_debate(request, slug)
+        _validated(s.NoInput, request)
+        snapshot = snapshot_take(actor=request.user, debate=debate)
         return Response(s.SnapshotSummary(snapshot).data, status=status.HTTP_201_CREATED)
 
 
@@ -522,7 +553,9 @@ class SnapshotLiveDiff(APIView):
 class DebateImport(WriteView):
     @extend_schema(request=s.SnapshotDocument, responses={201: s.DebateSerializer})
     def post(self, request):
-        debate = debate_import(actor=request.user, document=request.data)
+        # The serializer checks that it is a document at all; the importer checks the
+        # document against the shipped schema and the rules of a debate.
+        debate = debate_import(actor=request.user, document=_validated(s.DocumentInput, request))
         return Response(s.DebateSerializer(debate).data, status=status.HTTP_201_CREATED)
 
 

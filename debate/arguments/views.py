@@ -2,12 +2,14 @@
 
 Each view is one screen. htmx asks for a fragment and gets the re-rendered region; a plain
 browser posts a real form and is redirected (Post/Redirect/Get), or sees the full page with
-the error. Rules live in the services and the permissions module, never here.
+the error. Every input is parsed by a form of `debate.arguments.forms` (shape); rules live in
+the services and the permissions module (meaning), never here. A service's refusal is put on
+the same form, so a template renders one set of errors.
 """
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,10 +17,21 @@ from django_htmx.http import trigger_client_event
 
 from debate import permissions
 from debate.arguments import services
-from debate.arguments.models import Claim, Relation
-from debate.debates.models import Debate
+from debate.arguments.forms import (
+    CiteForm,
+    ClaimComposeForm,
+    ClaimEditForm,
+    ComposeTargetForm,
+    PickerQueryForm,
+    ReasonForm,
+    StancePreset,
+    VoteForm,
+)
+from debate.arguments.models import Claim, Stance
+from debate.debates.models import Debate, Position
 from debate.debates.views import get_visible_debate
-from debate.errors import Conflict, ServiceError
+from debate.errors import Conflict, InvalidInput, ServiceError
+from debate.inputs import add_service_error, cleaned, field_errors
 from debate.mapview import cache, layout
 from debate.mapview.viewer import controls_for, viewer_for
 from debate.rendering import error_context, error_status, render_screen
@@ -121,26 +134,29 @@ def _refusal(
     )  # fmt: skip
 
 
+def _compose_target(
+    request: HttpRequest, debate: Debate, data: QueryDict
+) -> tuple[Claim | None, Position]:
+    """The parent claim (or None) and the position a new claim goes under; 404 for what
+    the viewer may not see, InvalidInput for what is not an id."""
+    target = cleaned(ComposeTargetForm, data)
+    if target["parent"]:
+        parent = claim_for_viewer(request, debate, target["parent"])
+        return parent, parent.position
+    return None, get_object_or_404(debate.positions, pk=target["position"])
+
+
 @require_http_methods(["GET", "POST"])
 def claim_compose(request: HttpRequest, slug: str) -> HttpResponse:
     """Add a claim under a position (`position`) or under a claim (`parent`)."""
     debate = get_visible_debate(request, slug)
     data = request.POST if request.method == "POST" else request.GET
-    parent = None
-    parent_id = data.get("parent") or None
-    position_id = data.get("position") or None
-    errors: dict[str, list[str]] = {}
-    extra: dict = {}
     try:
-        if parent_id:
-            parent = claim_for_viewer(request, debate, int(parent_id))
-            position = parent.position
-        else:
-            position = get_object_or_404(debate.positions, pk=int(position_id or 0))
-    except ValueError:
+        parent, position = _compose_target(request, debate, data)
+    except InvalidInput as error:
         return render_screen(
             request, "arguments/compose.html",
-            {"debate": debate, "errors": {"parent": ["Unknown parent."]}, "refused": True},
+            {"debate": debate, "errors": error.field_errors, "refused": True},
             region="compose-form", status=422,
         )  # fmt: skip
     if request.method == "GET" and not permissions.can_add_claim(
@@ -151,35 +167,38 @@ def claim_compose(request: HttpRequest, slug: str) -> HttpResponse:
             {"debate": debate, "parent": parent, "position": position},
             "You cannot add a claim here in this phase.",
         )  # fmt: skip
-    form = {
-        "text": data.get("text", ""),
-        "stance": data.get("stance", "pro" if parent is None else "con"),
-    }
-    status = 200
+    preset = StancePreset(request.GET)
+    preset_stance = preset.cleaned_data["stance"] if preset.is_valid() else ""
+    initial = {"stance": preset_stance or (Stance.PRO if parent is None else Stance.CON)}
+    form = ClaimComposeForm(request.POST if request.method == "POST" else None, initial=initial)
+    status, extra = 200, {}
     if request.method == "POST":
-        try:
-            claim = services.claim_create(
-                actor=request.user, debate=debate, position=position, parent=parent,
-                text=form["text"], stance=form["stance"],
-            )  # fmt: skip
-        except ServiceError as error:
-            errors, status = error.field_errors, error_status(error)
-            extra = error_context(error)
+        if form.is_valid():
+            try:
+                claim = services.claim_create(
+                    actor=request.user, debate=debate, position=position, parent=parent,
+                    text=form.cleaned_data["text"], stance=form.cleaned_data["stance"],
+                )  # fmt: skip
+            except ServiceError as error:
+                add_service_error(form, error)
+                status, extra = error_status(error), error_context(error)
+            else:
+                if not request.htmx:
+                    return redirect(f"{reverse('debate', args=[debate.slug])}#claim-{claim.pk}")
+                # The live poller inserts the new claim, for its author as for everyone
+                # else; here the form closes and says so.
+                response = render_screen(
+                    request, "arguments/compose.html",
+                    {"debate": debate, "parent": parent, "position": position, "added": claim},
+                    region="compose-form",
+                )  # fmt: skip
+                return trigger_client_event(response, LIVE_EVENT)
         else:
-            if not request.htmx:
-                return redirect(f"{reverse('debate', args=[debate.slug])}#claim-{claim.pk}")
-            # The live poller inserts the new claim, for its author as for everyone else;
-            # here the form closes and says so.
-            response = render_screen(
-                request, "arguments/compose.html",
-                {"debate": debate, "parent": parent, "position": position, "added": claim},
-                region="compose-form",
-            )  # fmt: skip
-            return trigger_client_event(response, LIVE_EVENT)
+            status = 422
     return render_screen(
         request, "arguments/compose.html",
         {"debate": debate, "parent": parent, "position": position, "form": form,
-         "errors": errors, **extra},
+         "errors": field_errors(form), **extra},
         region="compose-form", status=status,
     )  # fmt: skip
 
@@ -193,30 +212,39 @@ def claim_edit(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
             request, "arguments/claim_edit.html", "edit-form", {"debate": debate, "claim": claim},
             "You cannot edit this claim: only its author can, in the opening and rebuttal phases.",
         )  # fmt: skip
-    form = {"text": claim.text, "version": claim.version}
-    errors: dict[str, list[str]] = {}
+    form = ClaimEditForm(
+        request.POST if request.method == "POST" else None,
+        initial={"text": claim.text, "version": claim.version},
+    )
     current = None
-    status = 200
+    status, extra = 200, {}
     if request.method == "POST":
-        form = {"text": request.POST.get("text", ""), "version": request.POST.get("version")}
-        try:
-            services.claim_edit(
-                actor=request.user, claim=claim, text=form["text"], version=form["version"]
-            )
-        except Conflict as error:
-            # Keep the draft in the form, show what the claim says now, and load the new
-            # version so that a deliberate second save goes through.
-            current = error.current
-            errors, status = error.field_errors, 409
-            form["version"] = current.version
-        except ServiceError as error:
-            errors, status = error.field_errors, error_status(error)
+        if form.is_valid():
+            try:
+                services.claim_edit(
+                    actor=request.user, claim=claim, text=form.cleaned_data["text"],
+                    version=form.cleaned_data["version"],
+                )  # fmt: skip
+            except Conflict as error:
+                # Keep the draft in the form, show what the claim says now, and load the new
+                # version so that a deliberate second save goes through.
+                current = error.current
+                add_service_error(form, error)
+                status = 409
+                form.data = form.data.copy()
+                form.data["version"] = str(current.version)
+            except ServiceError as error:
+                add_service_error(form, error)
+                status, extra = error_status(error), error_context(error)
+            else:
+                # The form (in the claim's slot) goes away; the card is swapped out of band.
+                return _after_write(request, debate, claim.pk, CARD_OOB)
         else:
-            # The form (in the claim's slot) goes away; the card is swapped out of band.
-            return _after_write(request, debate, claim.pk, CARD_OOB)
+            status = 422
     return render_screen(
         request, "arguments/claim_edit.html",
-        {"debate": debate, "claim": claim, "form": form, "errors": errors, "current": current},
+        {"debate": debate, "claim": claim, "form": form, "errors": field_errors(form),
+         "current": current, **extra},
         region="edit-form", status=status,
     )  # fmt: skip
 
@@ -237,28 +265,32 @@ def claim_moderate(request: HttpRequest, slug: str, claim_id: int, action: str) 
     """Hide or restore a claim, with a reason (moderators)."""
     debate = get_visible_debate(request, slug)
     claim = claim_for_viewer(request, debate, claim_id)
-    reason = request.POST.get("reason", "")
-    errors: dict[str, list[str]] = {}
-    status = 200
     if request.method == "GET" and not permissions.can_moderate(request.user, debate):
         return _not_allowed(
             request, "arguments/claim_moderate.html", "moderate-form",
             {"debate": debate, "claim": claim, "action": action},
             "Only moderators hide or restore claims, while the debate is open.",
         )  # fmt: skip
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    status, extra = 200, {}
     if request.method == "POST":
-        service = services.claim_hide if action == "hide" else services.claim_restore
-        try:
-            service(actor=request.user, claim=claim, reason=reason)
-        except ServiceError as error:
-            errors, status = error.field_errors, error_status(error)
+        if form.is_valid():
+            service = services.claim_hide if action == "hide" else services.claim_restore
+            try:
+                service(actor=request.user, claim=claim, reason=form.cleaned_data["reason"])
+            except ServiceError as error:
+                add_service_error(form, error)
+                status, extra = error_status(error), error_context(error)
+            else:
+                # The form (in the claim's slot) goes away; the card, greyed or not, is
+                # swapped out of band. Others see the change through the live poll.
+                return _after_write(request, debate, claim.pk, CARD_OOB)
         else:
-            # The form (in the claim's slot) goes away; the card, greyed or not, is swapped
-            # out of band. Others see the change through the live poll.
-            return _after_write(request, debate, claim.pk, CARD_OOB)
+            status = 422
     return render_screen(
         request, "arguments/claim_moderate.html",
-        {"debate": debate, "claim": claim, "action": action, "reason": reason, "errors": errors},
+        {"debate": debate, "claim": claim, "action": action, "form": form,
+         "errors": field_errors(form), **extra},
         region="moderate-form", status=status,
     )  # fmt: skip
 
@@ -268,9 +300,14 @@ def claim_vote(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
     """Cast or change a vote (value 0-4), or withdraw it (an empty value)."""
     debate = get_visible_debate(request, slug)
     claim = claim_for_viewer(request, debate, claim_id)
-    value = request.POST.get("value", "")
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        # One line under the buttons: the field's own words, without the field's name.
+        refusal = InvalidInput(form.errors["value"][0], field="value")
+        return _refusal(request, debate, claim, refusal, VOTES)
+    value = form.cleaned_data["value"]
     try:
-        if value == "":
+        if value is None:
             services.vote_withdraw(actor=request.user, claim=claim)
             mine = None
         else:
@@ -285,35 +322,40 @@ def claim_cite(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
     """Search approved evidence and cite it on a claim as support or as a concession."""
     debate = get_visible_debate(request, slug)
     claim = claim_for_viewer(request, debate, claim_id)
-    query = request.GET.get("q", "")
-    errors: dict[str, list[str]] = {}
-    status = 200
+    search = PickerQueryForm(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    errors = field_errors(search)
+    status = 200 if search.is_valid() else 422
+    extra: dict = {}
     if request.method == "GET" and not permissions.can_edit_claim(request.user, debate, claim):
         return _not_allowed(
             request, "arguments/claim_cite.html", "evidence-picker",
-            {"debate": debate, "claim": claim, "query": query, "results": []},
+            {"debate": debate, "claim": claim, "query": search.draft["q"], "results": []},
             "Only the claim's author (or a moderator) can cite evidence on it, while editing "
             "is open.",
         )  # fmt: skip
     if request.method == "POST":
-        try:
-            evidence = get_object_or_404(
-                Evidence, pk=int(request.POST.get("evidence") or 0), debate=debate
-            )
-            services.citation_add(
-                actor=request.user, claim=claim, evidence=evidence,
-                relation=request.POST.get("relation", Relation.SUPPORTS),
-            )  # fmt: skip
-        except ValueError:
-            errors, status = {"evidence": ["Choose a piece of evidence."]}, 422
-        except ServiceError as error:
-            errors, status = error.field_errors, error_status(error)
+        form = CiteForm(request.POST)
+        if form.is_valid():
+            evidence = get_object_or_404(Evidence, pk=form.cleaned_data["evidence"],
+                                         debate=debate)  # fmt: skip
+            try:
+                services.citation_add(
+                    actor=request.user, claim=claim, evidence=evidence,
+                    relation=form.cleaned_data["relation"],
+                )  # fmt: skip
+            except ServiceError as error:
+                add_service_error(form, error)
+                status, extra = error_status(error), error_context(error)
+            else:
+                return _after_write(request, debate, claim.pk, CARD)
         else:
-            return _after_write(request, debate, claim.pk, CARD)
+            status = 422
+        errors = {**errors, **field_errors(form)}
     region = "picker-results" if request.htmx and "q" in request.GET else "evidence-picker"
     return render_screen(
         request, "arguments/claim_cite.html",
-        {"debate": debate, "claim": claim, "query": query, "errors": errors,
-         "results": evidence_search(debate, query)},
+        {"debate": debate, "claim": claim, "query": search.draft["q"], "errors": errors,
+         "results": evidence_search(debate, query) if search.is_valid() else [], **extra},
         region=region, status=status,
     )  # fmt: skip

@@ -3,8 +3,6 @@ and cloning a debate as a template. Moderators only (creating needs the permissi
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -15,40 +13,30 @@ from django.views.decorators.http import require_http_methods
 
 from debate import permissions
 from debate.debates import services
-from debate.debates.models import Debate, Role, Team
+from debate.debates.forms import (
+    MANAGE_FORMS,
+    DetailsForm,
+    ManageActionForm,
+    NewDebateForm,
+    SourceForm,
+)
+from debate.debates.models import Debate, Role
 from debate.debates.views import get_visible_debate
 from debate.errors import InvalidInput, ServiceError
+from debate.inputs import add_service_error, cleaned, field_errors, quote
 from debate.rendering import error_status
 from debate.sources import services as source_services
 from debate.sources.models import Source
 
 
-def _users_named(field: str, raw: str) -> list:
-    names = [n.strip() for n in raw.replace("\n", ",").split(",") if n.strip()]
+def _users_named(field: str, names: list[str]) -> list:
     users = list(get_user_model().objects.filter(username__in=names))
     missing = sorted(set(names) - {u.username for u in users})
     if missing:
-        raise InvalidInput(f"No such user: {', '.join(missing)}.", field=field)
+        raise InvalidInput(
+            f"No such user: {quote(', '.join(missing))}.", field=field
+        )
     return users
-
-
-def _teams_from(raw: str, position_count: int) -> list[tuple[str, int | None]]:
-    """Lines of "Team name | position number" (the number is optional)."""
-    teams = []
-    for line in raw.splitlines():
-        if not line.strip():
-            continue
-        name, _, number = line.partition("|")
-        index = None
-        if number.strip():
-            if not number.strip().isdigit() or not 1 <= int(number) <= position_count:
-                raise InvalidInput(
-                    f"“{name.strip()}”: the position number must be 1 to {position_count}.",
-                    field="teams",
-                )
-            index = int(number) - 1
-        teams.append((name.strip(), index))
-    return teams
 
 
 @login_required
@@ -57,25 +45,29 @@ def debate_new(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_debate(request.user):
         return render(request, "debates/refused.html",
                       {"error": "You are not allowed to create debates."}, status=403)  # fmt: skip
-    form = {key: request.POST.get(key, "") for key in
-            ("title", "motion", "description", "positions", "teams", "moderators")}  # fmt: skip
-    errors: dict[str, list[str]] = {}
+    form = NewDebateForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        positions = [line for line in form["positions"].splitlines() if line.strip()]
-        try:
-            debate = services.debate_set_up(
-                actor=request.user, title=form["title"], motion=form["motion"],
-                description=form["description"], positions=positions,
-                teams=_teams_from(form["teams"], len(positions)),
-                moderators=_users_named("moderators", form["moderators"]),
-            )  # fmt: skip
-        except ServiceError as error:
-            errors, status = error.field_errors, error_status(error)
-        else:
-            messages.success(request, "The debate is set up. Add its sources next.")
-            return redirect("debate-manage", slug=debate.slug)
-    return render(request, "debates/new.html", {"form": form, "errors": errors}, status=status)
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                debate = services.debate_set_up(
+                    actor=request.user, title=data["title"], motion=data["motion"],
+                    description=data["description"], positions=data["positions"],
+                    teams=data["teams"], moderators=_users_named("moderators", data["moderators"]),
+                    allow_observers=data["allow_observers"],
+                    count_observer_votes=data["count_observer_votes"],
+                )  # fmt: skip
+            except ServiceError as error:
+                add_service_error(form, error)
+                status = error_status(error)
+            else:
+                messages.success(request, "The debate is set up. Add its sources next.")
+                return redirect("debate-manage", slug=debate.slug)
+    return render(request, "debates/new.html",
+                  {"form": form, "errors": field_errors(form) if form.is_bound else {}},
+                  status=status)  # fmt: skip
 
 
 def _managed(request: HttpRequest, slug: str) -> Debate:
@@ -85,7 +77,19 @@ def _managed(request: HttpRequest, slug: str) -> Debate:
     return debate
 
 
-def _manage_page(request: HttpRequest, debate: Debate, *, status: int = 200, **extra):
+def _details_form(debate: Debate, action: str, posted) -> DetailsForm:
+    """The details form: as posted after a refused save (the typed text stays), else the
+    debate's current values."""
+    if action == "details" and posted is not None:
+        return DetailsForm(posted)
+    return DetailsForm(initial={
+        name: getattr(debate, name) for name in DetailsForm.base_fields
+    })  # fmt: skip
+
+
+def _manage_page(
+    request: HttpRequest, debate: Debate, *, status: int = 200, action: str = "", **extra
+):
     context = {
         "debate": debate,
         "teams": debate.teams.select_related("position"),
@@ -93,6 +97,9 @@ def _manage_page(request: HttpRequest, debate: Debate, *, status: int = 200, **e
         "moderators": debate.memberships.filter(role=Role.MODERATOR).select_related("user"),
         "sources": Source.objects.filter(debate=debate).order_by("title", "revision"),
         "can_clone": permissions.can_create_debate(request.user),
+        "details": _details_form(debate, action, extra.get("posted")),
+        # The new-source form as posted after a refusal (cut to its limits), else empty.
+        "source_form": SourceForm(extra["posted"]) if action == "source" else SourceForm(),
         **extra,
     }
     context.setdefault("errors", {})
@@ -105,7 +112,6 @@ def debate_manage(request: HttpRequest, slug: str) -> HttpResponse:
     debate = _managed(request, slug)
     if request.method == "GET":
         return _manage_page(request, debate)
-    action = request.POST.get("action", "")
     handlers = {
         "details": _save_details,
         "team": _add_team,
@@ -115,99 +121,84 @@ def debate_manage(request: HttpRequest, slug: str) -> HttpResponse:
         "revise": _revise_source,
         "clone": _clone,
     }
-    handler = handlers.get(action)
+    action = ""
     try:
-        if handler is None:
-            raise InvalidInput("Unknown action.")
-        outcome = handler(request, debate)
+        action = cleaned(ManageActionForm, request.POST)["action"]
+        data = cleaned(MANAGE_FORMS[action], request.POST, files=request.FILES)
+        outcome = handlers[action](request, debate, data)
     except ServiceError as error:
-        return _manage_page(request, debate, status=error_status(error),
+        return _manage_page(request, debate, status=error_status(error), action=action,
                             errors={action: error.field_errors}, posted=request.POST)  # fmt: skip
     message, url = outcome if isinstance(outcome, tuple) else (outcome, None)
     messages.success(request, message)
     return redirect(url or reverse("debate-manage", args=[slug]))
 
 
-def _save_details(request, debate):
+def _save_details(request, debate, data):
     services.debate_update(
-        actor=request.user, debate=debate, title=request.POST.get("title", ""),
-        motion=request.POST.get("motion", ""), description=request.POST.get("description", ""),
-        is_public=request.POST.get("is_public") == "on",
-        allow_observers=request.POST.get("allow_observers") == "on",
+        actor=request.user, debate=debate, title=data["title"], motion=data["motion"],
+        description=data["description"], is_public=data["is_public"],
+        allow_observers=data["allow_observers"],
+        count_observer_votes=data["count_observer_votes"],
     )  # fmt: skip
     return "The debate's details are saved."
 
 
-def _add_team(request, debate):
+def _add_team(request, debate, data):
     position = None
-    if request.POST.get("position"):
-        try:
-            position = debate.positions.get(pk=int(request.POST["position"]))
-        except (ValueError, debate.positions.model.DoesNotExist) as exc:
-            raise InvalidInput("Unknown position.", field="position") from exc
+    if data["position"] is not None:
+        position = debate.positions.filter(pk=data["position"]).first()
+        if position is None:
+            raise InvalidInput("Unknown position.", field="position")
     team = services.team_create(
-        actor=request.user, debate=debate, name=request.POST.get("name", ""), position=position
+        actor=request.user, debate=debate, name=data["name"], position=position
     )
     return f"Team {team.name} added."
 
 
-def _regenerate(request, debate):
-    try:
-        team = debate.teams.get(pk=int(request.POST.get("team", "")))
-    except (ValueError, Team.DoesNotExist) as exc:
-        raise InvalidInput("Unknown team.", field="team") from exc
+def _regenerate(request, debate, data):
+    team = debate.teams.filter(pk=data["team"]).first()
+    if team is None:
+        raise InvalidInput("Unknown team.", field="team")
     services.team_regenerate_code(actor=request.user, team=team)
     return f"{team.name} has a new invite code; the old one no longer works."
 
 
-def _add_moderator(request, debate):
-    for user in _users_named("username", request.POST.get("username", "")):
+def _add_moderator(request, debate, data):
+    for user in _users_named("username", data["username"]):
         services.membership_set(actor=request.user, debate=debate, user=user, role=Role.MODERATOR)
     return "Moderator added."
 
 
-def _add_source(request, debate):
-    upload = request.FILES.get("file")
-    text = request.POST.get("text", "")
+def _add_source(request, debate, data):
+    upload, text = data["file"], data["text"]
     if upload is not None:
-        if text.strip():
-            raise InvalidInput("Paste the text or upload a file, not both.", field="file")
         text = source_services.source_text_from_upload(
             name=upload.name, data=upload.read(source_services.UPLOAD_MAX_BYTES + 1)
         )
-    published = request.POST.get("published_on", "").strip()
-    try:
-        published_on = datetime.date.fromisoformat(published) if published else None
-    except ValueError as exc:
-        raise InvalidInput("Give the date as YYYY-MM-DD.", field="published_on") from exc
     source = source_services.source_create(
-        actor=request.user, debate=debate, title=request.POST.get("title", ""), text=text,
-        publication=request.POST.get("publication", ""), volume=request.POST.get("volume", ""),
-        issue=request.POST.get("issue", ""), published_on=published_on,
-        url=request.POST.get("url", ""),
+        actor=request.user, debate=debate, title=data["title"], text=text,
+        publication=data["publication"], volume=data["volume"], issue=data["issue"],
+        published_on=data["published_on"], url=data["url"],
     )  # fmt: skip
     return f"Source “{source.title}” added.", reverse("source", args=[debate.slug, source.pk])
 
 
-def _revise_source(request, debate):
-    try:
-        source = Source.objects.get(pk=int(request.POST.get("source", "")), debate=debate)
-    except (ValueError, Source.DoesNotExist) as exc:
-        raise InvalidInput("Unknown source.", field="source") from exc
-    revision = source_services.source_revise(
-        actor=request.user, source=source, text=request.POST.get("text", "")
-    )
+def _revise_source(request, debate, data):
+    source = Source.objects.filter(pk=data["source"], debate=debate).first()
+    if source is None:
+        raise InvalidInput("Unknown source.", field="source")
+    revision = source_services.source_revise(actor=request.user, source=source, text=data["text"])
     return (
         f"Revision {revision.revision} of “{revision.title}” saved.",
         reverse("source", args=[debate.slug, revision.pk]),
     )
 
 
-def _clone(request, debate):
+def _clone(request, debate, data):
     clone = services.debate_clone(
-        actor=request.user, debate=debate, title=request.POST.get("title", ""),
-        slug=request.POST.get("slug", ""),
-    )  # fmt: skip
+        actor=request.user, debate=debate, title=data["title"], slug=data["slug"]
+    )
     return f"“{clone.title}” was created from this debate.", reverse(
         "debate-manage", args=[clone.slug]
     )

@@ -36,8 +36,14 @@ class Debate(models.Model):
     is_public = models.BooleanField(
         default=True, help_text="Anyone, signed in or not, may read the map and its sources."
     )
+    # Off for new debates: anyone can sign up, so open observing is the moderator's choice.
     allow_observers = models.BooleanField(
-        default=True, help_text="Signed-in users may join as observers without an invite."
+        default=False, help_text="Signed-in users may join as observers without an invite."
+    )
+    count_observer_votes = models.BooleanField(
+        default=True,
+        help_text="Observers' votes count in the standings and strengths (they always show "
+        "under the observers-only tally).",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

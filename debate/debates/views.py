@@ -11,10 +11,21 @@ from django_htmx.http import HttpResponseClientRefresh
 from debate import permissions
 from debate.debates import services
 from debate.debates.charts import poll_bars, standings_chart
+from debate.debates.forms import (
+    SORT_CHOICES,
+    ClaimQuery,
+    JoinForm,
+    LiveQuery,
+    MapQuery,
+    PhaseForm,
+    PollAnswerForm,
+    VotersQuery,
+)
 from debate.debates.models import Debate, Phase, PollResponse, Team
 from debate.errors import InvalidInput, ServiceError
+from debate.inputs import ascii_id, cleaned, first_error
 from debate.mapview import cache, layout
-from debate.mapview.build import ALL_VOTERS, team_of
+from debate.mapview.build import ALL_VOTERS, OBSERVERS
 from debate.mapview.explain import explain, poll_results, standings_history
 from debate.mapview.live import changes_since
 from debate.mapview.viewer import controls_for, map_for_viewer
@@ -22,19 +33,12 @@ from debate.mapview.visibility import MIN_GROUP, Audience, visible_debates
 from debate.ratelimit import heavy_read
 from debate.rendering import error_status, for_visitors, render_screen
 
-SORT_CHOICES = [("oldest", "Oldest first"), ("newest", "Newest first"), ("strength", "Strongest")]
-
 
 def get_visible_debate(request: HttpRequest, slug: str) -> Debate:
     debate = get_object_or_404(Debate, slug=slug)
     if not permissions.can_view_debate(request.user, debate):
         raise Http404("No such debate.")
     return debate
-
-
-def _sort_of(request: HttpRequest) -> str:
-    sort = request.GET.get("sort", "oldest")
-    return sort if sort in dict(SORT_CHOICES) else "oldest"
 
 
 @require_GET
@@ -49,29 +53,34 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _voters_of(request: HttpRequest) -> str:
-    voters = request.GET.get("voters", ALL_VOTERS)
-    if voters in (ALL_VOTERS, "observers") or team_of(voters) is not None:
-        return voters
-    return ALL_VOTERS
+def bad_query(request: HttpRequest, form) -> HttpResponse:
+    """A query no link of ours writes: 400, naming the parameter, quoting a short prefix."""
+    return render(request, "400.html", {"message": first_error(form)}, status=400)
 
 
 def voter_choices(dmap) -> list[tuple[str, str]]:
-    return [(ALL_VOTERS, "everyone"), ("observers", "observers only")] + [
+    everyone = "everyone" if dmap.debate.count_observer_votes else "everyone but observers"
+    return [(ALL_VOTERS, everyone), (OBSERVERS, "observers only")] + [
         (f"team:{team.id}", f"{team.name} only") for team in dmap.teams
     ]
 
 
+def _wants_whole_map(request: HttpRequest) -> bool:
+    query = MapQuery(request.GET)
+    return query.is_valid() and query.cleaned_data["whole"]
+
+
 @require_GET
-@heavy_read("whole_map", when=lambda request: request.GET.get("whole") == "1")
+@heavy_read("whole_map", when=_wants_whole_map)
 def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
     debate = get_visible_debate(request, slug)
+    query = MapQuery(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
+    sort, voters, page, whole = (query.cleaned_data[k] for k in ("sort", "voters", "page", "whole"))
 
     def render_page(extra: dict) -> HttpResponse:
-        sort = _sort_of(request)
-        voters = _voters_of(request)
         dmap, viewer = map_for_viewer(debate, request.user, voters=voters)
-        whole = request.GET.get("whole") == "1"
         context = _page_context(request, debate, dmap, viewer)
         context.update(
             sort=sort,
@@ -80,7 +89,7 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
             voter_choices=voter_choices(dmap),
             whole=whole,
             layout=layout.page_layout(
-                dmap, viewer, sort=sort, page=_page_of(request),
+                dmap, viewer, sort=sort, page=page,
                 budget=layout.LARGE_BUDGET if whole else layout.RENDER_BUDGET,
             ),
             **extra,
@@ -90,14 +99,8 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
             context["invites"] = list(debate.teams.select_related("position"))
         return render_screen(request, "debates/debate_detail.html", context)
 
-    variant = (f"sort={_sort_of(request)}&voters={_voters_of(request)}&page={_page_of(request)}"
-               f"&whole={request.GET.get('whole') == '1'}")  # fmt: skip
+    variant = f"sort={sort}&voters={voters}&page={page}&whole={whole}"
     return for_visitors(request, debate, render_page, variant=variant)
-
-
-def _page_of(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "1")
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
 def _page_context(request: HttpRequest, debate: Debate, dmap, viewer) -> dict:
@@ -115,12 +118,15 @@ def _page_context(request: HttpRequest, debate: Debate, dmap, viewer) -> dict:
 def claim_detail(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
     """A claim on its own: the path from its position down to it, and all its replies."""
     debate = get_visible_debate(request, slug)
+    query = ClaimQuery(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
     dmap, viewer = map_for_viewer(debate, request.user)
     claim = dmap.claims.get(claim_id)
     if claim is None:
         raise Http404("No such claim in this debate.")
-    sort = _sort_of(request)
-    replies_only = request.GET.get("part") == "replies"
+    sort = query.cleaned_data["sort"]
+    replies_only = query.cleaned_data["part"] == "replies"
     items = (layout.replies_items if replies_only else layout.subtree_items)(
         dmap, viewer, claim, sort=sort
     )
@@ -149,14 +155,14 @@ def debate_live(request: HttpRequest, slug: str) -> HttpResponse:
     counter, read with the debate's row, never kept in memory.
     """
     debate = get_visible_debate(request, slug)
-    try:
-        since = int(request.GET.get("since", "0"))
-        root = int(request.GET["root"]) if request.GET.get("root") else None
-    except ValueError:
-        return HttpResponse("since and root must be whole numbers.", status=400)
+    query = LiveQuery(request.GET)
+    if not query.is_valid():
+        # A fragment, not a page: the poller shows nothing of it, a reader of the log does.
+        return HttpResponse(f"since and root must be whole numbers, voters a choice of "
+                            f"voters. {first_error(query)}", status=400)  # fmt: skip
+    since, root, voters = (query.cleaned_data[k] for k in ("since", "root", "voters"))
     if debate.version == since:
         return HttpResponseNotModified()
-    voters = _voters_of(request)
     dmap, viewer = map_for_viewer(debate, request.user, voters=voters)
     change = changes_since(debate, since, dmap, root=root)
     if change.reload:
@@ -189,10 +195,15 @@ def debate_live(request: HttpRequest, slug: str) -> HttpResponse:
 def strength_why(request: HttpRequest, slug: str, kind: str, key: str) -> HttpResponse:
     """Why a claim or a position has its strength: base score, votes, each reply's share."""
     debate = get_visible_debate(request, slug)
-    voters = _voters_of(request)
+    query = VotersQuery(request.GET)
+    if not query.is_valid():
+        return bad_query(request, query)
+    voters = query.cleaned_data["voters"]
     dmap, viewer = map_for_viewer(debate, request.user, voters=voters)
     if kind == "claim":
-        node = dmap.claims.get(int(key)) if key.isascii() and key.isdigit() else None
+        # The path holds any text (positions' keys share the pattern): a claim's is its id.
+        claim_id = ascii_id(key)
+        node = dmap.claims.get(claim_id) if claim_id is not None else None
         if node is None:
             raise Http404("No such claim in this debate.")
         explanation = explain(node.base_score, node.strength, node.children,
@@ -217,8 +228,8 @@ def strength_why(request: HttpRequest, slug: str, kind: str, key: str) -> HttpRe
 @require_POST
 def debate_phase(request: HttpRequest, slug: str) -> HttpResponse:
     debate = get_visible_debate(request, slug)
-    phase = request.POST.get("phase", "")
     try:
+        phase = cleaned(PhaseForm, request.POST)["phase"]
         services.phase_change(actor=request.user, debate=debate, phase=phase)
     except ServiceError as error:
         return render_screen(
@@ -237,7 +248,12 @@ def debate_phase(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def debate_join(request: HttpRequest, code: str = "") -> HttpResponse:
     """Join as a debater with a team's invite code (from a link, or typed in)."""
-    code = request.POST.get("code", code).strip()
+    # A typed code comes in the form; a link's code in the path (its confirm button posts none).
+    form = JoinForm(request.POST if "code" in request.POST else {"code": code})
+    if not form.is_valid():
+        context = {"code": "", "team": None, "error": first_error(form)}
+        return render(request, "debates/join.html", context, status=422)
+    code = form.cleaned_data["code"]
     team = Team.objects.select_related("debate", "position").filter(invite_code=code).first()
     error = ""
     status = 200
@@ -284,16 +300,15 @@ def debate_results(request: HttpRequest, slug: str) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
         try:
-            raw = request.POST.get("position", "")
+            answer = cleaned(PollAnswerForm, request.POST)
             position = None
-            if raw != "undecided":
-                position = debate.positions.filter(pk=int(raw)).first() if raw.isdigit() else None
+            if answer["position"] is not None:
+                position = debate.positions.filter(pk=answer["position"]).first()
                 if position is None:
                     raise InvalidInput("Choose a position, or undecided.", field="position")
             services.poll_answer(
-                actor=request.user, debate=debate, poll=request.POST.get("poll", ""),
-                position=position,
-            )  # fmt: skip
+                actor=request.user, debate=debate, poll=answer["poll"], position=position
+            )
         except ServiceError as exc:
             error, status = exc.message, error_status(exc)
         else:

@@ -30,6 +30,7 @@ from debate.mapview.model import (
 from debate.sources.models import Evidence, Source
 
 ALL_VOTERS = "all"
+OBSERVERS = "observers"
 
 
 def debate_version(debate_id: int) -> int:
@@ -45,17 +46,24 @@ def team_of(voters: str) -> int | None:
 
 def voters_filter(debate: Debate, voters: str) -> Q:
     """Whose votes count: everyone (`all`), `observers`, or one team (`team:<id>`), so a
-    seminar can see whether debaters merely voted for their own side."""
-    if voters == "observers":
+    seminar can see whether debaters merely voted for their own side.
+
+    "Everyone" leaves observers out unless the debate's set-up counts their votes: anyone
+    may sign up and observe where observers are allowed, so a handful of fresh accounts
+    would otherwise move the standings. Their votes still show under `observers`."""
+    if voters == OBSERVERS:
         return Q(user__memberships__debate=debate, user__memberships__role=Role.OBSERVER)
     if (team := team_of(voters)) is not None:
         return Q(user__memberships__debate=debate, user__memberships__team_id=team)
+    if not debate.count_observer_votes:
+        observers = Membership.objects.filter(debate=debate, role=Role.OBSERVER)
+        return ~Q(user__in=observers.values("user_id"))
     return Q()
 
 
 def voter_group_size(debate: Debate, voters: str) -> int | None:
     """How many people the voters filter covers (None: everyone, no group to protect)."""
-    if voters == "observers":
+    if voters == OBSERVERS:
         return Membership.objects.filter(debate=debate, role=Role.OBSERVER).count()
     if (team := team_of(voters)) is not None:
         return Membership.objects.filter(debate=debate, team_id=team).count()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,7 +15,9 @@ from debate.arguments.views import claim_for_viewer
 from debate.debates.models import Debate
 from debate.debates.views import get_visible_debate
 from debate.errors import InvalidInput, ServiceError
+from debate.inputs import add_service_error, cleaned, field_errors, first_error
 from debate.moderation import services
+from debate.moderation.forms import AuditQuery, EvidenceReviewForm, FlagForm, FlagResolveForm
 from debate.moderation.models import Fallacy, Flag, FlagKind
 from debate.moderation.selectors import audit_filters, audit_trail, evidence_queue, flag_queue
 from debate.rendering import error_status, render_screen
@@ -67,8 +69,10 @@ def evidence_review(request: HttpRequest, slug: str, evidence_id: int) -> HttpRe
     debate = get_visible_debate(request, slug)
     evidence = get_object_or_404(Evidence.objects.select_related("debate"), pk=evidence_id,
                                  debate=debate)  # fmt: skip
-    decision = request.POST.get("decision", "")
-    reason = request.POST.get("reason", "")
+    form = EvidenceReviewForm(request.POST)
+    valid = form.is_valid()
+    decision = form.cleaned_data.get("decision", "") if valid else ""
+    reason = form.cleaned_data.get("reason", "") if valid else ""
     actions = {
         "approve": source_services.evidence_approve,
         "reject": source_services.evidence_reject,
@@ -76,14 +80,14 @@ def evidence_review(request: HttpRequest, slug: str, evidence_id: int) -> HttpRe
         "restore": source_services.evidence_restore,
     }
     try:
-        if decision not in actions:
-            raise InvalidInput("Choose approve, reject, hide or restore.", field="decision")
+        if not valid:
+            raise InvalidInput(first_error(form), errors=field_errors(form))
         actions[decision](actor=request.user, evidence=evidence, reason=reason)
     except ServiceError as error:
         return _refused(request, debate, error, "evidence-queue", error_evidence=evidence.pk,
                         reason=reason)  # fmt: skip
     messages.success(request, f"Evidence #{evidence.pk}: {decision} done.")
-    back = request.POST.get("next", "")
+    back = form.cleaned_data["next"]
     if not request.htmx:
         return redirect(back if back.startswith("/") and not back.startswith("//") else
                         reverse("moderation-queue", args=[debate.slug]))  # fmt: skip
@@ -95,32 +99,26 @@ def evidence_review(request: HttpRequest, slug: str, evidence_id: int) -> HttpRe
 def flag_create(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
     debate = get_visible_debate(request, slug)
     claim = claim_for_viewer(request, debate, claim_id)
-    form = {
-        "kind": request.POST.get("kind", ""),
-        "fallacy": request.POST.get("fallacy", ""),
-        "duplicate_of": request.POST.get("duplicate_of", ""),
-        "note": request.POST.get("note", ""),
-    }
-    errors: dict[str, list[str]] = {}
+    form = FlagForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         try:
+            data = cleaned(FlagForm, request.POST)
             duplicate_of = None
-            if form["kind"] == FlagKind.DUPLICATE and form["duplicate_of"]:
-                try:
-                    duplicate_of = Claim.objects.get(
-                        pk=int(form["duplicate_of"].lstrip("#")), debate=debate
-                    )
-                except (ValueError, Claim.DoesNotExist) as exc:
+            if data["kind"] == FlagKind.DUPLICATE and data["duplicate_of"] is not None:
+                duplicate_of = Claim.objects.filter(pk=data["duplicate_of"], debate=debate).first()
+                if duplicate_of is None:
                     raise InvalidInput(
                         "No claim with that number in this debate.", field="duplicate_of"
-                    ) from exc
+                    )
             services.flag_create(
-                actor=request.user, claim=claim, kind=form["kind"], fallacy=form["fallacy"],
-                duplicate_of=duplicate_of, note=form["note"],
+                actor=request.user, claim=claim, kind=data["kind"], fallacy=data["fallacy"],
+                duplicate_of=duplicate_of, note=data["note"],
             )  # fmt: skip
         except ServiceError as error:
-            errors, status = error.field_errors, error_status(error)
+            if not form.errors:
+                add_service_error(form, error)
+            status = error_status(error)
         else:
             if not request.htmx:
                 messages.success(request, "Thank you: a moderator will look at your flag.")
@@ -130,7 +128,8 @@ def flag_create(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
                                  region="flag-form")  # fmt: skip
     return render_screen(
         request, "moderation/flag.html",
-        {"debate": debate, "claim": claim, "form": form, "errors": errors,
+        {"debate": debate, "claim": claim, "form": form,
+         "errors": field_errors(form) if form.is_bound else {},
          "kinds": FlagKind.choices, "fallacies": Fallacy.choices},
         region="flag-form", status=status,
     )  # fmt: skip
@@ -140,14 +139,18 @@ def flag_create(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
 def flag_resolve(request: HttpRequest, slug: str, flag_id: int) -> HttpResponse:
     debate = get_visible_debate(request, slug)
     flag = get_object_or_404(Flag, pk=flag_id, debate=debate)
+    form = FlagResolveForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
+        if form.errors:
+            raise InvalidInput(first_error(form), errors=field_errors(form))
         services.flag_resolve(
-            actor=request.user, flag=flag, resolution=request.POST.get("resolution", ""),
-            reason=request.POST.get("reason", ""),
+            actor=request.user, flag=flag, resolution=form.cleaned_data["resolution"],
+            reason=reason,
         )  # fmt: skip
     except ServiceError as error:
         return _refused(request, debate, error, "flag-queue", error_flag=flag.pk,
-                        reason=request.POST.get("reason", ""))  # fmt: skip
+                        reason=reason)  # fmt: skip
     if not request.htmx:
         messages.success(request, f"Flag #{flag.pk} resolved.")
         return redirect("moderation-queue", slug=debate.slug)
@@ -160,10 +163,13 @@ def audit_view(request: HttpRequest, slug: str) -> HttpResponse:
     debate = get_visible_debate(request, slug)
     if not permissions.can_view_audit(request.user, debate):
         raise Http404("Only moderators see the audit trail.")
-    actor = request.GET.get("actor", "")
-    action = request.GET.get("action", "")
+    query = AuditQuery(request.GET)
+    if not query.is_valid():
+        # The filters are a form on the page: refused like any form, with its message.
+        return render(request, "400.html", {"message": first_error(query)}, status=422)
+    actor, action = query.cleaned_data["actor"], query.cleaned_data["action"]
     actors, actions = audit_filters(debate)
-    page = audit_trail(debate, actor=actor, action=action, page=request.GET.get("page") or 1)
+    page = audit_trail(debate, actor=actor, action=action, page=query.cleaned_data["page"])
     return render_screen(
         request, "moderation/audit.html",
         {"debate": debate, "page": page, "actor": actor, "action": action, "actors": actors,

@@ -7,10 +7,12 @@ from django.views.decorators.http import require_GET, require_POST
 from debate import permissions
 from debate.debates.views import get_visible_debate
 from debate.errors import ServiceError
+from debate.inputs import add_service_error, field_errors
 from debate.mapview import visibility
 from debate.ratelimit import heavy_read
 from debate.rendering import error_context, error_status, for_visitors, render_screen
 from debate.sources import services
+from debate.sources.forms import EvidenceProposeForm
 from debate.sources.models import Source
 from debate.sources.selectors import evidence_of_source, source_reading, source_revisions
 
@@ -53,31 +55,32 @@ def evidence_propose(request: HttpRequest, slug: str, source_id: int) -> HttpRes
     debate = get_visible_debate(request, slug)
     source = get_object_or_404(Source.objects.select_related("debate"), pk=source_id,
                                debate=debate)  # fmt: skip
-    form = {key: request.POST.get(key, "") for key in ("quote", "start", "end", "note")}
-    try:
-        start = int(form["start"]) if form["start"].strip() else None
-    except ValueError:
-        start = None
-    result, status = {}, 200
-    try:
-        evidence, created = services.evidence_propose(
-            actor=request.user, source=source, quote=form["quote"], start=start,
-            note=form["note"],
-        )  # fmt: skip
-    except ServiceError as error:
-        result, status = {"errors": error.field_errors, **error_context(error)}, error_status(error)
-    else:
-        result = {"evidence": evidence, "created": created}
-        if not request.htmx:
-            if created:
-                messages.success(request, f"Proposed as evidence #{evidence.pk}; a moderator "
-                                          "will review it.")  # fmt: skip
-            else:
-                messages.info(request, f"This passage is evidence #{evidence.pk} already "
-                                       f"({evidence.get_status_display().lower()}).")  # fmt: skip
-            return redirect(
-                reverse("source", args=[debate.slug, source.pk]) + f"#evidence-{evidence.pk}"
-            )
+    form = EvidenceProposeForm(request.POST)
+    result, status = {}, 422
+    if form.is_valid():
+        try:
+            evidence, created = services.evidence_propose(
+                actor=request.user, source=source, quote=form.cleaned_data["quote"],
+                start=form.cleaned_data["start"], note=form.cleaned_data["note"],
+            )  # fmt: skip
+        except ServiceError as error:
+            add_service_error(form, error)
+            result, status = error_context(error), error_status(error)
+        else:
+            if not request.htmx:
+                if created:
+                    messages.success(request, f"Proposed as evidence #{evidence.pk}; a "
+                                              "moderator will review it.")  # fmt: skip
+                else:
+                    status_name = evidence.get_status_display().lower()
+                    messages.info(request, f"This passage is evidence #{evidence.pk} already "
+                                           f"({status_name}).")  # fmt: skip
+                return redirect(
+                    reverse("source", args=[debate.slug, source.pk]) + f"#evidence-{evidence.pk}"
+                )
+            result, status = {"evidence": evidence, "created": created}, 200
+    if status != 200:
+        result["errors"] = field_errors(form)
     context = _reader_context(request, debate, source)
     context.update(form=form, **result)
     return render_screen(request, "sources/source_reader.html", context, region="propose",

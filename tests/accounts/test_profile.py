@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from debate.accounts.models import ApiToken, hash_token
 from debate.audit.models import AuditEvent
+from debate.permissions import SYSTEM
 
 
 def test_creating_a_token_shows_it_once_and_stores_only_its_hash(client, debater_now):
@@ -46,7 +47,7 @@ def test_revoked_token_no_longer_authenticates(client, debate, debater_now):
 def test_nobody_revokes_someone_elses_token(client, debater_now, debater_after):
     from debate.accounts.services import token_create
 
-    token, _ = token_create(actor=None, user=debater_after, name="theirs")
+    token, _ = token_create(actor=SYSTEM, user=debater_after, name="theirs")
     client.force_login(debater_now)
     response = client.post(reverse("profile"), {"action": "revoke", "token": token.pk})
     token.refresh_from_db()

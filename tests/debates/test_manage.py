@@ -14,7 +14,7 @@ from django.utils.html import escape
 
 from debate.arguments.models import Citation, Claim, Vote
 from debate.audit.models import AuditEvent
-from debate.debates.models import Debate, Membership, Phase, Position, Role, Team
+from debate.debates.models import Debate, Membership, Phase, Role, Team
 from debate.sources.models import Evidence, EvidenceStatus, Source
 from debate.sources.services import UPLOAD_MAX_BYTES, evidence_propose, source_revise
 from debate.sources.text import text_sha256
@@ -26,19 +26,11 @@ from tests.factories import (
     UserFactory,
     VoteFactory,
 )
-from tests.helpers import client_as
+from tests.helpers import client_as, rows_of
 
 pytestmark = pytest.mark.django_db
 
 NOT_ALLOWED = "You are not allowed to create debates."
-
-
-def everything() -> dict:
-    """Every row the set-up screens write, field by field, and the audit trail's ids."""
-    return {
-        model.__name__: list(model.objects.order_by("pk").values())
-        for model in (Debate, Position, Team, Membership, Source, Evidence, Claim, Citation, Vote)
-    } | {"audit": list(AuditEvent.objects.order_by("pk").values_list("pk", flat=True))}
 
 
 def grant_create(user):
@@ -152,26 +144,26 @@ def test_new_debate_names_other_moderators(creator):
 )  # fmt: skip
 def test_bad_new_debate_input_is_refused_and_creates_nothing(creator, overrides, message):
     UserFactory(username="alice")
-    before = everything()
+    before = rows_of()
 
     response = client_as(creator).post(reverse("debate-new"), {**NEW_DEBATE, **overrides})
 
     html = response.content.decode()
     assert response.status_code == 422
     assert f'<p class="form-error" role="alert">{escape(message)}</p>' in html
-    assert everything() == before
+    assert rows_of() == before
     kept = "title" if "title" not in overrides else "motion"
     assert f'value="{escape(NEW_DEBATE[kept])}"' in html  # what was typed stays in the form
 
 
 def test_new_debate_with_a_taken_title_is_refused(creator, debate):
-    before = everything()
+    before = rows_of()
     response = client_as(creator).post(
         reverse("debate-new"), {**NEW_DEBATE, "title": "Ukraine NATO"}
     )
     assert response.status_code == 422
     assert "A debate with this slug exists already." in response.content.decode()
-    assert everything() == before
+    assert rows_of() == before
 
 
 # --- the manage page -----------------------------------------------------------------------------
@@ -194,17 +186,17 @@ def test_manage_page_shows_teams_with_invite_links_moderators_and_sources(
 @pytest.mark.parametrize("who", ["debater_now", "observer", "outsider"])
 def test_non_moderators_cannot_post_to_the_manage_page(request, debate, team_now, who):
     client = client_as(request.getfixturevalue(who))
-    before = everything()
+    before = rows_of()
     response = client.post(manage(debate), {"action": "regenerate", "team": team_now.pk})
     assert response.status_code == 404
-    assert everything() == before
+    assert rows_of() == before
 
 
 def test_unknown_manage_action_is_refused(debate, moderator):
-    before = everything()
+    before = rows_of()
     response = client_as(moderator).post(manage(debate), {"action": "drop"})
     assert response.status_code == 422
-    assert everything() == before
+    assert rows_of() == before
 
 
 def test_moderator_saves_the_details(debate, moderator):
@@ -229,7 +221,7 @@ def test_moderator_saves_the_details(debate, moderator):
 
 
 def test_details_without_a_title_are_refused(debate, moderator):
-    before = everything()
+    before = rows_of()
     response = client_as(moderator).post(
         manage(debate), {"action": "details", "title": " ", "motion": "M?"}
     )
@@ -237,7 +229,7 @@ def test_details_without_a_title_are_refused(debate, moderator):
     assert '<p class="form-error" role="alert">This field is required.</p>' in (
         response.content.decode()
     )
-    assert everything() == before
+    assert rows_of() == before
 
 
 def test_moderator_adds_a_team_for_a_position(debate, moderator, position_after):
@@ -259,11 +251,11 @@ def test_moderator_adds_a_team_for_a_position(debate, moderator, position_after)
     ],
 )
 def test_bad_team_is_refused(debate, moderator, data, message):
-    before = everything()
+    before = rows_of()
     response = client_as(moderator).post(manage(debate), {"action": "team", **data})
     assert response.status_code == 422
     assert escape(message) in response.content.decode()
-    assert everything() == before
+    assert rows_of() == before
 
 
 def test_new_invite_code_replaces_the_old_one(debate, moderator, team_after, outsider):
@@ -292,10 +284,10 @@ def test_regenerating_the_code_of_another_debates_team_is_refused(debate, modera
     from tests.factories import TeamFactory
 
     other = TeamFactory()
-    before = everything()
+    before = rows_of()
     response = client_as(moderator).post(manage(debate), {"action": "regenerate", "team": other.pk})
     assert response.status_code == 422
-    assert everything() == before
+    assert rows_of() == before
 
 
 def test_moderator_adds_another_moderator(debate, moderator, outsider):
@@ -308,13 +300,13 @@ def test_moderator_adds_another_moderator(debate, moderator, outsider):
 
 
 def test_adding_an_unknown_moderator_is_refused(debate, moderator):
-    before = everything()
+    before = rows_of()
     response = client_as(moderator).post(
         manage(debate), {"action": "moderator", "username": "ghost"}
     )
     assert response.status_code == 422
     assert "No such user: ghost." in response.content.decode()
-    assert everything() == before
+    assert rows_of() == before
 
 
 # --- sources: paste and upload -------------------------------------------------------------------
@@ -395,7 +387,7 @@ BAD_UPLOADS = {
 @pytest.mark.parametrize("case", BAD_UPLOADS)
 def test_bad_upload_is_refused_with_a_clear_message_and_creates_nothing(debate, moderator, case):
     name, data, message = BAD_UPLOADS[case]
-    before = everything()
+    before = rows_of()
 
     response = client_as(moderator).post(manage(debate), {**METADATA, "file": upload(name, data)})
 
@@ -403,7 +395,7 @@ def test_bad_upload_is_refused_with_a_clear_message_and_creates_nothing(debate, 
     assert f'<p class="form-error" role="alert">{escape(message)}</p>' in (
         response.content.decode()
     )
-    assert everything() == before
+    assert rows_of() == before
 
 
 def test_a_large_text_file_under_the_limit_is_accepted(debate, moderator):
@@ -428,11 +420,11 @@ def test_a_large_text_file_under_the_limit_is_accepted(debate, moderator):
 def test_bad_source_form_is_refused_and_creates_nothing(debate, moderator, data, message):
     if data.get("file") == "BOTH":
         data = {**data, "file": upload("a.txt", ARTICLE.encode())}
-    before = everything()
+    before = rows_of()
     response = client_as(moderator).post(manage(debate), {**METADATA, **data})
     assert response.status_code == 422
     assert escape(message) in response.content.decode()
-    assert everything() == before
+    assert rows_of() == before
 
 
 def test_refused_source_form_keeps_what_the_moderator_typed(debate, moderator):
@@ -511,7 +503,7 @@ def test_an_old_revision_cannot_be_corrected_again_nor_take_new_evidence(
     debate, moderator, debater_now, source, cited
 ):
     revise(debate, moderator, source)
-    before = everything()
+    before = rows_of()
 
     again = revise(debate, moderator, source, text="Another correction.\n")
     proposal = client_as(debater_now).post(
@@ -523,15 +515,15 @@ def test_an_old_revision_cannot_be_corrected_again_nor_take_new_evidence(
     assert again.status_code == 422
     assert proposal.status_code == 422
     assert "A newer revision of this source exists" in proposal.content.decode()
-    assert everything() == before
+    assert rows_of() == before
 
 
 @pytest.mark.parametrize("text", [None, "   ", ""], ids=["unchanged", "blank", "empty"])
 def test_refused_revision_changes_nothing(debate, moderator, source, text):
-    before = everything()
+    before = rows_of()
     response = revise(debate, moderator, source, text=source.text if text is None else text)
     assert response.status_code == 422
-    assert everything() == before
+    assert rows_of() == before
 
 
 def test_manage_page_offers_a_correction_form_for_each_source(debate, moderator, source):
@@ -647,23 +639,23 @@ def test_clone_takes_the_latest_revision_of_each_source(debate, moderator, sourc
 
 def test_clone_with_a_taken_title_is_refused(debate, moderator, template):
     clone(debate, moderator)
-    before = everything()
+    before = rows_of()
     response = clone(debate, moderator)
     assert response.status_code == 422
     assert "A debate with this slug exists already." in response.content.decode()
-    assert everything() == before
+    assert rows_of() == before
 
 
 def test_moderator_without_the_create_permission_cannot_clone(debate, moderator, source):
-    before = everything()
+    before = rows_of()
     response = clone(debate, moderator)
     assert response.status_code == 403
     assert NOT_ALLOWED in response.content.decode()
-    assert everything() == before
+    assert rows_of() == before
 
 
 def test_non_moderator_with_the_create_permission_cannot_clone(debate, creator):
-    before = everything()
+    before = rows_of()
     response = clone(debate, creator)
     assert response.status_code == 404
-    assert everything() == before
+    assert rows_of() == before

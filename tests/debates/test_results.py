@@ -240,10 +240,10 @@ def test_snapshot_document_counts_only_the_chosen_voters(
     assert [p["strength"] for p in document["positions"]] == [position, 0.5]
 
 
-def test_unknown_voters_choice_counts_everyone(client, debate, split_votes):
-    html = squash(html_of(client.get(reverse("debate", args=[debate.slug]),
-                                     {"voters": "team:abc"})))  # fmt: skip
-    assert "3 votes · mean impact 2.0 / 4" in html
+def test_unknown_voters_choice_is_a_bad_request(client, debate, split_votes):
+    response = client.get(reverse("debate", args=[debate.slug]), {"voters": "team:abc"})
+    assert response.status_code == 400
+    assert "Not a choice of voters" in response.content.decode()
 
 
 def test_a_group_too_small_shows_no_votes_but_moderators_see_them(

@@ -16,6 +16,7 @@ from debate.arguments.services import claim_edit
 from debate.debates.models import Debate, Membership, Role
 from debate.debates.seeding import DEMO_ACCOUNTS, DEMO_PASSWORD
 from debate.mapview.cache import debate_map
+from debate.permissions import SYSTEM
 from debate.sources.models import Evidence, EvidenceStatus, Source
 from debate.sources.services import evidence_reject
 
@@ -145,7 +146,7 @@ def test_demo_accounts_are_created_with_debug(settings):
 
 def test_reseeding_after_a_claim_edit_creates_no_duplicates(seeded):
     claim = Claim.objects.filter(parent=None).first()
-    claim_edit(actor=None, claim=claim, text=claim.text + " (Edited.)", version=claim.version)
+    claim_edit(actor=SYSTEM, claim=claim, text=claim.text + " (Edited.)", version=claim.version)
     claims = Claim.objects.count()
 
     seed()
@@ -155,7 +156,7 @@ def test_reseeding_after_a_claim_edit_creates_no_duplicates(seeded):
 
 def test_reseeding_keeps_a_moderators_rejection(seeded):
     evidence = Evidence.objects.first()
-    evidence_reject(actor=None, evidence=evidence, reason="Quoted out of context.")
+    evidence_reject(actor=SYSTEM, evidence=evidence, reason="Quoted out of context.")
 
     seed()
 

@@ -1,0 +1,125 @@
+"""The shape of what the claim screens are sent: where a claim goes, its text and stance,
+an edit's version, a reason, a vote, a citation and the evidence picker's query.
+
+Forms parse shape (ids in ASCII digits, texts without null characters, lengths, choices);
+the services in `debate.arguments.services` decide meaning (phase, role, tree rules). A
+refusal never quotes more than a short prefix of what was sent.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+
+from debate.arguments.models import CLAIM_TEXT_MAX, Relation, Stance
+from debate.arguments.services import clean_claim_text
+from debate.errors import InvalidInput
+from debate.inputs import CountField, IdField, Redisplayed, TextField
+from debate.sources.services import REASON_MAX
+
+STANCE_CHOICE = "Choose whether the claim supports (pro) or attacks (con)."
+RELATION_CHOICE = "Choose whether the evidence supports or concedes."
+VERSION_NEEDED = "The version is missing or not a number."
+VOTE_SHAPE = "A vote is a whole number from 0 to 4."
+# The picker searches approved evidence by a few words, never by a page of text.
+QUERY_MAX = 200
+# A vote as typed: an optional minus and a few ASCII digits. The range is the service's rule
+# (its message names the number: "A vote is from 0 to 4, not 7.").
+_SIGNED = re.compile(r"-?[0-9]{1,6}")
+
+
+class ClaimTextField(forms.CharField):
+    """A claim's text. Null characters are refused by CharField; emptiness and length by the
+    service's own rule (`clean_claim_text`), so the page and the service say the same words.
+    `max_length` stays for the textarea and for what a refused form puts back."""
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(max_length=CLAIM_TEXT_MAX, required=False, strip=False, **kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        try:
+            return clean_claim_text(text)
+        except InvalidInput as error:
+            raise ValidationError(error.message, code="invalid") from error
+
+
+class ComposeTargetForm(forms.Form):
+    """Where a new claim goes: under a claim (`parent`) or under a position (`position`)."""
+
+    parent = IdField(required=False, error_messages={"invalid": "Unknown parent."})
+    position = IdField(required=False, error_messages={"invalid": "Unknown position."})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors and not data.get("parent") and not data.get("position"):
+            raise ValidationError("Choose a position, or a claim to reply to.", code="required")
+        return data
+
+
+class StancePreset(forms.Form):
+    """`?stance=` on the compose link (*Support* or *Attack*): which choice the form opens
+    with. Only a preset, so anything but pro or con presets nothing."""
+
+    stance = forms.CharField(required=False, max_length=10)
+
+    def clean_stance(self) -> str:
+        stance = self.cleaned_data["stance"]
+        return stance if stance in Stance.values else ""
+
+
+class ClaimComposeForm(Redisplayed, forms.Form):
+    text = ClaimTextField()
+    stance = forms.ChoiceField(
+        choices=Stance.choices,
+        error_messages={"required": STANCE_CHOICE, "invalid_choice": STANCE_CHOICE},
+    )
+
+
+class ClaimEditForm(Redisplayed, forms.Form):
+    text = ClaimTextField()
+    version = CountField(error_messages={"required": VERSION_NEEDED, "invalid": VERSION_NEEDED})
+
+
+class ReasonForm(Redisplayed, forms.Form):
+    """Hide or restore: the reason, which the service requires and the audit trail keeps."""
+
+    reason = TextField(max_length=REASON_MAX, required=False)
+
+
+class VoteForm(forms.Form):
+    """A vote from 0 to 4, or an empty value to withdraw it."""
+
+    value = forms.CharField(required=False, max_length=10, error_messages={
+        "max_length": VOTE_SHAPE})  # fmt: skip
+
+    def clean_value(self) -> int | None:
+        raw = self.cleaned_data["value"]
+        if raw == "":
+            return None
+        if not _SIGNED.fullmatch(raw):
+            raise ValidationError(VOTE_SHAPE, code="invalid")
+        return int(raw)
+
+
+class CiteForm(forms.Form):
+    evidence = IdField(error_messages={"required": "Choose a piece of evidence.",
+                                       "invalid": "Choose a piece of evidence."})  # fmt: skip
+    relation = forms.ChoiceField(
+        choices=Relation.choices, required=False,
+        error_messages={"invalid_choice": RELATION_CHOICE},
+    )  # fmt: skip
+
+    def clean_relation(self) -> str:
+        return self.cleaned_data["relation"] or Relation.SUPPORTS
+
+
+class PickerQueryForm(Redisplayed, forms.Form):
+    """The evidence picker's search (`?q=`)."""
+
+    q = TextField(max_length=QUERY_MAX, required=False)
