@@ -62,6 +62,8 @@ class DebateFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Debate {n}")
     motion = "Should Ukraine's NATO accession proceed now, or only after a settlement?"
     phase = Phase.REBUTTAL
+    # New debates take no observers unless set up to; the tests' debates do.
+    allow_observers = True
 
 
 class PositionFactory(InDebateFactory):

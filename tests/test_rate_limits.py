@@ -27,10 +27,8 @@ from django.utils.html import escape
 from rest_framework.test import APIClient
 
 from debate import ratelimit
-from debate.arguments.models import Claim, Vote
-from debate.audit.models import AuditEvent
-from debate.sources.models import Evidence
 from tests.factories import ClaimFactory
+from tests.helpers import rows_of
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 3
@@ -56,8 +54,9 @@ def limits(settings, monkeypatch):
 
 
 @pytest.fixture
-def world(debate, position_now, position_after, team_after, debater_now, debater_after, source):
-    """debater_now writes; debater_after wrote the claims debater_now votes on."""
+def world(world, debate, position_now, position_after, team_after, debater_now, debater_after):
+    """The shared world: debater_now (`writer`) writes under `position` ("now");
+    debater_after (`other`) wrote the `targets`, the claims debater_now votes on."""
     targets = [
         ClaimFactory(
             debate=debate,
@@ -68,23 +67,10 @@ def world(debate, position_now, position_after, team_after, debater_now, debater
         )
         for i in range(LIMIT + 2)
     ]
-    return SimpleNamespace(
-        debate=debate,
-        position=position_now,
-        writer=debater_now,
-        other=debater_after,
-        source=source,
-        targets=targets,
+    vars(world).update(
+        position=position_now, writer=debater_now, other=debater_after, targets=targets
     )
-
-
-def rows() -> dict[str, int]:
-    return {
-        "claims": Claim.objects.count(),
-        "votes": Vote.objects.count(),
-        "evidence": Evidence.objects.count(),
-        "audit": AuditEvent.objects.count(),
-    }
+    return world
 
 
 # --- one write, by action and by channel ---------------------------------------------------
@@ -165,7 +151,7 @@ def test_fourth_write_in_a_minute_is_refused_with_429_and_saves_nothing(
 ):
     client = channel.client(world.writer)
     allowed = [write(action, channel, client, world, n).status_code for n in range(LIMIT)]
-    before = rows()
+    before = rows_of()
 
     response = write(action, channel, client, world, LIMIT)
 
@@ -173,7 +159,7 @@ def test_fourth_write_in_a_minute_is_refused_with_429_and_saves_nothing(
     assert response.status_code == 429
     assert REFUSAL in message_of(response, channel)
     assert 0 < int(response["Retry-After"]) <= 60
-    assert rows() == before
+    assert rows_of() == before
 
 
 @pytest.mark.parametrize("channel", [PLAIN, HTMX], ids=lambda c: c.name)
@@ -320,13 +306,13 @@ def claims_in_other_process(user_id: int, count: int) -> list[str]:
 
 def test_claims_counted_in_another_process_limit_this_one(shared_redis, world):
     assert claims_in_other_process(world.writer.pk, LIMIT) == ["ok"] * LIMIT
-    before = rows()
+    before = rows_of()
 
     response = write("claim", PLAIN, PLAIN.client(world.writer), world, 0)
 
     assert response.status_code == 429
     assert escape(REFUSAL) in response.content.decode()
-    assert rows() == before
+    assert rows_of() == before
 
 
 def test_claims_counted_here_limit_another_process(shared_redis, world):

@@ -11,7 +11,8 @@ from rest_framework.test import APIClient
 from debate.accounts.models import ApiToken, hash_token
 from debate.accounts.services import token_create, token_revoke
 from debate.debates.models import Debate, Phase
-from tests.api.helpers import error_of, session_client, state, token_client, url
+from tests.api.helpers import error_of, session_client, token_client, url
+from tests.helpers import rows_of
 
 pytestmark = pytest.mark.django_db
 
@@ -33,14 +34,14 @@ def test_public_debate_is_readable_without_a_token(api_world, anon):
 
 
 def test_anonymous_write_is_401_with_a_bearer_challenge(api_world, anon):
-    before = state()
+    before = rows_of()
 
     response = change_phase(anon)
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Bearer"
     assert error_of(response)["code"] == "not_authenticated"
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_full_token_writes(api_world):
@@ -71,7 +72,7 @@ def test_command_for_an_unknown_user_fails(db):
 
 def test_read_only_token_reads_but_cannot_write(api_world):
     client = token_client(api_world.moderator, read_only=True)
-    before = state()
+    before = rows_of()
 
     read = client.get(url("claims/"))
     write = change_phase(client)
@@ -79,7 +80,7 @@ def test_read_only_token_reads_but_cannot_write(api_world):
     assert read.status_code == 200
     assert write.status_code == 403
     assert error_of(write)["message"] == "This token is read-only."
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_read_only_token_of_a_member_reads_a_private_debate(api_world):
@@ -94,14 +95,14 @@ def test_revoked_token_is_401_even_for_public_reads(api_world):
     token, raw = token_create(actor=api_world.moderator, user=api_world.moderator, name="old")
     token_revoke(actor=api_world.moderator, token=token)
     client = bearer(raw)
-    before = state()
+    before = rows_of()
 
     read = client.get(url("claims/"))
     write = change_phase(client)
 
     assert read.status_code == write.status_code == 401
     assert error_of(write)["code"] == "authentication_failed"
-    assert state() == before
+    assert rows_of() == before
 
 
 @pytest.mark.parametrize(
@@ -144,13 +145,13 @@ def test_using_a_token_records_when_it_was_last_used(api_world):
 def test_session_write_without_a_csrf_token_is_refused(api_world):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(api_world.moderator)
-    before = state()
+    before = rows_of()
 
     response = change_phase(client)
 
     assert response.status_code == 403
     assert "CSRF" in error_of(response)["message"]
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_token_write_needs_no_csrf_token(api_world):

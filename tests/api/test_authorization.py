@@ -39,8 +39,9 @@ from debate.debates.models import Debate, Phase
 from debate.snapshots.models import Snapshot
 from debate.snapshots.services import live_document
 from debate.sources.models import Evidence, EvidenceStatus
-from tests.api.helpers import API, error_of, session_client, state, token_client, url
+from tests.api.helpers import API, error_of, session_client, token_client, url
 from tests.factories import ClaimFactory, VoteFactory
+from tests.helpers import rows_of
 
 pytestmark = pytest.mark.django_db
 
@@ -200,13 +201,13 @@ def test_write_answers_each_role_and_token_as_the_rules_say(matrix_world, write,
     spec = WRITES[write]
     Debate.objects.filter(pk=matrix_world.debate.pk).update(phase=spec.phase)
     client, user = client_of(matrix_world, actor)
-    before = state()
+    before = rows_of()
 
     response = spec.send(client, matrix_world)
 
     assert response.status_code == expected, response.content
     if expected >= 400:
         error_of(response)
-        assert state() == before, "a refused write changed something"
+        assert rows_of() == before, "a refused write changed something"
     else:
         assert spec.done(matrix_world, user), "the write answered success but had no effect"

@@ -9,7 +9,8 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from debate import ratelimit
 from debate.arguments.models import Vote
-from tests.api.helpers import API, error_of, state, token_client, url
+from tests.api.helpers import API, error_of, token_client, url
+from tests.helpers import rows_of
 
 pytestmark = pytest.mark.django_db
 
@@ -31,24 +32,24 @@ def post_raw(client, path: str, body: bytes, content_type: str = JSON):
     ids=["truncated", "single-quotes", "nan", "not-utf8", "trailing-brace"],
 )
 def test_malformed_json_is_400_parse_error(api_world, moderator_client, body):
-    before = state()
+    before = rows_of()
 
     response = post_raw(moderator_client, url("claims/"), body)
 
     assert response.status_code == 400
     assert error_of(response)["code"] == "parse_error"
-    assert state() == before
+    assert rows_of() == before
 
 
 @pytest.mark.parametrize("body", [b"[1, 2]", b'"a string"', b"42", b"null", b"true"])
 def test_a_body_that_is_not_an_object_is_400(api_world, moderator_client, body):
-    before = state()
+    before = rows_of()
 
     response = post_raw(moderator_client, url("claims/"), body)
 
     assert response.status_code == 400
     assert error_of(response)["fields"]
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_form_encoded_body_is_415(api_world, moderator_client):
@@ -85,7 +86,7 @@ def test_form_encoded_body_is_415(api_world, moderator_client):
 def test_bad_claim_input_is_400_with_the_field_named(api_world, moderator_client, payload, field):
     if type(payload.get("position_id")) is int and payload["position_id"] == 1:
         payload["position_id"] = api_world.position_now.pk
-    before = state()
+    before = rows_of()
 
     response = moderator_client.post(url("claims/"), payload, format="json")
 
@@ -93,7 +94,7 @@ def test_bad_claim_input_is_400_with_the_field_named(api_world, moderator_client
     error = error_of(response)
     assert error["code"] == "invalid"
     assert field in error["fields"], error
-    assert state() == before
+    assert rows_of() == before
 
 
 @pytest.mark.parametrize(
@@ -121,13 +122,13 @@ def test_bad_evidence_input_is_400(api_world, payload):
     if type(payload.get("source_id")) is int and payload["source_id"] == 1:
         payload["source_id"] = api_world.source.pk
     client = token_client(api_world.observer)
-    before = state()
+    before = rows_of()
 
     response = client.post(url("evidence/"), payload, format="json")
 
     assert response.status_code == 400, response.content
     assert error_of(response)["fields"]
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_a_far_off_start_is_only_a_hint(api_world):
@@ -172,13 +173,13 @@ def test_events_with_a_bad_cursor_is_400(api_world, anon):
      ("post", "sources/"), ("post", "citations/"), ("delete", ""), ("put", "phase/")],
 )  # fmt: skip
 def test_unsupported_method_is_405_in_the_error_shape(api_world, moderator_client, method, path):
-    before = state()
+    before = rows_of()
 
     response = getattr(moderator_client, method)(url(path), {}, format="json")
 
     assert response.status_code == 405
     assert error_of(response)["code"] == "method_not_allowed"
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_service_refusal_is_403_in_the_error_shape(api_world):
@@ -205,12 +206,12 @@ def test_service_refusal_is_403_in_the_error_shape(api_world):
 )  # fmt: skip
 def test_json_of_the_wrong_type_is_400_not_coerced(api_world, send):
     client = token_client(api_world.moderator)  # allowed to do all three: only a type is wrong
-    before = state()
+    before = rows_of()
 
     response = send(api_world, client)
 
     assert response.status_code == 400, response.content
-    assert state() == before
+    assert rows_of() == before
 
 
 @pytest.mark.parametrize("path", [f"{API}/nope/", url("claims/abc/"), url("snapshots/v1/")])
@@ -238,7 +239,7 @@ def test_fourth_write_in_a_minute_is_429_with_retry_after(api_world, three_write
     client = token_client(api_world.observer)
     vote_url = url(f"claims/{api_world.claim.pk}/vote/")
     answers = [client.put(vote_url, {"value": v}, format="json").status_code for v in (1, 2, 3)]
-    before = state()
+    before = rows_of()
 
     response = client.put(vote_url, {"value": 4}, format="json")
 
@@ -246,7 +247,7 @@ def test_fourth_write_in_a_minute_is_429_with_retry_after(api_world, three_write
     assert response.status_code == 429
     assert error_of(response)["code"] == "throttled"
     assert 0 < int(response["Retry-After"]) <= 60
-    assert state() == before
+    assert rows_of() == before
     assert Vote.objects.get().value == 3
 
 
@@ -284,11 +285,11 @@ def test_claims_past_the_per_user_rate_limit_are_429_with_retry_after(
         return client.post(url("claims/"), payload, format="json")
 
     answers = [create(n).status_code for n in range(2)]
-    before = state()
+    before = rows_of()
     refused = create(3)
 
     assert answers == [201, 201]
     assert refused.status_code == 429
     assert error_of(refused)["code"] == "rate_limited"
     assert refused["Retry-After"] == "30"
-    assert state() == before
+    assert rows_of() == before

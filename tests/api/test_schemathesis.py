@@ -35,6 +35,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from debate.accounts.services import token_create
 from debate.debates.models import Debate
+from debate.permissions import SYSTEM
 from debate.snapshots.services import live_document, snapshot_take
 from debate.wsgi import application
 
@@ -91,9 +92,9 @@ def seeded_token(django_db_setup, django_db_blocker):
         with override_settings(DEBUG=True):
             call_command("seed", stdout=StringIO())
         debate = Debate.objects.get(slug=SEEDED)
-        snapshot_take(actor=None, debate=debate)
+        snapshot_take(actor=SYSTEM, debate=debate)
         moderator = get_user_model().objects.get(username="moderator")
-        _, raw = token_create(actor=None, user=moderator, name="schemathesis")
+        _, raw = token_create(actor=SYSTEM, user=moderator, name="schemathesis")
         yield raw
         transaction.set_rollback(True)
 

@@ -9,8 +9,9 @@ from debate.audit.models import AuditEvent
 from debate.debates.models import Debate, Phase
 from debate.snapshots.models import Snapshot
 from debate.sources.models import Evidence, EvidenceStatus
-from tests.api.helpers import error_of, session_client, state, token_client, url
+from tests.api.helpers import error_of, session_client, token_client, url
 from tests.factories import ClaimFactory, DebateFactory, EvidenceFactory, PositionFactory
+from tests.helpers import rows_of
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def test_reply_takes_its_parents_position(api_world):
 def test_reply_to_a_claim_of_another_debate_is_400(api_world):
     elsewhere = ClaimFactory(debate=DebateFactory(slug="elsewhere"))
     client = token_client(api_world.own)
-    before = state()
+    before = rows_of()
 
     response = client.post(
         url("claims/"),
@@ -70,13 +71,13 @@ def test_reply_to_a_claim_of_another_debate_is_400(api_world):
 
     assert response.status_code == 400
     assert "parent_id" in error_of(response)["fields"]
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_claim_under_a_position_of_another_debate_is_400(api_world):
     foreign = PositionFactory()
     client = token_client(api_world.moderator)
-    before = state()
+    before = rows_of()
 
     response = client.post(
         url("claims/"),
@@ -86,13 +87,13 @@ def test_claim_under_a_position_of_another_debate_is_400(api_world):
 
     assert response.status_code == 400
     assert "position_id" in error_of(response)["fields"]
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_no_new_claims_once_the_debate_is_closed(api_world):
     Debate.objects.filter(pk=api_world.debate.pk).update(phase=Phase.CLOSED)
     client = token_client(api_world.moderator)
-    before = state()
+    before = rows_of()
 
     response = client.post(
         url("claims/"),
@@ -102,7 +103,7 @@ def test_no_new_claims_once_the_debate_is_closed(api_world):
 
     assert response.status_code == 403
     assert error_of(response)["code"] == "permission_denied"
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_edit_with_the_current_etag_changes_the_text_and_the_etag(api_world):
@@ -128,7 +129,7 @@ def test_edit_with_a_stale_etag_is_412_and_changes_nothing(api_world):
         url(f"claims/{api_world.claim.pk}/"), {"text": "First edit."}, format="json",
         HTTP_IF_MATCH=stale,
     )  # fmt: skip
-    before = state()
+    before = rows_of()
 
     response = client.patch(
         url(f"claims/{api_world.claim.pk}/"), {"text": NEW_TEXT}, format="json", HTTP_IF_MATCH=stale
@@ -136,20 +137,20 @@ def test_edit_with_a_stale_etag_is_412_and_changes_nothing(api_world):
 
     assert response.status_code == 412
     assert error_of(response)["code"] == "precondition_failed"
-    assert state() == before
+    assert rows_of() == before
     api_world.claim.refresh_from_db()
     assert api_world.claim.text == "First edit."
 
 
 def test_edit_without_if_match_is_428_and_changes_nothing(api_world):
     client = token_client(api_world.own)
-    before = state()
+    before = rows_of()
 
     response = client.patch(url(f"claims/{api_world.claim.pk}/"), {"text": NEW_TEXT}, format="json")
 
     assert response.status_code == 428
     assert error_of(response)["code"] == "precondition_required"
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_edit_with_a_made_up_etag_is_412(api_world):
@@ -174,12 +175,12 @@ def test_author_withdraws_an_unanswered_claim(api_world):
 
 def test_answered_claim_cannot_be_withdrawn(api_world):
     client = token_client(api_world.own)
-    before = state()
+    before = rows_of()
 
     response = client.post(url(f"claims/{api_world.claim.pk}/withdraw/"))
 
     assert response.status_code == 400
-    assert state() == before
+    assert rows_of() == before
 
 
 # --- votes ----------------------------------------------------------------------------------
@@ -285,7 +286,7 @@ def test_proposing_an_existing_span_is_200_with_the_same_row(api_world):
 
 def test_a_quote_not_in_the_source_is_400(api_world):
     client = token_client(api_world.observer)
-    before = state()
+    before = rows_of()
 
     response = client.post(
         url("evidence/"),
@@ -295,7 +296,7 @@ def test_a_quote_not_in_the_source_is_400(api_world):
 
     assert response.status_code == 400
     assert "quote" in error_of(response)["fields"]
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_start_hint_picks_the_nearest_of_two_matches(api_world):
@@ -339,13 +340,13 @@ def test_moderator_rejects_evidence_with_a_reason(api_world):
 @pytest.mark.parametrize("payload", [{}, {"reason": ""}, {"reason": "   "}])
 def test_rejecting_evidence_needs_a_reason(api_world, payload):
     client = token_client(api_world.moderator)
-    before = state()
+    before = rows_of()
 
     response = client.post(url(f"evidence/{api_world.proposed.pk}/reject/"), payload, format="json")
 
     assert response.status_code == 400
     assert "reason" in error_of(response)["fields"]
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_reviewing_evidence_of_another_debate_is_404(api_world):

@@ -17,9 +17,9 @@ from debate.arguments.models import MAX_REPLY_DEPTH, Claim
 from debate.arguments.services import claim_depth
 from debate.errors import InvalidInput
 from debate.moderation.services import claim_merge
-from tests.api.helpers import error_of, session_client, state, url
+from tests.api.helpers import error_of, session_client, url
 from tests.arguments.helpers import reply_chain
-from tests.helpers import client_as
+from tests.helpers import client_as, rows_of
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +38,12 @@ def test_merge_that_would_push_the_duplicates_replies_past_the_limit_is_refused(
 ):
     original = reply_chain(position=position_now, depth=MAX_REPLY_DEPTH - 1)[-1]  # depth 39
     duplicate, *replies = reply_chain(position=position_now, depth=2)  # replies at 40 and 41
-    before = state()
+    before = rows_of()
 
     with pytest.raises(InvalidInput, match=f"at most {MAX_REPLY_DEPTH} deep"):
         claim_merge(actor=moderator, duplicate=duplicate, original=original, reason="Same.")
 
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_merge_whose_moved_replies_land_at_the_limit_is_allowed(position_now, moderator):
@@ -75,7 +75,7 @@ def test_api_refuses_a_reply_past_the_limit_with_400_and_saves_nothing(
 ):
     deepest = reply_chain(position=position_now, depth=MAX_REPLY_DEPTH)[-1]
     client = session_client(debater_after)
-    before = state()
+    before = rows_of()
 
     response = client.post(
         url("claims/"), {"parent_id": deepest.pk, "stance": "con", "text": "One too many."},
@@ -86,14 +86,14 @@ def test_api_refuses_a_reply_past_the_limit_with_400_and_saves_nothing(
     error = error_of(response)
     assert error["message"] == DEPTH_REFUSAL
     assert error["fields"] == {"parent": [DEPTH_REFUSAL]}
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_compose_page_refuses_a_reply_past_the_limit_and_saves_nothing(
     debate, position_now, debater_after
 ):
     deepest = reply_chain(position=position_now, depth=MAX_REPLY_DEPTH)[-1]
-    before = state()
+    before = rows_of()
 
     response = client_as(debater_after).post(
         reverse("compose", args=[debate.slug]),
@@ -102,7 +102,7 @@ def test_compose_page_refuses_a_reply_past_the_limit_and_saves_nothing(
 
     assert response.status_code == 422
     assert escape(DEPTH_REFUSAL) in response.content.decode()
-    assert state() == before
+    assert rows_of() == before
 
 
 # --- deep chains answer everywhere ----------------------------------------------------------
@@ -166,7 +166,7 @@ def test_a_deep_chain_answers_everywhere(
         parent_id = response.json()["id"]
     claims = list(Claim.objects.filter(debate=debate).order_by("pk"))
     assert claim_depth(claim_id=claims[-1].pk) == MAX_REPLY_DEPTH
-    before = state()
+    before = rows_of()
 
     refused = rivals[(MAX_REPLY_DEPTH + 1) % 2].post(
         url("claims/"), {"parent_id": parent_id, "stance": "con", "text": "41 deep."},
@@ -175,7 +175,7 @@ def test_a_deep_chain_answers_everywhere(
 
     assert refused.status_code == 400
     assert error_of(refused)["message"] == DEPTH_REFUSAL
-    assert state() == before
+    assert rows_of() == before
     assert_everything_answers(debate.slug, claims, moderator)
 
 

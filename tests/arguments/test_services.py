@@ -41,6 +41,7 @@ from tests.factories import (
     PositionFactory,
     VoteFactory,
 )
+from tests.helpers import rows_of
 
 pytestmark = pytest.mark.django_db
 
@@ -48,10 +49,6 @@ pytestmark = pytest.mark.django_db
 def set_phase(debate, phase):
     debate.phase = phase
     debate.save(update_fields=["phase"])
-
-
-def snapshot_counts():
-    return Claim.objects.count(), Vote.objects.count(), AuditEvent.objects.count()
 
 
 @pytest.fixture
@@ -93,7 +90,7 @@ def test_debater_adds_claim_with_trimmed_text_and_own_team(
 
 @pytest.mark.parametrize("text", ["", "   ", "\n\t ", None, 42])
 def test_empty_or_non_text_claim_is_refused(debate, position_now, debater_now, text):
-    before = snapshot_counts()
+    before = rows_of()
 
     with pytest.raises(InvalidInput) as error:
         claim_create(
@@ -101,7 +98,7 @@ def test_empty_or_non_text_claim_is_refused(debate, position_now, debater_now, t
         )
 
     assert error.value.field == "text"
-    assert snapshot_counts() == before
+    assert rows_of() == before
 
 
 def test_claim_of_1001_characters_is_refused(debate, position_now, debater_now):
@@ -147,7 +144,7 @@ def test_unknown_stance_is_refused(debate, position_now, debater_now, stance):
 
 def test_parent_in_another_debate_is_refused(debate, position_now, debater_now):
     elsewhere = ClaimFactory(debate=DebateFactory(), text="Elsewhere")
-    before = snapshot_counts()
+    before = rows_of()
 
     with pytest.raises(InvalidInput, match="another debate") as error:
         claim_create(
@@ -156,14 +153,14 @@ def test_parent_in_another_debate_is_refused(debate, position_now, debater_now):
         )  # fmt: skip
 
     assert error.value.field == "parent"
-    assert snapshot_counts() == before
+    assert rows_of() == before
 
 
 def test_parent_under_another_position_is_refused(
     debate, position_now, position_after, debater_now
 ):
     under_after = ClaimFactory(debate=debate, position=position_after, text="Wait first.")
-    before = snapshot_counts()
+    before = rows_of()
 
     with pytest.raises(InvalidInput, match="another position") as error:
         claim_create(
@@ -172,7 +169,7 @@ def test_parent_under_another_position_is_refused(
         )  # fmt: skip
 
     assert error.value.field == "parent"
-    assert snapshot_counts() == before
+    assert rows_of() == before
 
 
 def test_position_of_another_debate_is_refused(debate, moderator):
@@ -197,12 +194,12 @@ def test_rebuttal_from_the_other_team_hangs_under_its_parent(claim_now, debater_
 
 
 def test_observer_cannot_add_claim(debate, position_now, observer):
-    before = snapshot_counts()
+    before = rows_of()
 
     with pytest.raises(NotAllowed):
         claim_create(actor=observer, debate=debate, position=position_now, text="Hi", stance="pro")
 
-    assert snapshot_counts() == before
+    assert rows_of() == before
 
 
 def test_outsider_cannot_add_claim(debate, position_now, outsider):
@@ -316,7 +313,7 @@ def test_database_refuses_duplicate_citation(claim_now, source):
 
 def test_moving_a_claim_under_its_own_grandchild_is_refused(chain, moderator):
     a, b, c = chain
-    before = snapshot_counts()
+    before = rows_of()
 
     with pytest.raises(InvalidInput, match="under itself or its own replies") as error:
         claim_move(actor=moderator, claim=a, parent=c)
@@ -325,7 +322,7 @@ def test_moving_a_claim_under_its_own_grandchild_is_refused(chain, moderator):
     a.refresh_from_db()
     assert a.parent_id is None
     assert a.version == 1
-    assert snapshot_counts() == before
+    assert rows_of() == before
 
 
 def test_moving_a_claim_under_itself_is_refused(chain, moderator):
@@ -408,7 +405,7 @@ def test_a_reply_one_deeper_than_the_limit_is_refused_and_saves_nothing(
     debate, position_now, debater_after
 ):
     chain = reply_chain(position=position_now, depth=MAX_REPLY_DEPTH)
-    before = snapshot_counts()
+    before = rows_of()
 
     with pytest.raises(InvalidInput) as error:
         claim_create(
@@ -418,7 +415,7 @@ def test_a_reply_one_deeper_than_the_limit_is_refused_and_saves_nothing(
 
     assert error.value.message == DEPTH_REFUSAL
     assert error.value.field == "parent"
-    assert snapshot_counts() == before
+    assert rows_of() == before
 
 
 def test_a_new_thread_under_a_position_is_depth_0(debate, position_now, debater_now):
@@ -465,7 +462,7 @@ def test_moving_a_thread_where_its_deepest_reply_passes_the_limit_is_refused(
 ):
     target = reply_chain(position=position_now, depth=MAX_REPLY_DEPTH - 2)[-1]  # depth 38
     thread = reply_chain(position=position_now, depth=2)  # its deepest would land at 41
-    before = snapshot_counts()
+    before = rows_of()
 
     with pytest.raises(InvalidInput, match=f"at most {MAX_REPLY_DEPTH} deep") as error:
         claim_move(actor=moderator, claim=thread[0], parent=target)
@@ -474,7 +471,7 @@ def test_moving_a_thread_where_its_deepest_reply_passes_the_limit_is_refused(
     thread[0].refresh_from_db()
     assert thread[0].parent_id is None
     assert thread[0].version == 1
-    assert snapshot_counts() == before
+    assert rows_of() == before
 
 
 def test_moving_a_thread_whose_deepest_reply_lands_at_the_limit_is_allowed(

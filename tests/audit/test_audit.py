@@ -15,6 +15,7 @@ from debate.arguments.services import (
 from debate.audit.models import AuditEvent
 from debate.debates.services import phase_change
 from debate.errors import ServiceError
+from debate.permissions import SYSTEM
 from debate.sources.services import evidence_approve, evidence_propose
 from tests.factories import ClaimFactory, EvidenceFactory
 
@@ -157,7 +158,7 @@ def test_claim_move_and_hide_each_record_one_event(debate, position_now, moderat
 
 
 def test_system_writes_are_recorded_without_an_actor(debate, position_now, new_events):
-    claim_create(actor=None, debate=debate, position=position_now, text="Seeded", stance="pro")
+    claim_create(actor=SYSTEM, debate=debate, position=position_now, text="Seeded", stance="pro")
 
     [event] = new_events()
     assert event.actor is None

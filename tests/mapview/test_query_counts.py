@@ -16,7 +16,6 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache as django_cache
@@ -33,6 +32,7 @@ from debate.debates.models import Role
 from debate.mapview import build
 from debate.mapview import cache as maps
 from debate.mapview.build import debate_version
+from tests.conftest import shared_world
 from tests.factories import EvidenceFactory, MembershipFactory
 from tests.helpers import client_as
 
@@ -64,9 +64,10 @@ EXPECTED = {
     "debate page, debater": (15, 7),
     "claim page, anonymous": (10, 2),  # debate, version, build | debate, version
     "claim page, debater": (15, 7),  # as the debate page
-    # debate, vote, events, version, build | debate, vote, events (the map patched)
-    "vote fragment, not voted": (24, 15),
-    "vote fragment, voted": (22, 13),
+    # debate, vote (with the debate row's lock), events, version, build | debate, vote,
+    # events (the map patched)
+    "vote fragment, not voted": (25, 16),
+    "vote fragment, voted": (23, 14),
     # debate, viewer, version, build, events, mine | debate, viewer, version, events, mine
     "live after a vote": (15, 7),
     "live after a claim": (15, 7),
@@ -194,16 +195,18 @@ def summary(sqls: list[str]) -> str:
 
 
 @pytest.fixture
-def world(debate, position_now, position_after, team_now, team_after, moderator,
-          debater_now, debater_after, observer, source):  # fmt: skip
-    """The shared cast, three more observers, and evidence to cite."""
+def world(request, debate, position_now, position_after, moderator, debater_after, observer,
+          source):  # fmt: skip
+    """The shared world (not this folder's visibility world), three more observers (`voters`
+    are everyone who votes), and evidence to cite."""
+    world = shared_world(request)
     extra = [MembershipFactory(debate=debate, role=Role.OBSERVER).user for _ in range(3)]
-    return SimpleNamespace(
-        debate=debate, positions=[position_now, position_after], team_now=team_now,
-        team_after=team_after, debater_now=debater_now, debater_after=debater_after,
-        observer=observer, voters=[observer, debater_after, moderator, *extra],
+    vars(world).update(
+        positions=[position_now, position_after],
+        voters=[observer, debater_after, moderator, *extra],
         evidence=EvidenceFactory(source=source, start=0, end=30),
-    )  # fmt: skip
+    )
+    return world
 
 
 # --- 1. the same number of queries at any size ----------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 
 from debate.activity.models import Notice
@@ -29,27 +28,16 @@ from tests.factories import (
     UserFactory,
     VoteFactory,
 )
+from tests.helpers import every_table, rows_of
 
 pytestmark = pytest.mark.django_db
 
 
 def rows_of_every_model() -> dict[str, set[int]]:
-    """The primary keys of every row of every installed model, by model label."""
+    """The primary keys of every row of every table `rows_of()` compares, by model label."""
     return {
         model._meta.label: set(model._default_manager.values_list("pk", flat=True))
-        for model in apps.get_models()
-    }
-
-
-def state() -> dict:
-    """The rows a refused write must not touch."""
-    return {
-        "flags": list(Flag.objects.order_by("pk").values()),
-        "claims": list(Claim.objects.order_by("pk").values()),
-        "votes": list(Vote.objects.order_by("pk").values()),
-        "citations": list(Citation.objects.order_by("pk").values()),
-        "notices": Notice.objects.count(),
-        "audit": AuditEvent.objects.count(),
+        for model in every_table()
     }
 
 
@@ -129,14 +117,14 @@ def test_fallacy_flag_names_the_fallacy(claims, debater_after):
 
 @pytest.mark.parametrize("fallacy", ["", None, "made_up_fallacy"])
 def test_fallacy_flag_without_a_known_fallacy_is_refused(claims, debater_after, fallacy):
-    before = state()
+    before = rows_of()
     with pytest.raises(InvalidInput) as error:
         flag_create(
             actor=debater_after, claim=claims.original, kind=FlagKind.FALLACY, fallacy=fallacy
         )
     assert error.value.field == "fallacy"
     assert error.value.message == "Name the fallacy from the list."
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_fallacy_is_dropped_from_a_flag_of_another_kind(claims, observer):
@@ -164,18 +152,18 @@ def test_duplicate_of_is_dropped_from_a_flag_of_another_kind(claims, observer):
 
 
 def test_duplicate_flag_without_the_original_is_refused(claims, observer):
-    before = state()
+    before = rows_of()
     with pytest.raises(InvalidInput) as error:
         flag_create(actor=observer, claim=claims.duplicate, kind=FlagKind.DUPLICATE)
     assert (error.value.field, error.value.message) == (
         "duplicate_of", "Say which claim this one duplicates."
     )  # fmt: skip
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_duplicate_of_a_claim_in_another_debate_is_refused(claims, observer):
     elsewhere = ClaimFactory(debate=DebateFactory())
-    before = state()
+    before = rows_of()
     with pytest.raises(InvalidInput) as error:
         flag_create(
             actor=observer, claim=claims.duplicate, kind=FlagKind.DUPLICATE, duplicate_of=elsewhere
@@ -183,11 +171,11 @@ def test_duplicate_of_a_claim_in_another_debate_is_refused(claims, observer):
     assert (error.value.field, error.value.message) == (
         "duplicate_of", "The original is in another debate."
     )  # fmt: skip
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_claim_cannot_be_flagged_as_a_duplicate_of_itself(claims, observer):
-    before = state()
+    before = rows_of()
     with pytest.raises(InvalidInput) as error:
         flag_create(
             actor=observer, claim=claims.duplicate, kind=FlagKind.DUPLICATE,
@@ -196,52 +184,52 @@ def test_claim_cannot_be_flagged_as_a_duplicate_of_itself(claims, observer):
     assert (error.value.field, error.value.message) == (
         "duplicate_of", "A claim cannot duplicate itself."
     )  # fmt: skip
-    assert state() == before
+    assert rows_of() == before
 
 
 @pytest.mark.parametrize("kind", ["", "spam", None, "OFF_TOPIC"])
 def test_unknown_flag_kind_is_refused(claims, observer, kind):
-    before = state()
+    before = rows_of()
     with pytest.raises(InvalidInput) as error:
         flag_create(actor=observer, claim=claims.original, kind=kind)
     assert error.value.field == "kind"
-    assert state() == before
+    assert rows_of() == before
 
 
 @pytest.mark.parametrize("note", ["x" * 1001, "nul\x00byte", 42])
 def test_bad_flag_note_is_refused(claims, observer, note):
-    before = state()
+    before = rows_of()
     with pytest.raises(InvalidInput) as error:
         flag_create(actor=observer, claim=claims.original, kind=FlagKind.ABUSIVE, note=note)
     assert error.value.field == "note"
-    assert state() == before
+    assert rows_of() == before
 
 
 @pytest.mark.parametrize("who", ["moderator", "debater_now", "debater_after", "observer"])
 def test_every_participant_may_flag(request, claims, who):
-    flag = flag_create(
-        actor=request.getfixturevalue(who), claim=claims.duplicate, kind=FlagKind.OFF_TOPIC
-    )
+    # Someone else's claim: debater_after wrote the duplicate (own claims: test_self_flag.py).
+    claim = claims.original if who == "debater_after" else claims.duplicate
+    flag = flag_create(actor=request.getfixturevalue(who), claim=claim, kind=FlagKind.OFF_TOPIC)
     assert Flag.objects.filter(pk=flag.pk).exists()
 
 
 @pytest.mark.parametrize("who", ["outsider", "anonymous"])
 def test_non_participants_cannot_flag(request, claims, who):
     actor = AnonymousUser() if who == "anonymous" else request.getfixturevalue(who)
-    before = state()
+    before = rows_of()
     with pytest.raises(NotAllowed):
         flag_create(actor=actor, claim=claims.original, kind=FlagKind.OFF_TOPIC)
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_nobody_flags_in_a_closed_debate(debate, claims, observer):
     debate.phase = Phase.CLOSED
     debate.save(update_fields=["phase"])
     claims.original.debate.refresh_from_db()
-    before = state()
+    before = rows_of()
     with pytest.raises(NotAllowed):
         flag_create(actor=observer, claim=claims.original, kind=FlagKind.OFF_TOPIC)
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_flag_create_records_an_audit_event_and_tells_the_author(claims, observer, debater_now):
@@ -333,7 +321,7 @@ def test_merging_through_a_duplicate_flag_merges_the_claims(claims, observer, mo
 @pytest.mark.parametrize("reason", ["", "   ", None, 7])
 def test_every_resolution_needs_a_reason(claims, observer, moderator, resolution, reason):
     flag = duplicate_flag(claims, observer)
-    before = state()
+    before = rows_of()
 
     with pytest.raises(InvalidInput) as error:
         flag_resolve(actor=moderator, flag=flag, resolution=resolution, reason=reason)
@@ -341,36 +329,36 @@ def test_every_resolution_needs_a_reason(claims, observer, moderator, resolution
     assert (error.value.field, error.value.message) == (
         "reason", "Give a reason for the resolution."
     )  # fmt: skip
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_only_a_duplicate_flag_can_be_resolved_by_merging(claims, observer, moderator):
     flag = flag_create(actor=observer, claim=claims.duplicate, kind=FlagKind.UNSUPPORTED)
-    before = state()
+    before = rows_of()
     with pytest.raises(InvalidInput) as error:
         flag_resolve(actor=moderator, flag=flag, resolution="merge", reason="Same point.")
     assert error.value.message == "Only a duplicate flag names a claim to merge into."
-    assert state() == before
+    assert rows_of() == before
 
 
 @pytest.mark.parametrize("resolution", ["", "delete", "approve", None])
 def test_unknown_resolution_is_refused(claims, observer, moderator, resolution):
     flag = duplicate_flag(claims, observer)
-    before = state()
+    before = rows_of()
     with pytest.raises(InvalidInput) as error:
         flag_resolve(actor=moderator, flag=flag, resolution=resolution, reason="Because.")
     assert error.value.field == "resolution"
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_a_resolved_flag_cannot_be_resolved_again(claims, observer, moderator):
     flag = duplicate_flag(claims, observer)
     flag_resolve(actor=moderator, flag=flag, resolution="dismiss", reason="Different points.")
-    before = state()
+    before = rows_of()
     with pytest.raises(InvalidInput) as error:
         flag_resolve(actor=moderator, flag=flag, resolution="merge", reason="Changed my mind.")
     assert error.value.message == "This flag was resolved already."
-    assert state() == before
+    assert rows_of() == before
 
 
 @pytest.mark.parametrize(
@@ -379,20 +367,20 @@ def test_a_resolved_flag_cannot_be_resolved_again(claims, observer, moderator):
 def test_only_moderators_resolve_flags(request, claims, observer, who):
     flag = duplicate_flag(claims, observer)
     actor = AnonymousUser() if who == "anonymous" else request.getfixturevalue(who)
-    before = state()
+    before = rows_of()
     with pytest.raises(NotAllowed):
         flag_resolve(actor=actor, flag=flag, resolution="dismiss", reason="Not a problem.")
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_flags_are_not_resolved_in_a_closed_debate(debate, claims, observer, moderator):
     flag = duplicate_flag(claims, observer)
     debate.phase = Phase.CLOSED
     debate.save(update_fields=["phase"])
-    before = state()
+    before = rows_of()
     with pytest.raises(NotAllowed):
         flag_resolve(actor=moderator, flag=flag, resolution="dismiss", reason="Late.")
-    assert state() == before
+    assert rows_of() == before
 
 
 # --- claim_merge ---------------------------------------------------------------------------------
@@ -491,54 +479,55 @@ def test_merge_into_a_claim_under_another_position_is_refused(
     debate, claims, position_after, moderator
 ):
     other = ClaimFactory(debate=debate, position=position_after)
-    before = state()
+    before = rows_of()
     with pytest.raises(InvalidInput) as error:
         claim_merge(actor=moderator, duplicate=claims.duplicate, original=other, reason="R")
     assert error.value.message == "Only claims under the same position can be merged."
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_merge_into_a_claim_of_another_debate_is_refused(claims, moderator):
     elsewhere = ClaimFactory(debate=DebateFactory())
-    before = state()
+    before = rows_of()
     with pytest.raises(InvalidInput) as error:
         claim_merge(actor=moderator, duplicate=claims.duplicate, original=elsewhere, reason="R")
     assert error.value.message == "The original is in another debate."
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_merge_into_itself_or_twice_is_refused(claims, moderator):
-    before = state()
+    before = rows_of()
     with pytest.raises(InvalidInput):
         claim_merge(actor=moderator, duplicate=claims.duplicate, original=claims.duplicate,
                     reason="R")  # fmt: skip
-    assert state() == before
+    assert rows_of() == before
 
     claim_merge(actor=moderator, duplicate=claims.duplicate, original=claims.original, reason="R")
-    before = state()
+    before = rows_of()
     with pytest.raises(InvalidInput) as error:
         claim_merge(actor=moderator, duplicate=claims.duplicate, original=claims.original,
                     reason="R")  # fmt: skip
     assert error.value.message == "This claim cannot be merged again."
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_merge_into_one_of_its_own_replies_is_refused(merge_world, moderator):
     deeper = ClaimFactory(parent=merge_world.reply, stance=Stance.PRO)
-    before = state()
+    before = rows_of()
     with pytest.raises(InvalidInput) as error:
         claim_merge(actor=moderator, duplicate=merge_world.duplicate, original=deeper, reason="R")
     assert error.value.message == "A claim cannot be merged into one of its own replies."
-    assert state() == before
+    assert rows_of() == before
 
 
 @pytest.mark.parametrize("who", ["debater_now", "debater_after", "observer", "outsider"])
 def test_only_moderators_merge_claims(request, claims, who):
-    before = state()
+    actor = request.getfixturevalue(who)  # made before the rows are taken
+    before = rows_of()
     with pytest.raises(NotAllowed):
-        claim_merge(actor=request.getfixturevalue(who), duplicate=claims.duplicate,
-                    original=claims.original, reason="R")  # fmt: skip
-    assert state() == before
+        claim_merge(actor=actor, duplicate=claims.duplicate, original=claims.original,
+                    reason="R")  # fmt: skip
+    assert rows_of() == before
 
 
 # --- nothing is ever deleted ---------------------------------------------------------------------

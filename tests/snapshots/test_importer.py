@@ -7,18 +7,17 @@ import json
 from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 
-from debate.arguments.models import MAX_REPLY_DEPTH, Citation, Claim, Vote
+from debate.arguments.models import MAX_REPLY_DEPTH
 from debate.arguments.services import claim_depth
 from debate.audit.models import AuditEvent
 from debate.debates.models import Debate, Membership, Role
 from debate.snapshots.documents import content_hash
-from debate.sources.models import Evidence, Source
 from tests.api.helpers import API, error_of, token_client
 from tests.factories import UserFactory, VoteFactory
+from tests.helpers import rows_of
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +28,6 @@ def export(slug: str, tmp_path) -> dict:
     path = tmp_path / f"{slug}.json"
     call_command("export_debate", slug, "-o", str(path), stderr=StringIO())
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def rows() -> dict[str, int]:
-    models = [Debate, Claim, Vote, Citation, Evidence, Source, Membership, AuditEvent,
-              get_user_model()]  # fmt: skip
-    return {m.__name__: m.objects.count() for m in models}
 
 
 @pytest.fixture
@@ -122,12 +115,12 @@ def test_import_command_refuses_a_tampered_file(exported, tmp_path):
     exported["sources"][0]["text"] += " Tampered."
     path = tmp_path / "doc.json"
     path.write_text(json.dumps(exported))
-    before = rows()
+    before = rows_of()
 
     with pytest.raises(CommandError, match="SHA-256"):
         call_command("import_debate", str(path), stdout=StringIO())
 
-    assert rows() == before
+    assert rows_of() == before
 
 
 def _set(path: str, value):
@@ -237,7 +230,7 @@ def test_tampered_document_is_400_with_a_message_and_creates_nothing(
     document = copy.deepcopy(exported)
     tamper(document)
     importer_client.raise_request_exception = False
-    before = rows()
+    before = rows_of()
 
     response = importer_client.post(IMPORT, document, format="json")
 
@@ -245,18 +238,18 @@ def test_tampered_document_is_400_with_a_message_and_creates_nothing(
     error = error_of(response)
     assert error["message"]
     assert any(key.startswith(where) or where in key for key in error["fields"]), error
-    assert rows() == before
+    assert rows_of() == before
 
 
 @pytest.mark.parametrize("body", [[], "a string", 42, None])
 def test_import_of_something_that_is_not_a_document_is_400(importer_client, body):
-    before = rows()
+    before = rows_of()
 
     response = importer_client.post(IMPORT, body, format="json")
 
     assert response.status_code == 400
     error_of(response)
-    assert rows() == before
+    assert rows_of() == before
 
 
 def test_debate_with_a_hidden_claim_that_has_replies_round_trips(
@@ -272,12 +265,12 @@ def test_debate_with_a_hidden_claim_that_has_replies_round_trips(
 
 def test_import_refuses_an_absurd_number_of_votes(exported, importer_client):
     exported["claims"][0]["votes"]["histogram"] = [1_000_000, 0, 0, 0, 0]
-    before = rows()
+    before = rows_of()
 
     response = importer_client.post(IMPORT, exported, format="json")
 
     assert response.status_code == 400
-    assert rows() == before
+    assert rows_of() == before
 
 
 def with_chain(document: dict, depth: int) -> tuple[dict, list[int]]:
@@ -303,7 +296,7 @@ def test_import_of_a_chain_deeper_than_the_limit_is_refused_and_creates_nothing(
     exported, importer_client, depth
 ):
     document, ids = with_chain(exported, depth)
-    before = rows()
+    before = rows_of()
 
     response = importer_client.post(IMPORT, document, format="json")
 
@@ -315,7 +308,7 @@ def test_import_of_a_chain_deeper_than_the_limit_is_refused_and_creates_nothing(
         f"{MAX_REPLY_DEPTH} deep, so this document cannot be imported."
     )
     assert "claims" in error["fields"]
-    assert rows() == before
+    assert rows_of() == before
 
 
 def test_import_of_a_chain_as_deep_as_the_limit_succeeds(exported, importer_client):
@@ -333,9 +326,9 @@ def test_import_command_refuses_a_chain_deeper_than_the_limit(exported, tmp_path
     document, _ = with_chain(exported, 60)
     path = tmp_path / "deep.json"
     path.write_text(json.dumps(document))
-    before = rows()
+    before = rows_of()
 
     with pytest.raises(CommandError, match=f"at most {MAX_REPLY_DEPTH} deep"):
         call_command("import_debate", str(path), stdout=StringIO())
 
-    assert rows() == before
+    assert rows_of() == before
