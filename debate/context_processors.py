@@ -16,3 +16,14 @@ def unread_notices(request):
     return {
         "unread_notices": SimpleLazyObject(lambda: unread_count(getattr(request, "user", None)))
     }
+
+
+# A "Log in" link brings the reader back where they were, query and all, unless the query is
+# longer than any link of ours writes: then only the path, so a page never repeats a huge URL.
+RETURN_QUERY_LIMIT = 500
+
+
+def return_to(request):
+    """`return_to`: the `next` of the header's and the page's "Log in" links."""
+    full = request.get_full_path()
+    return {"return_to": full if len(full) <= RETURN_QUERY_LIMIT else request.path}

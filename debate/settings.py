@@ -133,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "debate.context_processors.vote_levels",
                 "debate.context_processors.unread_notices",
+                "debate.context_processors.return_to",
             ],
         },
     },

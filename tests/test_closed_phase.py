@@ -100,3 +100,42 @@ def test_can_manage_answers_for_the_set_up_page(debate, closed, moderator, debat
     closed.phase = Phase.VOTING
     assert permissions.can_manage(moderator, closed)
     assert not permissions.can_manage(debater_now, closed)
+
+
+# --- the set-up page of a closed debate: it reads, says why, and every post is refused -------
+
+
+def test_the_set_up_page_of_a_closed_debate_disables_its_controls(closed, moderator, client):
+    client.force_login(moderator)
+    response = client.get(f"/d/{closed.slug}/manage/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "its set-up is read-only until it is reopened" in html
+    assert '<fieldset class="contents" disabled>' in html
+
+
+def test_the_set_up_page_of_an_open_debate_has_live_controls(debate, moderator, client):
+    client.force_login(moderator)
+    html = client.get(f"/d/{debate.slug}/manage/").content.decode()
+    assert '<fieldset class="contents">' in html
+    assert "read-only until it is reopened" not in html
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"action": "details", "title": "New", "motion": "New?"},
+        {"action": "team", "name": "Team Late"},
+        {"action": "moderator", "username": "someone"},
+        {"action": "source", "title": "Late", "text": "Late text."},
+    ],
+    ids=lambda d: d["action"],
+)
+def test_posting_to_a_closed_set_up_page_changes_nothing(closed, moderator, client, data):
+    UserFactory(username="someone")
+    client.force_login(moderator)
+    before = rows_of()
+    response = client.post(f"/d/{closed.slug}/manage/", data)
+    assert response.status_code == 403, response.content[:300]
+    assert CLOSED in response.content.decode()
+    assert rows_of() == before

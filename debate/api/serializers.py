@@ -84,7 +84,8 @@ class DebateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Debate
         fields = ["slug", "title", "motion", "description", "phase", "is_public",
-                  "allow_observers", "created_at", "updated_at"]  # fmt: skip
+                  "allow_observers", "count_observer_votes", "created_at",
+                  "updated_at"]  # fmt: skip
 
 
 class PositionSerializer(serializers.ModelSerializer):

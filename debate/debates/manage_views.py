@@ -97,6 +97,7 @@ def _manage_page(
         "moderators": debate.memberships.filter(role=Role.MODERATOR).select_related("user"),
         "sources": Source.objects.filter(debate=debate).order_by("title", "revision"),
         "can_clone": permissions.can_create_debate(request.user),
+        "can_manage": permissions.can_manage(request.user, debate),
         "details": _details_form(debate, action, extra.get("posted")),
         # The new-source form as posted after a refusal (cut to its limits), else empty.
         "source_form": SourceForm(extra["posted"]) if action == "source" else SourceForm(),

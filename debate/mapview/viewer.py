@@ -85,7 +85,7 @@ def controls_for(dmap: DebateMap, viewer: Viewer, nodes: Iterable[ClaimNode]) ->
     debate = dmap.debate
     user = viewer.user
     may_moderate = permissions.can_moderate(user, debate)
-    may_flag = permissions.can_flag(user, debate) and getattr(user, "is_authenticated", False)
+    signed_in = getattr(user, "is_authenticated", False)
     if not viewer.can_add:
         viewer.can_add = {
             p.id: permissions.can_add_claim(user, debate, position=p) for p in dmap.positions
@@ -102,7 +102,7 @@ def controls_for(dmap: DebateMap, viewer: Viewer, nodes: Iterable[ClaimNode]) ->
             withdraw=shown and not answered and permissions.can_withdraw_claim(user, debate, node),
             vote=shown and permissions.can_vote(user, debate, node),
             moderate=may_moderate,
-            flag=may_flag and shown and node.author_id != getattr(user, "pk", None),
+            flag=signed_in and shown and permissions.can_flag_claim(user, debate, node),
             my_vote=viewer.votes.get(node.id),
         )
     return controls

@@ -19,7 +19,6 @@ from rest_framework.test import APIClient
 from debate.accounts.services import token_create
 from debate.sources.models import EvidenceStatus
 from tests.factories import CitationFactory, ClaimFactory, EvidenceFactory
-from tests.helpers import rows_of
 
 API = "/api/v1"
 SLUG = "ukraine-nato"  # the shared `debate` fixture's slug
@@ -68,9 +67,6 @@ def error_of(response) -> dict:
     return error
 
 
-# The shared "nothing changed" helper under the name these tests knew; new tests call
-# `rows_of()` from tests.helpers.
-state = rows_of
 
 
 @pytest.fixture

@@ -13,8 +13,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from debate.debates.models import Debate
-from tests.api.helpers import error_of, session_client, state, token_client, url
+from tests.api.helpers import error_of, session_client, token_client, url
 from tests.factories import DebateFactory
+from tests.helpers import rows_of
 
 HUGE = "x" * 1_000_000
 # An answer to a 1 MB value may name the field and quote a prefix, nothing like the value.
@@ -49,7 +50,7 @@ SMALL = 10_000
 def test_odd_authorization_header_is_a_clean_4xx_or_anonymous(api_world, header):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=header)
-    before = state()
+    before = rows_of()
 
     read = client.get(url("claims/"))
     write = client.post(url("phase/"), {"phase": "voting"}, format="json")
@@ -59,7 +60,7 @@ def test_odd_authorization_header_is_a_clean_4xx_or_anonymous(api_world, header)
     assert write.status_code in (401, 403), write.content[:300]
     error_of(write)
     assert len(write.content) < SMALL
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_bearer_scheme_is_case_insensitive_and_a_real_token_still_works(api_world):
@@ -107,14 +108,14 @@ def test_a_huge_value_is_refused_without_echoing_it(api_world, index):
         who = api_world.moderator
     client = session_client(who)
     headers = {"HTTP_IF_MATCH": f'"claim-{api_world.claim.pk}-v1"'}
-    before = state()
+    before = rows_of()
 
     response = getattr(client, method)(address, body, format="json", **headers)
 
     assert response.status_code == 400, response.content[:500]
     error_of(response)
     assert len(response.content) < SMALL, response.content[:500]
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_an_unknown_field_is_named_by_a_short_prefix(api_world):
@@ -137,7 +138,7 @@ def test_an_unknown_field_is_named_by_a_short_prefix(api_world):
 
 @pytest.mark.parametrize("value", ["²", "１", "3", True, 1.0, -1, 0, 10**30, [1], {"id": 1}])
 def test_an_id_that_is_not_a_json_whole_number_is_refused(api_world, value):
-    before = state()
+    before = rows_of()
 
     response = session_client(api_world.own).post(
         url("claims/"), {"parent_id": value, "stance": "con", "text": "A reply."}, format="json"
@@ -145,7 +146,7 @@ def test_an_id_that_is_not_a_json_whole_number_is_refused(api_world, value):
 
     assert response.status_code == 400, response.content[:300]
     assert "parent_id" in error_of(response)["fields"]
-    assert state() == before
+    assert rows_of() == before
 
 
 @pytest.mark.parametrize("after", ["²", "١", "-1", "1e3", " 1", "9" * 40])
@@ -175,13 +176,13 @@ def test_a_write_without_fields_still_wants_an_object(api_world, body, path):
         "import": "/api/v1/debates/import/",
     }[path]
     who = api_world.own if path == "withdraw" else api_world.moderator
-    before = state()
+    before = rows_of()
 
     response = session_client(who).post(address, body, content_type="application/json")
 
     assert response.status_code == 400, response.content[:300]
     error_of(response)
-    assert state() == before
+    assert rows_of() == before
 
 
 # --- a private debate reads as a missing one ------------------------------------------------
@@ -230,14 +231,14 @@ def test_a_lone_surrogate_in_a_choice_is_refused_and_named(api_world, field):
         body = {"position_id": api_world.position_now.pk, "text": "Fine.", "stance": "\ud800"}
     else:
         address, who, body = url("phase/"), api_world.moderator, {"phase": "\ud800"}
-    before = state()
+    before = rows_of()
 
     # json.dumps writes the lone surrogate as its escape, as a client's JSON would.
     response = session_client(who).post(address, json.dumps(body), content_type="application/json")
 
     assert response.status_code == 400, response.content[:300]
     assert field in error_of(response)["fields"]
-    assert state() == before
+    assert rows_of() == before
 
 
 @pytest.mark.parametrize(
