@@ -89,10 +89,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
 
 
-class LoginView(auth_views.LoginView):
-    """Django's login, answering a refused attempt with 422 like every other refused form."""
-
-    authentication_form = LoginForm
+class RefusedIs422:
+    """For Django's auth views: a refused form answers 422, like every other refused form."""
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
@@ -100,7 +98,13 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class LoginView(RefusedIs422, auth_views.LoginView):
+    """Django's login, answering a refused attempt with 422 like every other refused form."""
+
+    authentication_form = LoginForm
+
+
+class PasswordResetView(RefusedIs422, auth_views.PasswordResetView):
     """Django's password reset, throttled per client address and per address asked about.
 
     The per-address-asked-about count is keyed on what was typed, not on an account found,
@@ -122,27 +126,12 @@ class PasswordResetView(auth_views.PasswordResetView):
             return self.form_valid(form)
         return self.form_invalid(form)
 
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 422
-        return response
 
-
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(RefusedIs422, auth_views.PasswordChangeView):
     """Django's password change (the old password, then the new one twice), from the profile."""
 
     form_class = PasswordChangeForm
 
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 422
-        return response
 
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(RefusedIs422, auth_views.PasswordResetConfirmView):
     form_class = SetPasswordForm
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 422
-        return response
