@@ -6,7 +6,7 @@ import re
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -88,7 +88,13 @@ def _building_in_another_thread(debate, version: int, name: str, release: thread
         release.wait(5)
         return "new"
 
-    worker = threading.Thread(target=maps.per_version, args=(debate, version, name, build))
+    def run():
+        try:
+            maps.per_version(debate, version, name, build)
+        finally:
+            connections.close_all()  # a thread's connection would outlive the test database
+
+    worker = threading.Thread(target=run)
     worker.start()
     started.wait(5)
     return worker

@@ -9,7 +9,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from debate.audit.models import AuditEvent
 from debate.sources.models import Evidence
 from tests.conftest import SOURCE_TEXT
 from tests.factories import DebateFactory, SourceFactory
@@ -25,9 +24,6 @@ def propose_url(source) -> str:
     return reverse("evidence-propose", args=[source.debate.slug, source.pk])
 
 
-def state() -> dict:
-    return rows_of(Evidence, AuditEvent)
-
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "htmx"])
 @pytest.mark.parametrize(
@@ -36,7 +32,7 @@ def state() -> dict:
     ids=["quote", "note"],
 )
 def test_a_huge_value_is_refused_without_echoing_it(source, debater_now, data, field, headers):
-    before = state()
+    before = rows_of()
 
     response = client_as(debater_now).post(propose_url(source), data, **headers)
 
@@ -45,7 +41,7 @@ def test_a_huge_value_is_refused_without_echoing_it(source, debater_now, data, f
     assert len(response.content) < SMALL
     assert "x" * 5001 not in body
     assert "Ensure this value has at most" in body
-    assert state() == before
+    assert rows_of() == before
 
 
 @pytest.mark.parametrize("start", ["²", "１", "٣", "9" * 40, "1e3"])
@@ -60,13 +56,13 @@ def test_an_offset_in_other_digits_is_no_hint_and_no_error(source, debater_now, 
 
 
 def test_a_null_character_in_the_note_is_refused(source, debater_now):
-    before = state()
+    before = rows_of()
 
     response = client_as(debater_now).post(propose_url(source), {"quote": QUOTE, "note": "\x00"})
 
     assert response.status_code in (400, 422)
     assert "Null characters are not allowed." in response.content.decode()
-    assert state() == before
+    assert rows_of() == before
 
 
 def test_a_source_id_beyond_any_row_is_not_found(source):
