@@ -166,36 +166,35 @@ def add_service_error(form: forms.Form, error: Any) -> None:
             form.add_error(target, message)
 
 
-class Redisplayed:
-    """A form mixin: `draft`, the values to put back in a refused form's inputs, each as
-    sent but cut to its field's `max_length` (or QUOTE_PREFIX for fields without one), so
-    that an answer to a megabyte of input is not a megabyte. A browser's `maxlength` keeps
-    a person's draft within the limit anyway."""
-
-    @property
-    def draft(self) -> dict[str, str]:
-        values = {}
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
-            value = self[name].value()  # type: ignore[index]
-            text = "" if value is None else str(value)
-            values[name] = text[: getattr(field, "max_length", None) or QUOTE_PREFIX]
-        return values
+def echo_limit(field: forms.Field) -> int:
+    """How much of a refused value a form puts back: the field's `echo_limit`, else its
+    `max_length`, else QUOTE_PREFIX. A browser's `maxlength` keeps a person's draft within
+    the limit anyway; an answer to a megabyte of input is not a megabyte."""
+    return (getattr(field, "echo_limit", None) or getattr(field, "max_length", None)
+            or QUOTE_PREFIX)  # fmt: skip
 
 
 class CappedBoundField(forms.BoundField):
-    """A bound field whose redisplayed value is cut as `Redisplayed.draft` cuts it (to the
-    field's `echo_limit`, else its `max_length`, else QUOTE_PREFIX), so `{{ form.x.value }}`
+    """A bound field whose redisplayed value is cut to `echo_limit`, so `{{ form.x.value }}`
     and `{{ form.x }}` never repeat a megabyte. Validation reads `data`, never this."""
 
     def value(self) -> Any:
         value = super().value()
-        limit = getattr(self.field, "echo_limit", None) or getattr(self.field, "max_length", None)
-        if isinstance(value, str) and len(value) > (limit or QUOTE_PREFIX):
-            return value[: limit or QUOTE_PREFIX]
+        if isinstance(value, str):
+            return value[: echo_limit(self.field)]
         return value
 
 
 class CappedForm(forms.Form):
-    """A form whose refused values come back cut (CappedBoundField)."""
+    """A form whose refused values come back cut (CappedBoundField); `draft` holds them as
+    text, for templates that write their inputs by hand."""
 
     bound_field_class = CappedBoundField
+
+    @property
+    def draft(self) -> dict[str, str]:
+        values = {}
+        for name, field in self.fields.items():
+            value = self[name].value()
+            values[name] = ("" if value is None else str(value))[: echo_limit(field)]
+        return values

@@ -326,7 +326,7 @@ def probe_of(
         shown=", ".join(f"{short(k, 20)}={short(v)}" for k, v in shown)
         + (f" [{mode}]" if mode != "form" else "") + (" [htmx]" if htmx else ""),
         huge=is_huge([v for _, v in pairs]),
-        # A refused form puts its fields back cut to their max_length (inputs.Redisplayed),
+        # A refused form puts its fields back cut to their max_length (inputs.CappedForm),
         # so only what came in the query string or the path must not come back at length.
         marks=echo_marks([v for _, v in query] + list(segments.values())),
     )  # fmt: skip

@@ -18,7 +18,7 @@ from django.core.validators import MaxLengthValidator
 from debate.arguments.models import CLAIM_TEXT_MAX, Relation, Stance
 from debate.arguments.services import clean_claim_text
 from debate.errors import InvalidInput
-from debate.inputs import CountField, IdField, Redisplayed, TextField
+from debate.inputs import CappedForm, CountField, IdField, TextField
 from debate.sources.services import REASON_MAX
 
 STANCE_CHOICE = "Choose whether the claim supports (pro) or attacks (con)."
@@ -73,7 +73,7 @@ class StancePreset(forms.Form):
         return stance if stance in Stance.values else ""
 
 
-class ClaimComposeForm(Redisplayed, forms.Form):
+class ClaimComposeForm(CappedForm):
     text = ClaimTextField()
     stance = forms.ChoiceField(
         choices=Stance.choices,
@@ -81,12 +81,12 @@ class ClaimComposeForm(Redisplayed, forms.Form):
     )
 
 
-class ClaimEditForm(Redisplayed, forms.Form):
+class ClaimEditForm(CappedForm):
     text = ClaimTextField()
     version = CountField(error_messages={"required": VERSION_NEEDED, "invalid": VERSION_NEEDED})
 
 
-class ReasonForm(Redisplayed, forms.Form):
+class ReasonForm(CappedForm):
     """Hide or restore: the reason, which the service requires and the audit trail keeps."""
 
     reason = TextField(max_length=REASON_MAX, required=False)
@@ -119,7 +119,7 @@ class CiteForm(forms.Form):
         return self.cleaned_data["relation"] or Relation.SUPPORTS
 
 
-class PickerQueryForm(Redisplayed, forms.Form):
+class PickerQueryForm(CappedForm):
     """The evidence picker's search (`?q=`)."""
 
     q = TextField(max_length=QUERY_MAX, required=False)

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from debate.inputs import CountField, Redisplayed, TextField
+from debate.inputs import CappedForm, CountField, TextField
 
 # A quote is a passage, not a chapter; the API takes the same limits.
 QUOTE_MAX = 5000
@@ -30,7 +30,7 @@ class OffsetHint(CountField):
             return None
 
 
-class EvidenceProposeForm(Redisplayed, forms.Form):
+class EvidenceProposeForm(CappedForm):
     # Not stripped and not required: the service says why a blank or missing quote is not
     # in the text, in the words the reader shows for every miss.
     quote = forms.CharField(max_length=QUOTE_MAX, required=False, strip=False)
