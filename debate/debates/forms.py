@@ -22,7 +22,7 @@ from debate.inputs import (
     ascii_id,
     quote,
 )
-from debate.mapview.build import ALL_VOTERS, OBSERVERS
+from debate.mapview.build import ALL_VOTERS, OBSERVERS, team_of
 
 # The services' words for a value too long, so a refusal reads the same from form or service.
 AT_MOST = "At most %(limit_value)d characters."
@@ -53,8 +53,9 @@ class VotersField(forms.CharField):
         value = super().clean(value) or ALL_VOTERS
         if value in (ALL_VOTERS, OBSERVERS):
             return value
-        if value.startswith("team:") and ascii_id(value[5:]) is not None:
-            return f"team:{ascii_id(value[5:])}"
+        team = team_of(value)
+        if team is not None:
+            return f"team:{team}"
         raise ValidationError(
             "Not a choice of voters (all, observers or team:<number>): %(value)s.",
             code="invalid", params={"value": quote(value)},

@@ -17,6 +17,7 @@ from django.db.models import CharField, Count, F, Func, Q, Value
 from debate.arguments.models import Citation, Claim, Vote
 from debate.debates import scoring
 from debate.debates.models import Debate, Membership, Role
+from debate.inputs import ascii_id
 from debate.mapview import visibility
 from debate.mapview.model import (
     CitationView,
@@ -40,8 +41,7 @@ def debate_version(debate_id: int) -> int:
 
 def team_of(voters: str) -> int | None:
     """The team id of a `team:<id>` voters choice (ASCII digits only), else None."""
-    raw = voters[5:] if voters.startswith("team:") else ""
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+    return ascii_id(voters[5:]) if voters.startswith("team:") else None
 
 
 def voters_filter(debate: Debate, voters: str) -> Q:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from debate.inputs import MAX_ID_DIGITS, CappedForm, IdField, QuotedChoiceField, TextField
+from debate.inputs import CappedForm, IdField, QuotedChoiceField, TextField, ascii_id
 from debate.moderation.models import Fallacy, FlagKind
 from debate.sources.services import REASON_MAX
 
@@ -65,6 +65,4 @@ class AuditQuery(CappedForm):
     page = forms.CharField(required=False)
 
     def clean_page(self) -> int:
-        raw = self.cleaned_data.get("page") or ""
-        digits = raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS
-        return max(int(raw), 1) if digits else 1
+        return ascii_id(self.cleaned_data.get("page") or "") or 1
