@@ -14,6 +14,16 @@ PRIOR = 0.5
 POSITION_BASE = 0.5
 
 
+STRENGTH_DIGITS = 2  # every strength a person reads is rounded here, once
+
+
+def shown(value: float | None) -> str:
+    """A strength as people read it, on every page, tag, card and the picture alike."""
+    if value is None:
+        return ""
+    return f"{value:.{STRENGTH_DIGITS}f}"
+
+
 def base_score(histogram: Sequence[int]) -> float:
     """tau = (sum(v_i / 4) + m * 0.5) / (n + m), from a histogram of votes 0..4."""
     n = sum(histogram)

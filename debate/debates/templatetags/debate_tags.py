@@ -2,6 +2,8 @@ import json
 
 from django import template
 
+from debate.debates import scoring
+
 register = template.Library()
 
 
@@ -11,3 +13,9 @@ def as_json(value) -> str:
     if value is None:
         return ""
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+@register.filter
+def strength(value) -> str:
+    """A strength rounded the one way every output rounds it (scoring.shown)."""
+    return scoring.shown(value)
