@@ -214,5 +214,8 @@ def shared_world(request: pytest.FixtureRequest) -> World:
 
 
 @pytest.fixture
-def world(request: pytest.FixtureRequest) -> World:
+def world(db, request: pytest.FixtureRequest) -> World:
+    # `db` named here, not only fetched inside shared_world: a fixture fetched by
+    # getfixturevalue alone does not set up the test database first, and a file whose
+    # tests reach the database only through `world` would write to the real one.
     return shared_world(request)
