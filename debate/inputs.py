@@ -12,7 +12,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import ProhibitNullCharactersValidator
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 
 from debate.errors import InvalidInput
 
@@ -102,13 +102,51 @@ class CountField(forms.Field):
         return number
 
 
+# How much of a refused long text a form puts back (CappedForm), when its field says so
+# (`echo_limit = DRAFT_KEPT`): a pasted draft well over its limit comes back whole, for the
+# writer to shorten, and a megabyte still comes back as a few kilobytes.
+DRAFT_KEPT = 10_000
+
+
+def remove_hint(length: int, limit: int) -> str:
+    """The words that say how much to cut: "Remove 4,000 characters to send it."."""
+    over = length - limit
+    return f"Remove {over:,} character{'' if over == 1 else 's'} to send it."
+
+
+class LimitValidator(MaxLengthValidator):
+    """Django's words for a text over its limit, and how many characters to remove."""
+
+    def __call__(self, value: Any) -> None:
+        length, limit = len(value), self.limit_value
+        if length > limit:
+            params = {"limit_value": limit, "show_value": length, "value": value}
+            words = f"{self.message % params} {remove_hint(length, limit)}".replace("%", "%%")
+            raise ValidationError(words, code=self.code, params=params)
+
+
 class TextField(forms.CharField):
     """Text with a limit: Django's CharField already refuses null characters and says how
-    long a value is without echoing it; this keeps surrounding whitespace out."""
+    long a value is without echoing it (and, here, how much to remove); this keeps
+    surrounding whitespace out.
+
+    A textarea gets `data-limit` instead of `maxlength`: a browser's maxlength cuts a paste
+    at the limit mid-word without a word; static/js/counter.js counts and warns instead, and
+    the form refuses an over-long text with the draft kept (up to `echo_limit`)."""
 
     def __init__(self, *, max_length: int, **kwargs: Any):
         kwargs.setdefault("strip", True)
         super().__init__(max_length=max_length, **kwargs)
+        self.validators = [
+            LimitValidator(v.limit_value) if type(v) is MaxLengthValidator else v
+            for v in self.validators
+        ]
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.Textarea) and "maxlength" in attrs:
+            attrs["data-limit"] = attrs.pop("maxlength")
+        return attrs
 
 
 def choice_error(value: Any, choices: list[str] | tuple[str, ...]) -> str:

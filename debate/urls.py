@@ -4,7 +4,7 @@ from django.urls import include, path
 from debate.accounts import views as account_views
 from debate.activity import views as activity_views
 from debate.arguments import views as claim_views
-from debate.debates import manage_views
+from debate.debates import manage_views, search_views
 from debate.debates import views as debate_views
 from debate.moderation import views as moderation_views
 from debate.sources import views as source_views
@@ -17,7 +17,11 @@ debate_patterns = [
     path("phase/", debate_views.debate_phase, name="debate-phase"),
     path("observe/", debate_views.debate_observe, name="debate-observe"),
     path("compose/", claim_views.claim_compose, name="compose"),
+    path("compose/similar/", claim_views.compose_similar, name="compose-similar"),
+    path("compose/evidence/", claim_views.compose_evidence, name="compose-evidence"),
+    path("search/", search_views.debate_search, name="debate-search"),
     path("claims/<int:claim_id>/", debate_views.claim_detail, name="claim"),
+    path("jump/", debate_views.debate_jump, name="debate-jump"),
     path("claims/<str:key>/why/", debate_views.strength_why, {"kind": "claim"}, name="claim-why"),
     path(
         "positions/<str:key>/why/",

@@ -112,6 +112,7 @@ ENDPOINTS = [
     Endpoint("snapshot-diff", f"{D}/snapshots/{{number}}/diff/{{other}}/", ("GET",)),
     Endpoint("snapshot-diff-live", f"{D}/snapshots/{{number}}/diff/live/", ("GET",)),
     Endpoint("events", f"{D}/events/", ("GET",), query={"after": "count"}),
+    Endpoint("search", f"{D}/search/", ("GET",), query={"q": "text"}),
 ]  # fmt: skip
 
 AUTHS = ["session", "session", "token", "token", "read-only token", "header"]

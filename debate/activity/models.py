@@ -24,3 +24,27 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class DebateVisit(models.Model):
+    """When a signed-in reader last looked at a debate, for "new since your last visit".
+
+    A visit is a stretch of reading with gaps shorter than `services.VISIT_GAP`: `seen_at`
+    moves with every page of the current visit, and `previous_seen_at` is when the visit
+    before it ended. Claims created by others after `previous_seen_at` are marked new, so a
+    reload keeps the marks; they go when a visit starts after a longer break."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="debate_visits"
+    )
+    debate = models.ForeignKey("debates.Debate", on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+    previous_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "debate"], name="debate_visit_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saw {self.debate_id} at {self.seen_at:%Y-%m-%d %H:%M}"

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from debate.activity.models import Notice
+from debate import permissions
+from debate.activity.models import DebateVisit, Notice
 from debate.audit.models import AuditEvent
 from debate.audit.services import audit_record
 from debate.debates.models import Debate, Membership
@@ -55,3 +57,42 @@ def notices_mark_read(*, user: Any) -> int:
             after={"count": count},
         )  # fmt: skip
     return count
+
+
+# A break longer than this ends a visit: the next page starts a new one, and what was added
+# meanwhile is "new since your last visit". Shorter gaps (a reload, a look at a thread) belong
+# to the same visit, so the marks stay while the reader works through them.
+VISIT_GAP = timedelta(minutes=30)
+# Within a visit, `seen_at` is written at most this often: a page view is not a write each.
+VISIT_TOUCH = timedelta(minutes=1)
+
+
+def visit_record(*, user: Any, debate: Debate, now: datetime | None = None) -> DebateVisit | None:
+    """Note that `user` is reading `debate` now, and return their visit (None for a visitor
+    who is not signed in, or who may not see the debate: nobody else gets marks).
+
+    Not audited: a reader's own bookmark, not a change to the debate. One query on most
+    pages (the row), two when the visit starts or moves on, whatever the size of the debate.
+    Two pages at once cannot lose a visit: the insert ignores a row that another one made
+    first, and the update only applies to the row as it was read."""
+    if not getattr(user, "is_authenticated", False) or not permissions.can_view_debate(
+        user, debate
+    ):
+        return None
+    now = now or timezone.now()
+    visit = DebateVisit.objects.filter(user=user, debate=debate).first()
+    if visit is None:
+        visit = DebateVisit(user=user, debate=debate, seen_at=now)
+        DebateVisit.objects.bulk_create([visit], ignore_conflicts=True)
+        return visit
+    read_at = visit.seen_at
+    if now - read_at > VISIT_GAP:
+        visit.previous_seen_at, visit.seen_at = read_at, now
+    elif now - read_at >= VISIT_TOUCH:
+        visit.seen_at = now
+    else:
+        return visit
+    DebateVisit.objects.filter(pk=visit.pk, seen_at=read_at).update(
+        seen_at=visit.seen_at, previous_seen_at=visit.previous_seen_at
+    )
+    return visit

@@ -84,7 +84,7 @@ class DebateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Debate
         fields = ["slug", "title", "motion", "description", "phase", "is_public",
-                  "allow_observers", "count_observer_votes", "created_at",
+                  "allow_observers", "count_observer_votes", "standings_from", "created_at",
                   "updated_at"]  # fmt: skip
 
 
@@ -388,3 +388,42 @@ class SnapshotDiff(serializers.Serializer):
 
 # "from" is a Python keyword: the field is declared as from_ and named "from" in the output.
 SnapshotDiff._declared_fields["from"] = SnapshotDiff._declared_fields.pop("from_")
+
+
+# --- search (issue 13, helper C) ---------------------------------------------------------------
+
+
+class SearchQuery(serializers.Serializer):
+    q = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=200,
+        help_text="Words to find (each as the beginning of a word; all must match).",
+    )  # fmt: skip
+
+
+class SearchClaim(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    stance = serializers.CharField()
+    position_id = serializers.IntegerField()
+    is_hidden = serializers.BooleanField(help_text="Only moderators find hidden claims.")
+    is_withdrawn = serializers.BooleanField()
+    rank = serializers.FloatField()
+
+
+class SearchEvidence(serializers.Serializer):
+    id = serializers.IntegerField()
+    quote = serializers.CharField()
+    source_id = serializers.IntegerField()
+    source_title = serializers.CharField()
+    paragraph = serializers.IntegerField()
+    status = serializers.CharField()
+    is_hidden = serializers.BooleanField()
+    rank = serializers.FloatField()
+
+
+class SearchPage(serializers.Serializer):
+    query = serializers.CharField()
+    claims = SearchClaim(many=True)
+    claim_count = serializers.IntegerField(help_text="All matching claims; at most 20 listed.")
+    evidence = SearchEvidence(many=True)
+    evidence_count = serializers.IntegerField()

@@ -63,4 +63,5 @@ urlpatterns = [
         name="snapshot-diff-live",
     ),
     path("debates/<slug:slug>/events/", views.DebateEvents.as_view(), name="events"),
+    path("debates/<slug:slug>/search/", views.DebateSearch.as_view(), name="search"),
 ]

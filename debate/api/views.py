@@ -495,7 +495,9 @@ def _frozen(request, debate: Debate, number: int) -> FrozenView:
     snapshot = Snapshot.objects.filter(debate=debate, number=number).first()
     if snapshot is None:
         raise NotFound(f"No snapshot {number}.")
-    return frozen_view(snapshot, visibility.audience_of(request.user, debate))
+    audience = visibility.audience_of(request.user, debate)
+    return frozen_view(snapshot, audience,
+                       strengths_shown=visibility.strengths_shown(debate, audience))  # fmt: skip
 
 
 class SnapshotDetail(APIView):
@@ -615,3 +617,22 @@ class DebateEvents(APIView):
             "next_after": rows[-1].version if rows else after,
             "has_more": more,
         })  # fmt: skip
+
+
+class DebateSearch(APIView):
+    """Claims and evidence of the debate matching every word of `q` (as word beginnings), best
+    first, with the same visibility as the search page (debate/mapview/search.py)."""
+
+    @extend_schema(parameters=[s.SearchQuery], responses=s.SearchPage)
+    def get(self, request, slug):
+        from debate.mapview import search
+
+        debate = visible_debate(request, slug)
+        query = s.SearchQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        audience = visibility.audience_of(request.user, debate)
+        found = search.debate_search(debate, query.validated_data["q"], audience)
+        return Response(s.SearchPage({
+            "query": found.query, "claims": found.claims, "claim_count": found.claim_count,
+            "evidence": found.evidence, "evidence_count": found.evidence_count,
+        }).data)  # fmt: skip

@@ -18,7 +18,7 @@ from django.core.validators import MaxLengthValidator
 from debate.arguments.models import CLAIM_TEXT_MAX, Relation, Stance
 from debate.arguments.services import clean_claim_text
 from debate.errors import InvalidInput
-from debate.inputs import CappedForm, CountField, IdField, TextField
+from debate.inputs import DRAFT_KEPT, CappedForm, CountField, IdField, TextField, ascii_id, quote
 from debate.sources.services import REASON_MAX
 
 STANCE_CHOICE = "Choose whether the claim supports (pro) or attacks (con)."
@@ -27,6 +27,8 @@ VERSION_NEEDED = "The version is missing or not a number."
 VOTE_SHAPE = "A vote is a whole number from 0 to 4."
 # The picker searches approved evidence by a few words, never by a page of text.
 QUERY_MAX = 200
+# Pieces of evidence a new claim may cite in one go (each is one citation, as citing later).
+CITE_MAX = 10
 # A vote as typed: an optional minus and a few ASCII digits. The range is the service's rule
 # (its message names the number: "A vote is from 0 to 4, not 7.").
 _SIGNED = re.compile(r"-?[0-9]{1,6}")
@@ -35,7 +37,10 @@ _SIGNED = re.compile(r"-?[0-9]{1,6}")
 class ClaimTextField(forms.CharField):
     """A claim's text. Null characters are refused by CharField; emptiness and length by the
     service's own rule (`clean_claim_text`), so the page and the service say the same words.
-    `max_length` stays for the textarea and for what a refused form puts back."""
+    `max_length` stays for the textarea's counter (`data-limit`); a refused draft comes back
+    whole up to DRAFT_KEPT characters, for the writer to shorten."""
+
+    echo_limit = DRAFT_KEPT
 
     def __init__(self, **kwargs: Any):
         super().__init__(max_length=CLAIM_TEXT_MAX, required=False, strip=False, **kwargs)
@@ -55,9 +60,15 @@ class ComposeTargetForm(forms.Form):
     parent = IdField(required=False, error_messages={"invalid": "Unknown parent."})
     position = IdField(required=False, error_messages={"invalid": "Unknown position."})
 
+    def __init__(self, *args: Any, choose: bool = False, **kwargs: Any):
+        # `choose`: the form may open without either, and asks for the position.
+        super().__init__(*args, **kwargs)
+        self.choose = choose
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if not self.errors and not data.get("parent") and not data.get("position"):
+        if (not self.choose and not self.errors and not data.get("parent")
+                and not data.get("position")):  # fmt: skip
             raise ValidationError("Choose a position, or a claim to reply to.", code="required")
         return data
 
@@ -73,12 +84,108 @@ class StancePreset(forms.Form):
         return stance if stance in Stance.values else ""
 
 
-class ClaimComposeForm(CappedForm):
+class EvidencePicksField(forms.MultipleChoiceField):
+    """Pieces of evidence picked to cite, as ticked boxes: each an id in ASCII digits that is
+    one of `allowed` (the citable evidence of the debate, which the view passes in); the
+    service checks them again. The boxes shown (`choices`) may be fewer than the allowed ids:
+    the picker shows what matches a search, and what was ticked already."""
+
+    default_error_messages = {
+        "invalid_choice": "Evidence %(value)s cannot be cited: it is not approved evidence of "
+                          "this debate.",
+        "invalid_list": "Choose evidence from the list.",
+    }  # fmt: skip
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(required=False, **kwargs)
+        self.allowed: frozenset[int] = frozenset()
+
+    def to_python(self, value: Any) -> list[int]:
+        values = super().to_python(value)
+        picked = []
+        for raw in values[: CITE_MAX + 1]:
+            number = ascii_id(raw)
+            if number is None:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": quote(raw)},
+                )
+            if number not in picked:
+                picked.append(number)
+        if len(picked) > CITE_MAX:
+            raise ValidationError(f"Cite at most {CITE_MAX} pieces of evidence at once.",
+                                  code="max")  # fmt: skip
+        return picked
+
+    def validate(self, value: list[int]) -> None:
+        for number in value:
+            if number not in self.allowed:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": number},
+                )
+
+
+class CitePicks(CappedForm):
+    """The evidence ticked in the compose form: as support (`supports`) or as a concession
+    (`concedes`), never both for one piece."""
+
+    supports = EvidencePicksField()
+    concedes = EvidencePicksField()
+
+    def __init__(self, *args: Any, citable: frozenset[int] = frozenset(), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["supports"].allowed = self.fields["concedes"].allowed = citable
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        both = set(data.get("supports") or ()) & set(data.get("concedes") or ())
+        if both:
+            raise ValidationError(
+                f"Evidence {min(both)} is ticked both as support and as a concession; "
+                "choose one.", code="both",
+            )  # fmt: skip
+        return data
+
+    def citations(self) -> list[tuple[int, str]]:
+        """(evidence id, relation) for each piece picked, supports first."""
+        data = self.cleaned_data
+        return [(pk, Relation.SUPPORTS) for pk in data.get("supports") or ()] + [
+            (pk, Relation.CONCEDES) for pk in data.get("concedes") or ()
+        ]
+
+
+class ClaimComposeForm(CitePicks):
     text = ClaimTextField()
     stance = forms.ChoiceField(
         choices=Stance.choices,
         error_messages={"required": STANCE_CHOICE, "invalid_choice": STANCE_CHOICE},
     )
+
+
+class EvidencePickerForm(CitePicks):
+    """The compose form's evidence search (`?q=`), with what is ticked already, so that the
+    list it sends back keeps those boxes ticked."""
+
+    q = TextField(max_length=QUERY_MAX, required=False)
+
+
+class SearchForm(CappedForm):
+    """A search of one debate (`?q=`): a few words, never a page of text."""
+
+    q = TextField(max_length=QUERY_MAX, required=False)
+
+
+class SimilarForm(forms.Form):
+    """The text being written (`?text=`), for the similar-claim hints; longer text is cut to
+    the claim's own limit (the page sends at most its first SIMILAR_SEND characters)."""
+
+    text = forms.CharField(required=False, strip=True)
+
+    def clean_text(self) -> str:
+        return self.cleaned_data["text"][:CLAIM_TEXT_MAX]
 
 
 class ClaimEditForm(CappedForm):

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
@@ -62,7 +64,14 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["debate", "parent"], name="claim_debate_parent")]
+        indexes = [
+            models.Index(fields=["debate", "parent"], name="claim_debate_parent"),
+            # Search and the similar-claim hints (debate/mapview/search.py), PostgreSQL only
+            # (migration 0003): the full-text vector that search matches, the same expression,
+            # and the trigrams that word_similarity compares.
+            GinIndex(SearchVector("text", config="simple"), name="claim_text_search"),
+            GinIndex(fields=["text"], opclasses=["gin_trgm_ops"], name="claim_text_trgm"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(stance__in=[s.value for s in Stance]), name="claim_stance_valid"

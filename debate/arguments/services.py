@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -21,6 +22,7 @@ from debate.arguments.models import (
 from debate.audit.services import audit_record, debate_lock, model_state, rate_check
 from debate.debates.models import Debate, Position, Team
 from debate.errors import Conflict, InvalidInput, NotAllowed
+from debate.inputs import remove_hint
 from debate.sources.models import Evidence, EvidenceStatus
 from debate.sources.services import REASON_MAX, bounded
 
@@ -56,7 +58,8 @@ def clean_claim_text(text: Any) -> str:
         raise InvalidInput("Write the claim: it cannot be empty.", field="text")
     if len(text) > CLAIM_TEXT_MAX:
         raise InvalidInput(
-            f"A claim has at most {CLAIM_TEXT_MAX:,} characters; this one has {len(text):,}.",
+            f"A claim has at most {CLAIM_TEXT_MAX:,} characters; this one has {len(text):,}. "
+            + remove_hint(len(text), CLAIM_TEXT_MAX),
             field="text",
         )
     return text
@@ -238,6 +241,43 @@ def claim_create(
             message=f"Your claim #{parent.pk} was attacked: “{text[:120]}”",
             url=claim_url(debate, claim.pk), event=event,
         )  # fmt: skip
+    return claim
+
+
+def _check_citable(*, debate: Debate, evidence: Evidence, relation: Any) -> None:
+    """The rules citation_add applies to a piece of evidence, checked before anything is
+    written (a refusal then costs no quota and creates no claim)."""
+    if relation not in Relation.values:
+        raise InvalidInput("Choose whether the evidence supports or concedes.", field="evidence")
+    if evidence.debate_id != debate.pk:
+        raise InvalidInput(f"Evidence {evidence.pk} belongs to another debate.",
+                           field="evidence")  # fmt: skip
+    if evidence.status != EvidenceStatus.APPROVED or evidence.is_hidden:
+        raise InvalidInput(f"Evidence {evidence.pk} cannot be cited: only approved evidence "
+                           "can be.", field="evidence")  # fmt: skip
+
+
+@transaction.atomic
+def claim_create_with_citations(
+    *,
+    actor: Any,
+    debate: Debate,
+    position: Position,
+    text: Any,
+    stance: Any,
+    parent: Claim | None = None,
+    citations: Sequence[tuple[Evidence, Any]] = (),
+) -> Claim:
+    """A new claim and its citations, in one transaction: every piece of evidence is checked
+    first (this debate's, approved, visible; a relation), then the claim is created as
+    `claim_create` does and each citation added as `citation_add` does, with the same
+    permission checks as citing later. Any refusal leaves nothing behind."""
+    for evidence, relation in citations:
+        _check_citable(debate=debate, evidence=evidence, relation=relation)
+    claim = claim_create(actor=actor, debate=debate, position=position, parent=parent,
+                         text=text, stance=stance)  # fmt: skip
+    for evidence, relation in citations:
+        citation_add(actor=actor, claim=claim, evidence=evidence, relation=relation)
     return claim
 
 

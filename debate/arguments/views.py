@@ -12,18 +12,22 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from debate import permissions
 from debate.arguments import services
 from debate.arguments.forms import (
+    CITE_MAX,
     CiteForm,
+    CitePicks,
     ClaimComposeForm,
     ClaimEditForm,
     ComposeTargetForm,
+    EvidencePickerForm,
     PickerQueryForm,
     ReasonForm,
+    SimilarForm,
     StancePreset,
     VoteForm,
 )
@@ -31,14 +35,15 @@ from debate.arguments.models import Claim, Stance
 from debate.debates.models import Debate, Position
 from debate.debates.views import get_visible_debate
 from debate.errors import Conflict, InvalidInput, ServiceError
-from debate.inputs import add_service_error, cleaned, field_errors
-from debate.mapview import cache, layout
+from debate.inputs import add_service_error, ascii_id, cleaned, field_errors
+from debate.mapview import cache, layout, search, visibility
 from debate.mapview.viewer import controls_for, viewer_for
 from debate.rendering import error_context, error_status, render_screen
 from debate.sources.models import Evidence
 from debate.sources.selectors import evidence_search
 
 LIVE_EVENT = "debate-changed"
+ADDED_EVENT = "claim-added"  # names the claim just posted (static/js/live.js focuses it)
 CLAIM = "debates/_tree.html"
 CARD = "debates/_claim_card.html"
 VOTES = "debates/_votes_response.html"
@@ -136,19 +141,57 @@ def _refusal(
 
 def _compose_target(
     request: HttpRequest, debate: Debate, data: QueryDict
-) -> tuple[Claim | None, Position]:
+) -> tuple[Claim | None, Position | None]:
     """The parent claim (or None) and the position a new claim goes under; 404 for what
-    the viewer may not see, InvalidInput for what is not an id."""
-    target = cleaned(ComposeTargetForm, data)
+    the viewer may not see, InvalidInput for what is not an id. A GET may name neither (the
+    source reader's "new claim from this quote"): the form then asks for the position."""
+    target = cleaned(ComposeTargetForm, data, choose=request.method == "GET")
     if target["parent"]:
         parent = claim_for_viewer(request, debate, target["parent"])
         return parent, parent.position
+    if not target["position"]:
+        return None, None
     return None, get_object_or_404(debate.positions, pk=target["position"])
+
+
+def _citable_ids(debate: Debate) -> frozenset[int]:
+    """The ids of the evidence a claim of this debate may cite (1 query)."""
+    return frozenset(Evidence.objects.citable().filter(debate=debate).values_list("id", flat=True))
+
+
+def _cite_context(
+    debate: Debate, picks: dict[str, list[int]], *, query: str = "", errors: list | None = None
+) -> dict:
+    """The compose form's evidence list: what is ticked first, then what matches `query`
+    (without one: the debate's citable evidence, up to a cap), each row with its boxes."""
+    picked = [*picks.get("supports", []), *picks.get("concedes", [])]
+    audience = visibility.Audience(moderator=False)
+    rows = search.citable_evidence(debate, picked)
+    if query:
+        found = search.debate_search(debate, query, audience, claims=False, citable_only=True)
+        rows += [hit for hit in found.evidence if hit.id not in picked]
+        matched = found.evidence_count
+    else:
+        listed = search.citable_evidence(debate, limit=search.CITE_LIST_MAX)
+        rows += [hit for hit in listed if hit.id not in picked]
+        matched = None
+    return {
+        "cite_rows": rows, "cite_query": query, "cite_matched": matched,
+        "cite_errors": errors or [], "picked_supports": picks.get("supports", []),
+        "picked_concedes": picks.get("concedes", []), "cite_list_max": search.CITE_LIST_MAX,
+    }  # fmt: skip
+
+
+def _compose_positions(request: HttpRequest, debate: Debate) -> list[Position]:
+    """The positions this user may add a top-level claim under now."""
+    return [p for p in debate.positions.all()
+            if permissions.can_add_claim(request.user, debate, position=p)]  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])
 def claim_compose(request: HttpRequest, slug: str) -> HttpResponse:
-    """Add a claim under a position (`position`) or under a claim (`parent`)."""
+    """Add a claim under a position (`position`) or under a claim (`parent`), citing approved
+    evidence ticked in the same form (`supports`, `concedes`) in one step."""
     debate = get_visible_debate(request, slug)
     data = request.POST if request.method == "POST" else request.GET
     try:
@@ -159,8 +202,11 @@ def claim_compose(request: HttpRequest, slug: str) -> HttpResponse:
             {"debate": debate, "errors": error.field_errors, "refused": True},
             region="compose-form", status=422,
         )  # fmt: skip
-    if request.method == "GET" and not permissions.can_add_claim(
-        request.user, debate, position=position
+    positions = _compose_positions(request, debate) if position is None else []
+    if request.method == "GET" and not (
+        positions
+        if position is None
+        else permissions.can_add_claim(request.user, debate, position=position)
     ):
         return _not_allowed(
             request, "arguments/compose.html", "compose-form",
@@ -169,15 +215,23 @@ def claim_compose(request: HttpRequest, slug: str) -> HttpResponse:
         )  # fmt: skip
     preset = StancePreset(request.GET)
     preset_stance = preset.cleaned_data["stance"] if preset.is_valid() else ""
+    citable = _citable_ids(debate)
+    # `?supports=<id>` (the source reader's link) ticks that evidence; a bad id ticks nothing.
+    preset_picks = CitePicks(request.GET, citable=citable)
+    picks = preset_picks.cleaned_data if preset_picks.is_valid() else {}
     initial = {"stance": preset_stance or (Stance.PRO if parent is None else Stance.CON)}
-    form = ClaimComposeForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ClaimComposeForm(request.POST if request.method == "POST" else None, initial=initial,
+                            citable=citable)  # fmt: skip
     status, extra = 200, {}
     if request.method == "POST":
         if form.is_valid():
+            picks = form.cleaned_data
+            evidence = Evidence.objects.in_bulk([pk for pk, _ in form.citations()])
             try:
-                claim = services.claim_create(
+                claim = services.claim_create_with_citations(
                     actor=request.user, debate=debate, position=position, parent=parent,
                     text=form.cleaned_data["text"], stance=form.cleaned_data["stance"],
+                    citations=[(evidence[pk], relation) for pk, relation in form.citations()],
                 )  # fmt: skip
             except ServiceError as error:
                 add_service_error(form, error)
@@ -189,18 +243,65 @@ def claim_compose(request: HttpRequest, slug: str) -> HttpResponse:
                 # else; here the form closes and says so.
                 response = render_screen(
                     request, "arguments/compose.html",
-                    {"debate": debate, "parent": parent, "position": position, "added": claim},
+                    {"debate": debate, "parent": parent, "position": position, "added": claim,
+                     "cited": len(form.citations())},
                     region="compose-form",
                 )  # fmt: skip
+                # The page moves the focus to the new claim once the poll has drawn it.
+                trigger_client_event(response, ADDED_EVENT, {"id": claim.pk})
                 return trigger_client_event(response, LIVE_EVENT)
         else:
             status = 422
+            picks = {name: [pk for pk in _ticked(form, name) if pk in citable]
+                     for name in ("supports", "concedes")}  # fmt: skip
+    errors = field_errors(form)
     return render_screen(
         request, "arguments/compose.html",
-        {"debate": debate, "parent": parent, "position": position, "form": form,
-         "errors": field_errors(form), **extra},
+        {"debate": debate, "parent": parent, "position": position, "positions": positions,
+         "key": f"{parent.pk if parent else 'p'}{position.pk if position else ''}",
+         "form": form, "errors": errors, **_cite_context(debate, picks), **extra},
         region="compose-form", status=status,
     )  # fmt: skip
+
+
+def _ticked(form, name: str) -> list[int]:
+    """The ids ticked in a refused form's boxes `name`, as far as they are ids."""
+    values = form.data.getlist(name) if hasattr(form.data, "getlist") else []
+    ids = (ascii_id(value) for value in values[: CITE_MAX + 1])
+    return [pk for pk in ids if pk is not None]
+
+
+@require_GET
+def compose_evidence(request: HttpRequest, slug: str) -> HttpResponse:
+    """The compose form's evidence list for a search (`?q=`), the ticked boxes (`supports`,
+    `concedes`) kept ticked and first: the fragment the search box swaps in."""
+    debate = get_visible_debate(request, slug)
+    citable = _citable_ids(debate)
+    form = EvidencePickerForm(request.GET, citable=citable)
+    if form.is_valid():
+        context = _cite_context(debate, form.cleaned_data, query=form.cleaned_data["q"])
+        status = 200
+    else:
+        messages = [message for errors in field_errors(form).values() for message in errors]
+        picks = {name: [pk for pk in _ticked(form, name) if pk in citable]
+                 for name in ("supports", "concedes")}  # fmt: skip
+        context, status = _cite_context(debate, picks, errors=messages), 400
+    return render_screen(request, "arguments/_cite_list.html", {"debate": debate, **context},
+                         status=status)  # fmt: skip
+
+
+@require_GET
+def compose_similar(request: HttpRequest, slug: str) -> HttpResponse:
+    """Claims of the debate that the text being written (`?text=`) nearly repeats: up to
+    three, each linked, so that the writer can support one instead."""
+    debate = get_visible_debate(request, slug)
+    form = SimilarForm(request.GET)
+    if not form.is_valid():
+        return render_screen(request, "arguments/_similar.html",
+                             {"debate": debate, "hints": [], "errors": field_errors(form)},
+                             status=400)  # fmt: skip
+    hints = search.similar_claims(debate, form.cleaned_data["text"])
+    return render_screen(request, "arguments/_similar.html", {"debate": debate, "hints": hints})
 
 
 @require_http_methods(["GET", "POST"])

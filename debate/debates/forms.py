@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from debate.debates.models import Phase, Poll
+from debate.debates.models import Phase, Poll, StandingsFrom
 from debate.inputs import (
     CappedForm,
     CountField,
@@ -91,6 +91,22 @@ class ClaimQuery(CappedForm):
 
     def clean_sort(self) -> str:
         return self.cleaned_data.get("sort") or "oldest"
+
+
+class JumpQuery(CappedForm):
+    """The "Go to claim #" form: the number of a claim, as the debate page sends it."""
+
+    n = IdField(error_messages={
+        "required": "Give the number of a claim, such as 12.",
+        "invalid": "A claim's number is a whole number, such as 12. Not a number: %(value)s.",
+    })  # fmt: skip
+
+    def __init__(self, data=None, **kwargs: Any):
+        # A pasted "#12" is the number the cards show.
+        if data is not None and isinstance(data.get("n"), str) and data["n"].startswith("#"):
+            data = data.copy()
+            data["n"] = data["n"][1:]
+        super().__init__(data, **kwargs)
 
 
 class LiveQuery(VotersQuery):
@@ -216,6 +232,8 @@ class DetailsForm(CappedForm):
     is_public = forms.BooleanField(required=False)
     allow_observers = forms.BooleanField(required=False)
     count_observer_votes = forms.BooleanField(required=False)
+    # Left out of a post (an older form): the debate keeps its setting.
+    standings_from = QuotedChoiceField(choices=StandingsFrom.choices, required=False)
 
 
 class TeamForm(CappedForm):

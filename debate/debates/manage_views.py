@@ -20,7 +20,7 @@ from debate.debates.forms import (
     NewDebateForm,
     SourceForm,
 )
-from debate.debates.models import Debate, Role
+from debate.debates.models import Debate, Role, StandingsFrom
 from debate.debates.views import get_visible_debate
 from debate.errors import InvalidInput, ServiceError
 from debate.inputs import add_service_error, cleaned, field_errors, quote
@@ -99,6 +99,7 @@ def _manage_page(
         "can_clone": permissions.can_create_debate(request.user),
         "can_manage": permissions.can_manage(request.user, debate),
         "details": _details_form(debate, action, extra.get("posted")),
+        "standings_choices": StandingsFrom.choices,
         # The new-source form as posted after a refusal (cut to its limits), else empty.
         "source_form": SourceForm(extra["posted"]) if action == "source" else SourceForm(),
         **extra,
@@ -141,6 +142,7 @@ def _save_details(request, debate, data):
         description=data["description"], is_public=data["is_public"],
         allow_observers=data["allow_observers"],
         count_observer_votes=data["count_observer_votes"],
+        standings_from=data["standings_from"] or None,
     )  # fmt: skip
     return "The debate's details are saved."
 

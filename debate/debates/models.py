@@ -16,6 +16,15 @@ class Phase(models.TextChoices):
 PHASE_ORDER = [p.value for p in Phase]
 
 
+class StandingsFrom(models.TextChoices):
+    """From which phase on participants see the standings and every strength (moderators
+    always do): mapview.visibility.strengths_shown decides it for every output."""
+
+    OPENING = "opening", "From the opening phase"
+    REBUTTAL = "rebuttal", "From the rebuttal phase (when voting starts)"
+    VOTING = "voting", "Only from the voting phase"
+
+
 class Role(models.TextChoices):
     MODERATOR = "moderator", "Moderator"
     DEBATER = "debater", "Debater"
@@ -45,6 +54,13 @@ class Debate(models.Model):
         help_text="Observers' votes count in the standings and strengths (they always show "
         "under the observers-only tally).",
     )
+    # Votes open in the rebuttal phase, so by default the standings show from then on: before
+    # it they could only say 0.50 everywhere.
+    standings_from = models.CharField(
+        max_length=16, choices=StandingsFrom.choices, default=StandingsFrom.REBUTTAL,
+        help_text="From which phase on participants see the standings and strengths "
+        "(moderators always see them).",
+    )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -62,6 +78,10 @@ class Debate(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(phase__in=[p.value for p in Phase]), name="debate_phase_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(standings_from__in=[s.value for s in StandingsFrom]),
+                name="debate_standings_from_valid",
             ),
         ]
 

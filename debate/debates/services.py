@@ -24,6 +24,7 @@ from debate.debates.models import (
     PollResponse,
     Position,
     Role,
+    StandingsFrom,
     Team,
     new_invite_code,
 )
@@ -32,7 +33,7 @@ from debate.sources.models import Evidence, EvidenceStatus, Source
 from debate.sources.services import evidence_approve, evidence_propose, source_create
 
 DEBATE_FIELDS = ["slug", "title", "motion", "description", "phase", "is_public", "allow_observers",
-                 "count_observer_votes"]
+                 "count_observer_votes", "standings_from"]
 
 
 SLUG_TAKEN = "A debate with this slug exists already."
@@ -84,6 +85,7 @@ def debate_create(
     is_public: bool = True,
     allow_observers: bool = False,
     count_observer_votes: bool = True,
+    standings_from: str = StandingsFrom.REBUTTAL,
 ) -> Debate:
     permissions.require(
         permissions.can_create_debate(actor), "You are not allowed to create debates."
@@ -98,6 +100,8 @@ def debate_create(
         raise InvalidInput(SLUG_TAKEN, field="slug")
     if phase not in PHASE_ORDER:
         raise InvalidInput("Unknown phase.", field="phase")
+    if standings_from not in StandingsFrom.values:
+        raise InvalidInput("Choose the phase from which standings show.", field="standings_from")
     fields = dict(
         slug=slug,
         title=title,
@@ -107,6 +111,7 @@ def debate_create(
         is_public=is_public,
         allow_observers=allow_observers,
         count_observer_votes=count_observer_votes,
+        standings_from=standings_from,
         created_by=actor if actor.is_authenticated else None,
     )
     # Two requests with one title can both pass the check above; the loser gets the same
@@ -287,7 +292,7 @@ def membership_observe(*, actor: Any, debate: Debate) -> Membership:
 
 
 DEBATE_DETAIL_FIELDS = ["title", "motion", "description", "is_public", "allow_observers",
-                        "count_observer_votes"]
+                        "count_observer_votes", "standings_from"]
 
 
 @transaction.atomic
@@ -301,8 +306,13 @@ def debate_update(
     is_public: bool = True,
     allow_observers: bool = False,
     count_observer_votes: bool = True,
+    standings_from: str | None = None,
 ) -> Debate:
+    """`standings_from`: the phase from which participants see the standings (None: as it
+    is); the audit bump renews every cached map and page, which ask the visibility policy."""
     debate = _locked_for_set_up(actor, debate, "Only moderators edit a debate.")
+    if standings_from and standings_from not in StandingsFrom.values:
+        raise InvalidInput("Choose the phase from which standings show.", field="standings_from")
     before = model_state(debate, DEBATE_DETAIL_FIELDS)
     debate.title = _required(title, "title", 200)
     debate.motion = _required(motion, "motion", 500)
@@ -310,6 +320,7 @@ def debate_update(
     debate.is_public, debate.allow_observers = bool(is_public), bool(allow_observers)
     # Whether observers' votes move the standings; the audit bump renews the cached maps.
     debate.count_observer_votes = bool(count_observer_votes)
+    debate.standings_from = standings_from or debate.standings_from
     debate.save()
     audit_record(
         actor=actor, debate=debate, action="debate.update", obj=debate, before=before,
@@ -415,7 +426,7 @@ def _clone(*, actor: Any, debate: Debate, title: str, slug: str) -> Debate:
         actor=actor, title=title, slug=slug, motion=debate.motion,
         description=debate.description, is_public=debate.is_public,
         allow_observers=debate.allow_observers,
-        count_observer_votes=debate.count_observer_votes,
+        count_observer_votes=debate.count_observer_votes, standings_from=debate.standings_from,
     )  # fmt: skip
     if getattr(actor, "is_authenticated", False):  # made first moderator, as in _set_up
         _add_moderator(actor=permissions.SYSTEM, debate=clone, user=actor, by=actor)

@@ -9,12 +9,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from debate import permissions
-from debate.debates import services
+from debate.activity.selectors import NO_MARKS, new_since_last_visit
+from debate.activity.services import visit_record
+from debate.debates import scoring, services
 from debate.debates.charts import poll_bars, standings_chart
 from debate.debates.forms import (
     SORT_CHOICES,
     ClaimQuery,
     JoinForm,
+    JumpQuery,
     LiveQuery,
     MapQuery,
     PhaseForm,
@@ -24,9 +27,9 @@ from debate.debates.forms import (
 from debate.debates.models import Debate, Phase, PollResponse, Team
 from debate.errors import InvalidInput, ServiceError
 from debate.inputs import ascii_id, cleaned, first_error
-from debate.mapview import cache, layout
+from debate.mapview import cache, layout, visibility
 from debate.mapview.build import ALL_VOTERS, OBSERVERS
-from debate.mapview.explain import explain, poll_results, standings_history
+from debate.mapview.explain import explain, poll_results, standings_history, stronger_case
 from debate.mapview.live import changes_since
 from debate.mapview.viewer import controls_for, map_for_viewer
 from debate.mapview.visibility import MIN_GROUP, Audience, visible_debates
@@ -82,18 +85,23 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
     def render_page(extra: dict) -> HttpResponse:
         dmap, viewer = map_for_viewer(debate, request.user, voters=voters)
         context = _page_context(request, debate, dmap, viewer)
+        shown_sort = _sort_shown(dmap, sort)
         context.update(
-            sort=sort,
-            sort_choices=SORT_CHOICES,
+            new=_new_marks(request, debate, dmap),
+            sort=shown_sort,
+            sort_choices=[c for c in SORT_CHOICES if _sort_shown(dmap, c[0]) == c[0]],
             voters=voters,
             voter_choices=voter_choices(dmap),
             whole=whole,
             layout=layout.page_layout(
-                dmap, viewer, sort=sort, page=page,
+                dmap, viewer, sort=shown_sort, page=page,
                 budget=layout.LARGE_BUDGET if whole else layout.RENDER_BUDGET,
             ),
             **extra,
         )  # fmt: skip
+        if context["new"].count:  # "go to the first new claim": on this page, or its thread
+            context["drawn_ids"] = {item.claim.id for pl in context["layout"].positions
+                                    for item in pl.items}  # fmt: skip
         if viewer.is_moderator:
             # Invite codes are for moderators' eyes only, so the read model does not carry them.
             context["invites"] = list(debate.teams.select_related("position"))
@@ -101,6 +109,12 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     variant = f"sort={sort}&voters={voters}&page={page}&whole={whole}"
     return for_visitors(request, debate, render_page, variant=variant)
+
+
+def _sort_shown(dmap, sort: str) -> str:
+    """The order replies are drawn in: never by strength while the strengths may not show,
+    since the order would tell the standings (visibility.strengths_shown)."""
+    return sort if dmap.strengths_shown or sort != "strength" else "oldest"
 
 
 def _page_context(request: HttpRequest, debate: Debate, dmap, viewer) -> dict:
@@ -114,9 +128,18 @@ def _page_context(request: HttpRequest, debate: Debate, dmap, viewer) -> dict:
     }
 
 
+def _new_marks(request: HttpRequest, debate: Debate, dmap):
+    """The signed-in reader's "new since your last visit" marks, and their visit noted.
+    Never for a signed-out visitor: their pages are cached for every visitor alike."""
+    if not request.user.is_authenticated:
+        return NO_MARKS
+    return new_since_last_visit(visit_record(user=request.user, debate=debate), dmap)
+
+
 @require_GET
 def claim_detail(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
-    """A claim on its own: the path from its position down to it, and all its replies."""
+    """The thread view of one claim: the path up to its position, the claim, and its
+    replies in two columns, supports and attacks, one level deep (the rest on demand)."""
     debate = get_visible_debate(request, slug)
     query = ClaimQuery(request.GET)
     if not query.is_valid():
@@ -125,26 +148,47 @@ def claim_detail(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse
     claim = dmap.claims.get(claim_id)
     if claim is None:
         raise Http404("No such claim in this debate.")
-    sort = query.cleaned_data["sort"]
+    sort = _sort_shown(dmap, query.cleaned_data["sort"])
     replies_only = query.cleaned_data["part"] == "replies"
-    items = (layout.replies_items if replies_only else layout.subtree_items)(
-        dmap, viewer, claim, sort=sort
-    )
-    return render_screen(
-        request,
-        "debates/claim_detail.html",
-        {
-            "debate": debate,
-            "map": dmap,
-            "viewer": viewer,
-            "claim": claim,
-            "items": items,
-            "path": dmap.path_to(claim_id)[:-1],
-            "position": dmap.position(claim.position_id),
-        },
+    context = {
+        "debate": debate,
+        "map": dmap,
+        "viewer": viewer,
+        "claim": claim,
+        "path": dmap.path_to(claim_id)[:-1],
+        "position": dmap.position(claim.position_id),
+        "sort": sort,
+    }
+    if replies_only:
         # "Show more replies" asks for just the replies, drawn into place.
-        region="replies" if replies_only else None,
-    )
+        context["items"] = layout.replies_items(dmap, viewer, claim, sort=sort)
+    else:
+        context.update(
+            thread=layout.thread_layout(dmap, viewer, claim, sort=sort),
+            new=_new_marks(request, debate, dmap),
+        )
+    return render_screen(request, "debates/claim_detail.html", context,
+                         region="replies" if replies_only else None)  # fmt: skip
+
+
+@require_GET
+def debate_jump(request: HttpRequest, slug: str) -> HttpResponse:
+    """The "Go to claim #N" form: the thread view, if the reader may see it; else a 404 that
+    says so, with the number back in the form. The map decides, as for the thread view:
+    a hidden claim is there for moderators, and as a placeholder when it has replies."""
+    debate = get_visible_debate(request, slug)
+    query = JumpQuery(request.GET)
+    if not query.is_valid():
+        return render(request, "debates/jump.html",
+                      {"debate": debate, "jump": query, "message": first_error(query)},
+                      status=400)  # fmt: skip
+    number = query.cleaned_data["n"]
+    dmap, _viewer = map_for_viewer(debate, request.user)
+    if number in dmap.claims:
+        return redirect("claim", slug=debate.slug, claim_id=number)
+    return render(request, "debates/jump.html",
+                  {"debate": debate, "jump": query, "message": f"There is no claim #{number} "
+                   "in this debate, or you may not see it."}, status=404)  # fmt: skip
 
 
 @require_GET
@@ -317,7 +361,7 @@ def debate_results(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("debate-results", slug=debate.slug)
     dmap, viewer = map_for_viewer(debate, request.user)
     results = poll_results(debate, dmap.positions)
-    history = standings_history(debate)
+    history = standings_history(debate) if dmap.strengths_shown else []
     answer = None
     if poll and viewer.membership is not None:
         answer = PollResponse.objects.filter(debate=debate, user=request.user, poll=poll).first()
@@ -325,6 +369,7 @@ def debate_results(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "debates/results.html",
         {"debate": debate, "map": dmap, "viewer": viewer, "results": results,
+         "case": stronger_case(dmap), "min_group": MIN_GROUP,
          "bars": poll_bars(results), "history": history,
          "chart": standings_chart(history, dmap.positions) if history else None,
          "poll": poll, "can_answer": poll and permissions.can_answer_poll(request.user, debate,
@@ -354,16 +399,28 @@ def debate_picture(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def picture_tree(debate: Debate, dmap) -> dict:
-    """The map as nested dicts for d3-hierarchy, built with an explicit stack."""
+    """The map as nested dicts for d3-hierarchy, built with an explicit stack. Each box's
+    `strength` (a number, None where the audience may not see strengths yet) comes with
+    `strength_label`, the same figure the pages print (`scoring.shown`): the picture never
+    rounds it again."""
+    shown = dmap.strengths_shown
+
+    def strength(value: float) -> dict:
+        if not shown:
+            return {"strength": None, "strength_label": ""}
+        return {"strength": round(value, 3), "strength_label": scoring.shown(value)}
+
     root = {
         "id": "debate", "label": "Motion", "text": debate.motion[:200], "stance": "root",
-        "strength": None, "url": reverse("debate", args=[debate.slug]), "children": [],
+        "strength": None, "strength_label": "", "url": reverse("debate", args=[debate.slug]),
+        "children": [],
+        "strengths_note": "" if shown else visibility.strengths_later(debate),
     }  # fmt: skip
     claim_url = reverse("claim", args=[debate.slug, 0]).replace("/0/", "/{}/")
     stack = []
     for p in reversed(dmap.positions):
         box = {"id": f"p{p.id}", "label": "Position", "text": p.title, "stance": "position",
-               "strength": round(p.strength, 3), "url": reverse("debate", args=[debate.slug])
+               **strength(p.strength), "url": reverse("debate", args=[debate.slug])
                + f"#position-{p.key}", "children": []}  # fmt: skip
         root["children"].insert(0, box)
         stack.extend((box, node) for node in reversed(p.children))
@@ -372,7 +429,7 @@ def picture_tree(debate: Debate, dmap) -> dict:
         box = {
             "id": f"c{node.id}", "label": f"#{node.id}",
             "text": "(hidden)" if node.is_placeholder else node.text,
-            "stance": node.stance, "strength": round(node.strength, 3),
+            "stance": node.stance, **strength(node.strength),
             "hidden": not node.is_visible, "url": claim_url.format(node.id), "children": [],
         }  # fmt: skip
         parent["children"].append(box)

@@ -147,6 +147,7 @@ def _read(debate: Debate, *, include_hidden: bool, voters: str) -> DebateMap:
         voters=voters,
         parents=parents,
         votes_withheld=withheld,
+        strengths_shown=visibility.strengths_shown(debate, audience),
     )  # fmt: skip
 
 

@@ -18,6 +18,12 @@ from debate.mapview.viewer import Controls, Viewer, controls_for
 RENDER_BUDGET = 300  # claims drawn in one page; deeper replies load on demand
 LARGE_BUDGET = 1000  # the larger view (?whole=1): still bounded, cached for visitors
 DRAWN_DEPTH = 12  # levels drawn below where a page starts; then "Continue this thread"
+# Levels whose replies are open when a page loads; deeper branches start collapsed (a click,
+# "Expand all" or the keys open them). Counted like `Item.depth`, from where the page starts.
+OPEN_DEPTH = 3
+# A thread view draws the focused claim's replies one level deep: each reply's own replies
+# load in place on demand ("Show N replies"), or open in that reply's own thread view.
+THREAD_DEPTH = 1
 
 # (key, newest first?) for each order of replies.
 SORTS: dict[str, tuple[Callable[[ClaimNode], tuple], bool]] = {
@@ -35,6 +41,11 @@ class Item:
     opens: bool  # True where the claim starts; False where its replies end
     more: int = 0  # on the end: replies not drawn here ("Show N more replies")
     continues: bool = False  # on the end: the thread goes on on the claim's own page
+
+    @property
+    def open(self) -> bool:
+        """Whether the claim's replies start open (deep branches start collapsed)."""
+        return self.depth < OPEN_DEPTH
 
 
 @dataclass
@@ -163,3 +174,40 @@ def replies_items(
 ) -> list[Item]:
     """Only the replies of a claim ("Show N more replies" loads these into place)."""
     return items_for(dmap, viewer, [ordered(node.children, sort)], sort=sort)[0]
+
+
+@dataclass
+class Thread:
+    """A thread view: the focused claim, and its replies split by stance into two columns."""
+
+    claim: ClaimNode
+    controls: Controls
+    supports: list[Item]
+    attacks: list[Item]
+
+    @property
+    def replies(self) -> int:
+        return len(self.claim.children)
+
+
+def thread_layout(
+    dmap: DebateMap, viewer: Viewer, node: ClaimNode, *, sort: str = "oldest"
+) -> Thread:
+    """The focused claim on top, its supports and attacks beside each other, one level deep:
+    a reply with replies of its own ends in "Show N replies" (loaded in place, as on the
+    debate page) instead of drawing them, so a thread of any size is one screen."""
+    # The claim's and its replies' controls at once: one read of the viewer's own votes.
+    controls = controls_for(dmap, viewer, [node, *node.children])
+    replies = ordered(node.children, sort)
+    pros = [child for child in replies if child.stance == "pro"]
+    cons = [child for child in replies if child.stance != "pro"]
+    supports, attacks = items_for(dmap, viewer, [pros, cons], sort=sort, max_depth=THREAD_DEPTH)
+    for item in supports + attacks:
+        if item.continues:  # one level drawn here: the rest opens in place on demand
+            item.more, item.continues = item.claim.size, False
+    return Thread(
+        claim=node,
+        controls=controls[node.id],
+        supports=supports,
+        attacks=attacks,
+    )

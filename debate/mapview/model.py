@@ -143,6 +143,9 @@ class DebateMap:
     parents: dict[int, int | None] = field(default_factory=dict)
     # Set when the voters asked for are too few to show their votes (visibility.MIN_GROUP).
     votes_withheld: bool = False
+    # Whether this map's audience sees strengths at this version (visibility.strengths_shown):
+    # every page, fragment and picture drawn from the map asks here.
+    strengths_shown: bool = True
 
     def position(self, position_id: int) -> PositionNode:
         return next(p for p in self.positions if p.id == position_id)

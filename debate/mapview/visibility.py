@@ -12,7 +12,9 @@ The rules, for anyone who is not a moderator of the debate:
   reason on them);
 - citations: only of claims and evidence the viewer may see;
 - people: no poll answer, no membership and no vote by person;
-- vote breakdowns: none for a group of fewer than `MIN_GROUP` people;
+- vote breakdowns: none for a group of fewer than `MIN_GROUP` people, and no poll's counts
+  below `MIN_GROUP` answers;
+- standings and strengths: only from the phase the moderator chose (`strengths_shown`);
 - activity notices: the words they quote of an object only while that object is shown.
 """
 
@@ -26,7 +28,7 @@ from django.db.models import Count, Q, QuerySet
 
 from debate import permissions
 from debate.arguments.models import Citation, Claim
-from debate.debates.models import Debate
+from debate.debates.models import PHASE_ORDER, Debate
 from debate.sources.models import Evidence
 
 MIN_GROUP = 3  # a vote breakdown of fewer people than this would show one person's vote
@@ -122,6 +124,50 @@ def citation_q(audience: Audience) -> Q:
 
 def group_breakdown_shown(audience: Audience, group_size: int) -> bool:
     return audience.moderator or group_size >= MIN_GROUP
+
+
+def poll_counts_shown(total: int) -> bool:
+    """A poll's counts and shares only once at least `MIN_GROUP` people answered it: with
+    fewer, a share of 100% or 50% tells a classmate how each of them stands. The same for
+    moderators on the results page, which everyone reads alike (the API never shows polls)."""
+    return total >= MIN_GROUP
+
+
+# --- strengths -----------------------------------------------------------------------------
+
+
+def strengths_shown(debate: Debate, audience: Audience | Any) -> bool:
+    """Whether this audience sees the standings and every strength of the debate now: from
+    the phase the moderator chose (`Debate.standings_from`) on, closed included; moderators
+    always. Takes an Audience or anything with `is_moderator` (a page's viewer)."""
+    moderator = getattr(audience, "moderator", None)
+    if moderator is None:
+        moderator = getattr(audience, "is_moderator", False)
+    if moderator:
+        return True
+    return PHASE_ORDER.index(debate.phase) >= PHASE_ORDER.index(debate.standings_from)
+
+
+STRENGTHS_LATER = "Standings show from the {phase} phase."
+
+
+def strengths_later(debate: Debate) -> str:
+    """What an output says instead of a strength it may not show yet."""
+    return STRENGTHS_LATER.format(phase=debate.standings_from)
+
+
+def redact_strengths(document: dict) -> dict:
+    """A document (live or frozen) without strengths or base scores, the stored one left
+    untouched: for readers who may not see the standings yet (`strengths_shown`)."""
+    blank = {"strength": None, "base_score": None}
+    return {
+        **document,
+        "positions": [{**row, "strength": None} for row in document.get("positions", [])],
+        "claims": [
+            {**row, **{key: value for key, value in blank.items() if key in row}}
+            for row in document.get("claims", [])
+        ],
+    }
 
 
 # --- the events feed -----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from debate.audit.services import audit_record, debate_lock, rate_check
 from debate.debates.models import Debate
 from debate.mapview import cache, visibility
 from debate.mapview.cache import debate_map
-from debate.snapshots.documents import build_document
+from debate.snapshots.documents import build_document, content_hash
 from debate.snapshots.models import Snapshot
 
 FORMATS = ("json", "aif", "argdown", "graphml")
@@ -48,7 +48,7 @@ def live_snapshot(
     dmap = debate_map(debate, include_hidden=include_hidden)
 
     def build() -> bytes:
-        document = build_document(dmap)
+        document = _as_shown(dmap)
         if with_text:
             attach_source_texts(document)
         return document_bytes(document, fmt)
@@ -60,9 +60,19 @@ def live_snapshot(
 
 def live_document(debate: Debate, *, include_hidden: bool, with_text: bool = False) -> dict:
     """The live state of the whole debate, from the one read model."""
-    document = build_document(debate_map(debate, include_hidden=include_hidden))
+    document = _as_shown(debate_map(debate, include_hidden=include_hidden))
     if with_text:
         attach_source_texts(document)
+    return document
+
+
+def _as_shown(dmap) -> dict:
+    """The live document of a map, without strengths where its audience may not see them yet
+    (`visibility.strengths_shown`); its content hash then covers what it carries."""
+    document = build_document(dmap)
+    if not dmap.strengths_shown:
+        document = visibility.redact_strengths(document)
+        document["content_hash"] = content_hash(document)
     return document
 
 
@@ -75,11 +85,14 @@ class FrozenView:
     etag: str
 
 
-def frozen_view(snapshot: Snapshot, audience: visibility.Audience) -> FrozenView:
+def frozen_view(
+    snapshot: Snapshot, audience: visibility.Audience, *, strengths_shown: bool = True
+) -> FrozenView:
     """The stored document, redacted of what was hidden since it was frozen (the row itself is
     never changed: its content hash still names what was frozen). The ETag is the content
     hash while nothing is redacted, and changes with what is, so no cache keeps serving a
-    reading from before a claim was hidden."""
+    reading from before a claim was hidden. Without `strengths_shown` (the debate's
+    `visibility.strengths_shown` for this audience now) the strengths are blanked too."""
     document = snapshot.document
     hidden = visibility.document_hidden(audience, snapshot.debate_id, document)
     etag = f'"{snapshot.content_hash}"'
@@ -88,6 +101,9 @@ def frozen_view(snapshot: Snapshot, audience: visibility.Audience) -> FrozenView
         parts = (sorted(hidden.claims), sorted(hidden.withdrawn), sorted(hidden.evidence))
         redacted = ";".join(map(str, parts)).encode()
         etag = f'"{snapshot.content_hash}.r{hashlib.sha256(redacted).hexdigest()[:16]}"'
+    if not strengths_shown:
+        document = visibility.redact_strengths(document)
+        etag = f'{etag[:-1]}.s"'
     return FrozenView(number=snapshot.number, document=document, etag=etag)
 
 
@@ -115,7 +131,9 @@ def snapshot_take(*, actor: Any, debate: Debate) -> Snapshot:
     )
     rate_check(actor, "manage")
     number = (debate.snapshots.aggregate(n=Max("number"))["n"] or 0) + 1
-    document = live_document(debate, include_hidden=False)
+    # With its strengths even before participants may see them: each reading of it asks the
+    # visibility policy of its day (frozen_view).
+    document = build_document(debate_map(debate, include_hidden=False))
     document["snapshot"] = number
     snapshot = Snapshot.objects.create(
         debate=debate, number=number, content_hash=document["content_hash"], document=document,

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import F, Q
 
@@ -27,6 +29,8 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["id"]
+        # Search by a source's title (debate/mapview/search.py; PostgreSQL only, 0003).
+        indexes = [GinIndex(SearchVector("title", config="simple"), name="source_title_search")]
 
     def __str__(self) -> str:
         return self.title
@@ -73,6 +77,9 @@ class Evidence(models.Model):
     class Meta:
         ordering = ["source_id", "start", "id"]
         verbose_name_plural = "evidence"
+        # Search in quotes (debate/mapview/search.py; PostgreSQL only, migration 0003): the
+        # very expression the search matches.
+        indexes = [GinIndex(SearchVector("quote", config="simple"), name="evidence_quote_search")]
         constraints = [
             models.UniqueConstraint(fields=["source", "start", "end"], name="evidence_span_unique"),
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="evidence_span_nonempty"),

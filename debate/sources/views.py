@@ -30,6 +30,11 @@ def _reader_context(request: HttpRequest, debate, source: Source) -> dict:
         "can_propose": permissions.can_propose_evidence(user, debate)
         and getattr(user, "is_authenticated", False),
         "is_moderator": audience.moderator,
+        # "New claim from this quote" on each approved passage, for who may add a claim.
+        "can_compose": getattr(user, "is_authenticated", False)
+        and any(
+            permissions.can_add_claim(user, debate, position=p) for p in debate.positions.all()
+        ),
         "all_evidence": evidence_of_source(source, audience) if audience.moderator else [],
         "my_evidence": evidence_of_source(source, audience, proposer_id=audience.user_id)
         if audience.user_id is not None

@@ -20,7 +20,9 @@ document.addEventListener("htmx:afterSwap", function (event) {
   if (event.detail.requestConfig && event.detail.requestConfig.verb === "get") {
     openers.set(slot, event.detail.requestConfig.elt);
   }
-  var field = slot.querySelector("textarea, input:not([type=hidden]), select, button");
+  // The text to write comes first (the stance is preset by Support or Attack).
+  var field = slot.querySelector("textarea") ||
+    slot.querySelector("input:not([type=hidden]), select, button");
   if (field) field.focus();
 });
 
@@ -52,4 +54,87 @@ document.addEventListener("htmx:afterSettle", function () {
     if (again) again.focus();
   }
   focusedId = null;
+});
+
+// A thread view splits the claim's replies into two columns: a new attack arrives in the
+// supports list (the poll appends every reply to #children-<id>) and moves to its own column.
+function splitThreadColumns() {
+  document.querySelectorAll("ol[data-attacks]").forEach(function (supports) {
+    var attacks = document.getElementById(supports.getAttribute("data-attacks"));
+    if (!attacks) return;
+    Array.prototype.slice.call(supports.children).forEach(function (item) {
+      if (item.matches("li.claim--con")) attacks.appendChild(item);
+    });
+  });
+}
+
+// After posting through the compose form, the server names the new claim (HX-Trigger
+// "claim-added"); the live poll that the same answer sets off draws it, and then the focus
+// moves to its card, scrolled into view, instead of dropping to <body>.
+var claimToFocus = null;
+var claimToFocusUntil = 0;
+var FOCUS_WAIT_MS = 15000; // past this the poll has long drawn it, or never will
+
+function focusAddedClaim() {
+  if (!claimToFocus) return;
+  if (Date.now() > claimToFocusUntil) {
+    claimToFocus = null;
+    return;
+  }
+  var card = document.getElementById("claim-card-" + claimToFocus);
+  if (!card) return;
+  claimToFocus = null;
+  for (var node = card.parentElement; node; node = node.parentElement) {
+    if (node.tagName === "DETAILS") node.open = true;
+  }
+  card.focus({ preventScroll: true });
+  card.scrollIntoView({ block: "center" });
+}
+
+document.addEventListener("claim-added", function (event) {
+  var id = event.detail && event.detail.id;
+  if (!/^\d+$/.test(String(id))) return;
+  claimToFocus = String(id);
+  claimToFocusUntil = Date.now() + FOCUS_WAIT_MS;
+  focusAddedClaim();
+});
+// Not on each out-of-band swap: the poll that inserts the claim also redraws its card, and
+// the focus would go with the card it replaces. Once everything has settled, it stays.
+document.addEventListener("htmx:oobAfterSwap", splitThreadColumns);
+document.addEventListener("htmx:afterSettle", function () {
+  splitThreadColumns();
+  focusAddedClaim();
+});
+
+// A page draws only part of the map (a thread view one level of replies, a large map a
+// budget), but the live poll sends every changed card below its root: out-of-band parts
+// whose target this page does not draw are dropped before htmx swaps, instead of each
+// logging "oobErrorNoTarget".
+function oobTarget(element) {
+  var how = element.getAttribute("hx-swap-oob");
+  if (how === "true" || how === "delete" || how === "outerHTML") return element.id ? "#" + element.id : null;
+  var colon = how.indexOf(":");
+  return colon >= 0 ? how.slice(colon + 1) : (element.id ? "#" + element.id : null);
+}
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var elt = event.detail.elt;
+  if (!elt || elt.id !== "live" || typeof event.detail.serverResponse !== "string") return;
+  var template = document.createElement("template");
+  template.innerHTML = event.detail.serverResponse;
+  var dropped = false;
+  Array.prototype.slice.call(template.content.children).forEach(function (part) {
+    if (!part.hasAttribute("hx-swap-oob")) return;
+    var selector = oobTarget(part);
+    var present = false;
+    try {
+      present = !selector || document.querySelector(selector) !== null;
+    } catch (error) {
+      present = true; // not a selector of ours: leave it to htmx
+    }
+    if (!present) {
+      part.remove();
+      dropped = true;
+    }
+  });
+  if (dropped) event.detail.serverResponse = template.innerHTML;
 });

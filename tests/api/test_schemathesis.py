@@ -55,6 +55,7 @@ OPERATIONS = [
     ("DELETE", "/api/v1/debates/{slug}/claims/{claim_id}/vote/"),
     ("POST", "/api/v1/debates/{slug}/claims/{claim_id}/withdraw/"),
     ("GET", "/api/v1/debates/{slug}/events/"),
+    ("GET", "/api/v1/debates/{slug}/search/"),
     ("GET", "/api/v1/debates/{slug}/evidence/"),
     ("POST", "/api/v1/debates/{slug}/evidence/"),
     ("POST", "/api/v1/debates/{slug}/evidence/{evidence_id}/approve/"),

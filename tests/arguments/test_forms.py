@@ -12,6 +12,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from debate.inputs import DRAFT_KEPT
 from tests.factories import ClaimFactory, DebateFactory, EvidenceFactory
 from tests.helpers import client_as, rows_of
 
@@ -79,7 +80,10 @@ def test_a_huge_value_is_refused_without_echoing_it(world, case, headers):
     body = response.content.decode()
     assert response.status_code == 422, body[:500]
     assert len(response.content) < SMALL
-    assert "x" * 1001 not in body
+    # A claim's draft comes back whole up to DRAFT_KEPT characters (to shorten, not retype);
+    # every other field's cut to its limit.
+    kept = DRAFT_KEPT if case in ("compose-text", "edit-text") else 1000
+    assert "x" * (kept + 1) not in body
     assert 'class="form-error"' in body
     assert rows_of() == before
 
@@ -138,8 +142,15 @@ def test_compose_form_for_a_target_in_other_digits_is_refused(world, query):
 
 
 def test_a_compose_form_without_a_target_says_what_to_choose(world):
+    # Opened without a target (the source reader's "new claim from this quote"), the form
+    # asks for the position; posted without one, it is refused with what to choose.
     response = client_as(world.debater_now).get(_url(world, "compose"))
+    assert response.status_code == 200
+    assert '<select name="position"' in response.content.decode()
 
+    response = client_as(world.debater_now).post(
+        _url(world, "compose"), {"stance": "pro", "text": "Fine."}
+    )
     assert response.status_code == 422
     assert "Choose a position, or a claim to reply to." in response.content.decode()
 

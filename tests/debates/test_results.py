@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from debate.activity.services import visit_record
 from debate.arguments.models import Stance, Vote
 from debate.arguments.services import vote_cast
 from debate.debates import scoring
@@ -68,8 +69,9 @@ def fmt(value: float) -> str:
 
 @pytest.fixture
 def explained(debate, position_now):
-    """Claim C (votes 4,3,3,2) with an attacker A (0.8), a supporter S (0.417) and a weak
-    attacker W (0.25); and a second root claim D attacking position "now" (0.667)."""
+    """Claim C (votes 4,3,3,2: 3/6 = 0.5) with an attacker A (4,4,4: 3/5 = 0.6), a supporter S
+    (1: 0.25/3 = 0.083) and a weak attacker W (0,0: rated as no impact, 0); and a second root
+    claim D attacking position "now" (4: 1/3)."""
     c = ClaimFactory(debate=debate, position=position_now, text="Talks now deny Moscow a veto.")
     cast(c, 4, 3, 3, 2)
     a = ClaimFactory(parent=c, stance=Stance.CON, text="A veto exists anyway.")
@@ -88,51 +90,68 @@ def test_why_view_for_a_claim_shows_base_score_votes_and_each_reply_strongest_fi
     client, debate, explained
 ):
     c, a, s, w = explained["c"], explained["a"], explained["s"], explained["w"]
-    tau = 2 / 3
-    strengths = {a.pk: 0.8, s.pk: 1.25 / 3, w.pk: 0.25}
-    total = scoring.strength(tau, [0.8, 0.25], [1.25 / 3])
+    tau = 0.5
+    strengths = {a.pk: 0.6, s.pk: 0.25 / 3, w.pk: 0.0}
+    # attack 0.6, support 1/12: 0.5 - 0.5 * (0.6 - 1/12) = 0.2417
+    total = scoring.strength(tau, [0.6, 0.0], [0.25 / 3])
+    assert total == pytest.approx(0.5 - 0.5 * (0.6 - 1 / 12))
     effect = {
-        a.pk: total - scoring.strength(tau, [0.25], [1.25 / 3]),
-        s.pk: total - scoring.strength(tau, [0.8, 0.25], []),
-        w.pk: total - scoring.strength(tau, [0.8], [1.25 / 3]),
+        a.pk: total - scoring.strength(tau, [0.0], [0.25 / 3]),  # without A: 0.5417
+        s.pk: total - scoring.strength(tau, [0.6, 0.0], []),  # without S: 0.2
+        w.pk: total - scoring.strength(tau, [0.6], [0.25 / 3]),  # without W: the same
     }
 
     html = squash(html_of(client.get(reverse("claim-why", args=[debate.slug, c.pk]))))
 
     assert f"Why claim #{c.pk} has strength {total:.2f}" in html
+    assert f"Why claim #{c.pk} has strength 0.24" in html
     assert "Talks now deny Moscow a veto." in html
-    assert "Starting point (base score) 0.667." in html
-    assert "4 votes rated its impact 3.00 out of 4 on average" in html
-    assert "(distribution 0:0, 1:0, 2:1, 3:2, 4:1)" in html
-    assert f"Result {fmt(total)}." in html
+    # The plain sentence first, the arithmetic one click away.
+    lead = ("This claim counts for 0.24 in support of its position because 4 people rated its "
+            "impact 3.0 out of 4 on average, and its replies lower it from 0.50.")  # fmt: skip
+    assert lead in html
+    assert html.index(lead) < html.index("<summary>Show the arithmetic</summary>")
+    arithmetic = html[html.index('<details class="why-arithmetic">') : html.index("</details>")]
+    assert "Starting point (base score) 0.500." in arithmetic
+    assert "4 votes rated its impact 3.00 out of 4 on average" in arithmetic
+    assert "(distribution 0:0, 1:0, 2:1, 3:2, 4:1)" in arithmetic
+    assert "(1×2/4 + 2×3/4 + 1×4/4 + 2×0) ÷ (4 + 2) = 0.500." in arithmetic
+    assert "Two neutral votes" not in html and "neutral 0.5" not in arithmetic
+    assert f"Result {fmt(total)}." in arithmetic
     # Strongest reply first: the attacker, the supporter, the weak attacker.
     rows = re.findall(r'<tr><td><a href="/d/[^/]+/claims/(\d+)/">', html)
     assert [int(r) for r in rows] == [a.pk, s.pk, w.pk]
     assert sorted(strengths, key=strengths.get, reverse=True) == [a.pk, s.pk, w.pk]
+    assert effect[w.pk] == 0.0  # a reply of strength 0 changes nothing
     words = [f"lowers it by {fmt(-effect[a.pk])}", f"raises it by {fmt(effect[s.pk])}",
-             f"lowers it by {fmt(-effect[w.pk])}"]  # fmt: skip
-    assert words == ["lowers it by 0.344", "raises it by 0.278", "lowers it by 0.033"]
+             "changes nothing (its strength is 0"]  # fmt: skip
+    assert words[:2] == ["lowers it by 0.300", "raises it by 0.042"]
     assert html.index(words[0]) < html.index(words[1]) < html.index(words[2])
 
 
 def test_why_view_for_a_position_starts_from_neutral_and_lists_its_claims(
     client, debate, position_now, explained
 ):
-    c_strength = scoring.strength(2 / 3, [0.8, 0.25], [1.25 / 3])
-    d_strength = 0.5 + 0.5 / 3
+    c_strength = scoring.strength(0.5, [0.6, 0.0], [0.25 / 3])  # 0.2417
+    d_strength = 1 / 3
+    # attack 1/3 outweighs support 0.2417: 0.5 - 0.5 * (1/3 - 0.2417) = 0.4542
     total = scoring.strength(0.5, [d_strength], [c_strength])
+    assert total == pytest.approx(0.5 - 0.5 * (1 / 3 - c_strength))
 
     response = client.get(reverse("position-why", args=[debate.slug, "now"]))
 
     html = squash(html_of(response))
     assert f"has strength {total:.2f}" in html
+    assert "has strength 0.45" in html
+    assert ("“Accession talks now, during the war” stands at 0.45 because its rated claims "
+            "lower it from the neutral 0.50.") in html  # fmt: skip
     assert "Starting point (base score) 0.500." in html
-    assert "Every position starts at the neutral 0.5; its claims move it." in html
+    assert "Every position starts at the neutral 0.5; only its rated claims move it." in html
     lowers = f"lowers it by {fmt(total - scoring.strength(0.5, [], [c_strength]))[1:]}"
     raises = f"raises it by {fmt(total - scoring.strength(0.5, [d_strength], []))}"
-    assert lowers == "lowers it by 0.333"
-    assert raises == "raises it by 0.189"
-    assert html.index(lowers) < html.index(raises)  # D (0.667) before C (0.378)
+    assert lowers == "lowers it by 0.167"
+    assert raises == "raises it by 0.121"
+    assert html.index(lowers) < html.index(raises)  # D (0.333) before C (0.242)
 
 
 def test_why_view_for_a_claim_without_replies_says_its_strength_is_the_base_score(
@@ -141,7 +160,8 @@ def test_why_view_for_a_claim_without_replies_says_its_strength_is_the_base_scor
     html = squash(html_of(client.get(reverse("claim-why", args=[debate.slug,
                                                                  explained["a"].pk]))))  # fmt: skip
     assert "No replies: the strength is the base score." in html
-    assert "Starting point (base score) 0.800." in html
+    assert "Starting point (base score) 0.600." in html  # 3 / (3 + 2)
+    assert "because 3 people rated its impact 4.0 out of 4 on average." in html
 
 
 def test_why_view_answers_htmx_with_the_fragment_only(client, debate, explained):
@@ -177,10 +197,12 @@ def split_votes(debate, position_now, observer, debater_now, debater_after, team
 
 VOTER_CASES = [
     # voters, tally summary on the card, claim strength, position "now" strength
-    ("all", "3 votes · mean impact 2.0 / 4", "0.50", "0.75"),
-    ("observers", "1 vote · mean impact 4.0 / 4", "0.67", "0.83"),
-    ("team_after", "1 vote · mean impact 0.0 / 4", "0.33", "0.67"),
-    ("team_now", "1 vote · mean impact 2.0 / 4", "0.50", "0.75"),
+    # all: 1.5 / 5 = 0.3, position 0.5 + 0.5 * 0.3; observers: 1 / 3; team after: a vote of
+    # none, 0; team now: 0.5 / 3 = 0.167, position 0.583.
+    ("all", "3 votes · mean impact 2.0 / 4", "0.30", "0.65"),
+    ("observers", "1 vote · mean impact 4.0 / 4", "0.33", "0.67"),
+    ("team_after", "1 vote · mean impact 0.0 / 4", "0.00", "0.50"),
+    ("team_now", "1 vote · mean impact 2.0 / 4", "0.17", "0.58"),
 ]
 
 
@@ -225,9 +247,9 @@ def test_why_view_counts_only_the_chosen_voters(
 
 
 @pytest.mark.parametrize(("key", "histogram", "strength", "position"), [
-    ("all", [1, 0, 1, 0, 1], 0.5, 0.75),
-    ("observers", [0, 0, 0, 0, 1], 0.6667, 0.8333),
-    ("team_after", [1, 0, 0, 0, 0], 0.3333, 0.6667),
+    ("all", [1, 0, 1, 0, 1], 0.3, 0.65),
+    ("observers", [0, 0, 0, 0, 1], 0.3333, 0.6667),
+    ("team_after", [1, 0, 0, 0, 0], 0.0, 0.5),
 ])  # fmt: skip
 def test_snapshot_document_counts_only_the_chosen_voters(
     debate, split_votes, key, histogram, strength, position
@@ -289,14 +311,15 @@ def test_every_why_link_keeps_the_voters_choice(client, debate, split_votes):
 
 def test_sort_by_strength_puts_stronger_siblings_first(client, debate, position_now):
     weak = ClaimFactory(debate=debate, position=position_now, text="Weak")
-    cast(weak, 0, 0)  # 0.25
+    cast(weak, 0, 0)  # 0
     strong = ClaimFactory(debate=debate, position=position_now, text="Strong")
-    cast(strong, 4, 4, 4)  # 0.8
-    middle = ClaimFactory(debate=debate, position=position_now, text="Middle")  # 0.5
+    cast(strong, 4, 4, 4)  # 0.6, and 0.733 with its replies
+    middle = ClaimFactory(debate=debate, position=position_now, text="Middle")
+    cast(middle, 2, 2)  # 1 / 4 = 0.25
     low_reply = ClaimFactory(parent=strong, stance=Stance.PRO, text="Low reply")
-    cast(low_reply, 0)  # 1/3
+    cast(low_reply, 1)  # 1/12
     high_reply = ClaimFactory(parent=strong, stance=Stance.PRO, text="High reply")
-    cast(high_reply, 4)  # 2/3
+    cast(high_reply, 4)  # 1/3
     url = reverse("debate", args=[debate.slug])
 
     def order(html, claims):
@@ -316,13 +339,13 @@ def test_sort_by_strength_puts_stronger_siblings_first(client, debate, position_
 
 def test_standings_head_the_debate_page(client, debate, position_now):
     claim = ClaimFactory(debate=debate, position=position_now)
-    cast(claim, 4, 4, 4)  # 0.8: position now 0.5 + 0.5 * 0.8 = 0.9
+    cast(claim, 4, 4, 4)  # 0.6: position now 0.5 + 0.5 * 0.6 = 0.8
 
     html = html_of(client.get(reverse("debate", args=[debate.slug])))
 
     standings = html.index('id="standings"')
     assert standings < html.index('class="positions"') < html.index(f'id="claim-{claim.pk}"')
-    assert standing_values(html) == ["0.90", "0.50"]
+    assert standing_values(html) == ["0.80", "0.50"]
     section = html[standings : html.index("</section>", standings)]
     assert section.index("Accession talks now, during the war") < section.index(
         "Accession only after a settlement"
@@ -332,17 +355,17 @@ def test_standings_head_the_debate_page(client, debate, position_now):
 def test_live_poll_after_a_vote_swaps_in_new_standings(client, debate, position_now, observer):
     claim = ClaimFactory(debate=debate, position=position_now)
     first = html_of(client.get(reverse("debate", args=[debate.slug])))
-    assert standing_values(first) == ["0.75", "0.50"]
+    assert standing_values(first) == ["0.50", "0.50"]  # an unrated claim moves nothing
     since = debate_version(debate.pk)
 
-    vote_cast(actor=observer, claim=claim, value=4)  # tau 2/3: position 0.5 + 0.5 * 2/3
+    vote_cast(actor=observer, claim=claim, value=4)  # tau 1/3: position 0.5 + 0.5 * 1/3
     response = client.get(reverse("debate-live", args=[debate.slug]), {"since": since},
                           HTTP_HX_REQUEST="true")  # fmt: skip
 
     html = html_of(response)
     assert '<section class="standings" id="standings" aria-label="Standings" ' \
            'hx-swap-oob="true">' in html  # fmt: skip
-    assert standing_values(html) == ["0.83", "0.50"]
+    assert standing_values(html) == ["0.67", "0.50"]
 
 
 # --- The audience polls -----------------------------------------------------------------------
@@ -549,8 +572,11 @@ def test_results_name_no_winner_until_both_polls_have_answers(
 
     html = squash(html_of(client.get(reverse("debate-results", args=[debate.slug]))))
 
-    assert "The winner is named once both polls have answers." in html
-    assert _row(html, position_now.title) == [("100", "%"), ("0", "%"), ("-100", " points")]
+    assert "The audience swing is named once both polls have at least 3 answers." in html
+    assert "points" not in html  # no change column, no swing
+    # One answer: its share would be that person's stance.
+    assert _row(html, position_now.title) == []
+    assert "not shown" in html
 
 
 # --- Standings over time ----------------------------------------------------------------------
@@ -560,9 +586,9 @@ def test_results_page_draws_a_line_per_position_over_frozen_snapshots(
     client, debate, moderator, position_now
 ):
     claim = ClaimFactory(debate=debate, position=position_now)
-    snapshot_take(actor=moderator, debate=debate)  # now 0.75, after 0.5
+    snapshot_take(actor=moderator, debate=debate)  # now 0.5 (an unrated claim), after 0.5
     cast(claim, 4, 4, 4)
-    snapshot_take(actor=moderator, debate=debate)  # now 0.9, after 0.5
+    snapshot_take(actor=moderator, debate=debate)  # now 0.5 + 0.5 * 0.6 = 0.8, after 0.5
 
     html = html_of(client.get(reverse("debate-results", args=[debate.slug])))
 
@@ -571,11 +597,11 @@ def test_results_page_draws_a_line_per_position_over_frozen_snapshots(
     points = [[tuple(map(float, p.split(","))) for p in pts.split()] for pts, _ in lines]
 
     # x runs from 40 to 600 across the two snapshots; y = 220 - 180 * strength.
-    # The axis shows the band the strengths use (0.4 to 1.0 here), in steps of 0.1.
+    # The axis shows the band the strengths use (0.4 to 0.9 here), in steps of 0.1.
     def y(value: float) -> float:
-        return round(220 - (value - 0.4) / 0.6 * 180, 1)
+        return round(220 - (value - 0.4) / 0.5 * 180, 1)
 
-    assert points[0] == [(40.0, y(0.75)), (600.0, y(0.9))]
+    assert points[0] == [(40.0, y(0.5)), (600.0, y(0.8))]
     assert points[1] == [(40.0, y(0.5)), (600.0, y(0.5))]
     assert lines[0][1] != lines[1][1]
     assert ">v1</text>" in html and ">v2</text>" in html
@@ -625,6 +651,8 @@ def test_pages_with_standings_and_strengths_keep_their_query_count_as_the_debate
     snapshot_take(actor=moderator, debate=debate)
     poll_answer(actor=observer, debate=debate, poll="after", position=position_now)
     client = login(observer)
+    # The reader's first page inserts their visit row once ("new since your last visit").
+    visit_record(user=observer, debate=debate)
     pages = [
         (reverse("debate", args=[debate.slug]), {}),
         (reverse("debate", args=[debate.slug]), {"sort": "strength", "voters": "observers"}),

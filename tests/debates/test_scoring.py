@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from debate.arguments.models import Claim, Stance
@@ -22,6 +22,9 @@ from debate.mapview.model import ClaimNode, PositionNode
 from tests.factories import ClaimFactory, VoteFactory
 
 NOW = datetime.datetime(2024, 5, 1, tzinfo=datetime.UTC)
+# Random maps take a while to draw on two cores shared with a parallel suite: no deadline,
+# no slow-input health check (these tests are about values, not speed).
+relaxed = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def histogram(*votes: int) -> list[int]:
@@ -34,25 +37,26 @@ def histogram(*votes: int) -> list[int]:
 # --- The pure functions --------------------------------------------------------------------
 
 
-def test_base_score_without_votes_is_neutral():
-    assert scoring.base_score([0, 0, 0, 0, 0]) == 0.5
+def test_base_score_without_votes_is_zero():
+    assert scoring.PRIOR == 0.0
+    assert scoring.base_score([0, 0, 0, 0, 0]) == 0.0
 
 
-def test_base_score_adds_two_neutral_votes_to_the_mean_impact():
-    # tau = (4/4 + 3/4 + 3/4 + 2/4 + 2 * 0.5) / (4 + 2) = 4 / 6
-    assert round(scoring.base_score(histogram(4, 3, 3, 2)), 3) == 0.667
+def test_base_score_adds_two_votes_of_none_to_the_mean_impact():
+    # tau = (4/4 + 3/4 + 3/4 + 2/4 + 2 * 0) / (4 + 2) = 3 / 6
+    assert scoring.base_score(histogram(4, 3, 3, 2)) == 0.5
 
 
 @pytest.mark.parametrize(
     ("votes", "expected"),
-    [((4,), 0.5 + 0.5 / 3), ((0,), 1 / 3), ((2, 2, 2), 0.5), ((4, 4, 4), 0.8), ((0, 0), 0.25)],
-)
+    [((4,), 1 / 3), ((0,), 0.0), ((2, 2, 2), 0.3), ((4, 4, 4), 0.6), ((0, 0), 0.0),
+     ((4,) * 10, 10 / 12)],
+)  # fmt: skip
 def test_base_score_follows_the_formula(votes, expected):
     n = len(votes)
     assert scoring.base_score(histogram(*votes)) == pytest.approx(expected)
-    assert scoring.base_score(histogram(*votes)) == pytest.approx(
-        (sum(v / 4 for v in votes) + 2 * 0.5) / (n + 2)
-    )
+    by_formula = sum(v / 4 for v in votes) / (n + 2)
+    assert scoring.base_score(histogram(*votes)) == pytest.approx(by_formula)
 
 
 def test_position_base_score_is_neutral():
@@ -67,19 +71,25 @@ def test_aggregate_combines_forces_as_one_minus_the_product():
 
 
 def test_worked_example_one_attacked_attacker_and_a_supporter():
-    a1 = scoring.strength(0.6, attackers=[0.5], supporters=[])
-    p = scoring.strength(0.5, attackers=[a1], supporters=[0.8])
+    # S1 rated 4, 4, 4 (tau 0.6); A1 rated 3, 3, 2 (tau 0.4), attacked by the unrated A2 (0).
+    a1 = scoring.strength(0.4, attackers=[0.0], supporters=[])
+    p = scoring.strength(0.5, attackers=[a1], supporters=[0.6])
 
-    assert a1 == pytest.approx(0.30)
-    assert p == pytest.approx(0.75)
+    assert a1 == pytest.approx(0.4)  # an unrated attacker takes nothing away
+    assert p == pytest.approx(0.5 + 0.5 * (0.6 - 0.4))  # 0.6
 
 
 def test_worked_example_two_supporters_and_two_attackers():
-    assert scoring.strength(0.6, attackers=[0.7, 0.5], supporters=[0.5, 0.4]) == pytest.approx(0.51)
+    # tau 0.4; supporters 0 (unrated) and 0.2; attackers 0.5 and 0 (unrated).
+    # attack 1 - 0.5 * 1 = 0.5, support 1 - 1 * 0.8 = 0.2: 0.4 - 0.4 * (0.5 - 0.2) = 0.28
+    assert scoring.strength(0.4, attackers=[0.5, 0.0], supporters=[0.0, 0.2]) == pytest.approx(0.28)
 
 
-def test_worked_example_two_with_an_attacker_of_strength_zero():
-    assert scoring.strength(0.6, attackers=[0.7, 0.0], supporters=[0.5, 0.4]) == pytest.approx(0.60)
+def test_worked_example_two_with_a_rated_weak_attacker():
+    # Had the weak attacker been rated 4 once (1/3): attack 1 - 0.5 * 2/3 = 2/3.
+    assert scoring.strength(0.4, attackers=[0.5, 1 / 3], supporters=[0.0, 0.2]) == pytest.approx(
+        0.4 - 0.4 * (2 / 3 - 0.2)
+    )
 
 
 unit = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
@@ -150,33 +160,35 @@ def hang(parent, child: ClaimNode) -> ClaimNode:
 
 def test_score_reproduces_worked_example_one_in_memory():
     p = position_node(1)
-    hang(p, claim_node(1, votes=histogram(4, 4, 4)))  # S1: tau 0.8, no replies
-    a1 = hang(p, claim_node(2, stance="con", votes=histogram(3, 3, 2)))  # tau 0.6
-    a2 = hang(a1, claim_node(3, parent_id=2, stance="con"))  # tau 0.5
+    hang(p, claim_node(1, votes=histogram(4, 4, 4)))  # S1: tau 3/5 = 0.6, no replies
+    a1 = hang(p, claim_node(2, stance="con", votes=histogram(3, 3, 2)))  # tau 2/5 = 0.4
+    a2 = hang(a1, claim_node(3, parent_id=2, stance="con"))  # no votes: tau 0
 
     selectors.score([p])
 
-    assert a2.strength == pytest.approx(0.5)
-    assert a1.base_score == pytest.approx(0.6)
-    assert a1.strength == pytest.approx(0.30)
-    assert p.strength == pytest.approx(0.75)
+    assert a2.strength == 0.0
+    assert a1.base_score == pytest.approx(0.4)
+    assert a1.strength == pytest.approx(0.4)
+    assert p.strength == pytest.approx(0.6)  # 0.5 + 0.5 * (0.6 - 0.4)
 
 
 def test_score_reproduces_worked_example_two_in_memory():
     position = position_node(1)
-    p = hang(position, claim_node(1, votes=histogram(3, 3, 2)))  # tau 0.6
-    hang(p, claim_node(2, parent_id=1, stance="pro"))  # 0.5
-    hang(p, claim_node(3, parent_id=1, stance="pro", votes=histogram(2, 1, 1)))  # 0.4
-    hang(p, claim_node(4, parent_id=1, stance="con", votes=histogram(4, 3, 3)))  # 0.7
-    weak = hang(p, claim_node(5, parent_id=1, stance="con"))  # 0.5
+    p = hang(position, claim_node(1, votes=histogram(3, 3, 2)))  # tau 2/5 = 0.4
+    hang(p, claim_node(2, parent_id=1, stance="pro"))  # no votes: 0
+    hang(p, claim_node(3, parent_id=1, stance="pro", votes=histogram(2, 1, 1)))  # 1/5 = 0.2
+    hang(p, claim_node(4, parent_id=1, stance="con", votes=histogram(4, 3, 3)))  # 2.5/5 = 0.5
+    weak = hang(p, claim_node(5, parent_id=1, stance="con"))  # no votes: 0
 
-    selectors.score([position])
-    assert p.strength == pytest.approx(0.51)
-
-    weak.is_withdrawn = True  # a withdrawn claim counts as strength 0
     selectors.score([position])
     assert weak.strength == 0.0
-    assert p.strength == pytest.approx(0.60)
+    assert p.strength == pytest.approx(0.28)  # 0.4 - 0.4 * (0.5 - 0.2)
+    assert position.strength == pytest.approx(0.5 + 0.5 * 0.28)
+
+    weak.is_withdrawn = True  # a withdrawn claim counts as strength 0, as an unrated one does
+    selectors.score([position])
+    assert weak.strength == 0.0
+    assert p.strength == pytest.approx(0.28)
 
 
 @dataclass
@@ -250,15 +262,17 @@ def non_empty(spec: Spec) -> bool:
     return bool(spec.claims)
 
 
+@relaxed
 @given(spec=specs())
 def test_every_strength_stays_between_zero_and_one(spec):
     positions, nodes = spec.scored()
 
     for node in [*positions, *nodes.values()]:
         assert 0.0 <= node.strength <= 1.0
-        assert 0.0 < node.base_score < 1.0
+        assert 0.0 <= node.base_score < 1.0
 
 
+@relaxed
 @given(spec=specs())
 def test_claim_without_shown_replies_keeps_its_base_score(spec):
     positions, nodes = spec.scored()
@@ -272,6 +286,7 @@ def test_claim_without_shown_replies_keeps_its_base_score(spec):
             assert position.strength == 0.5
 
 
+@relaxed
 @given(spec=specs(), data=st.data())
 def test_adding_a_reply_of_strength_zero_changes_nothing(spec, data):
     """A hidden or withdrawn reply counts as strength 0; adding one anywhere changes nothing."""
@@ -294,6 +309,7 @@ def _parent_strength(spec: Spec, scored, index: int) -> float:
     return positions[-parent - 1].strength if parent < 0 else nodes[parent].strength
 
 
+@relaxed
 @given(spec=specs().filter(non_empty), data=st.data())
 def test_a_stronger_attacker_never_raises_and_a_stronger_supporter_never_lowers_its_parent(
     spec, data
@@ -313,6 +329,7 @@ def test_a_stronger_attacker_never_raises_and_a_stronger_supporter_never_lowers_
         assert new >= old - 1e-12
 
 
+@relaxed
 @given(spec=specs().filter(non_empty), data=st.data())
 def test_only_a_claims_descendants_affect_its_strength(spec, data):
     index = data.draw(st.integers(0, len(spec.claims) - 1), label="claim")
@@ -325,6 +342,7 @@ def test_only_a_claims_descendants_affect_its_strength(spec, data):
     assert changed.scored()[1][index].strength == spec.scored()[1][index].strength
 
 
+@relaxed
 @given(spec=specs().filter(non_empty))
 def test_hidden_and_withdrawn_claims_take_no_part(spec):
     """Scores equal those of the same map with every hidden or withdrawn subtree cut away."""
@@ -373,6 +391,7 @@ def _values(nodes):
     return list(nodes.values()) if isinstance(nodes, dict) else nodes
 
 
+@relaxed
 @given(spec=specs(max_claims=60, allow_hidden=False))
 def test_score_computes_each_strength_once(spec):
     positions, nodes = spec.build()
@@ -424,36 +443,36 @@ def test_read_model_base_score_counts_each_active_vote(debate, position_now):
     node = debate_map(debate).claims[claim.pk]
 
     assert node.tally.histogram == [0, 0, 1, 2, 1]
-    assert round(node.base_score, 3) == 0.667
+    assert node.base_score == 0.5  # 3 / (4 + 2)
     assert node.strength == node.base_score
 
 
 @pytest.mark.django_db
 def test_read_model_reproduces_worked_example_one(debate, position_now, position_after):
     s1 = ClaimFactory(debate=debate, position=position_now, stance=Stance.PRO)
-    cast(s1, 4, 4, 4)  # tau 0.8
+    cast(s1, 4, 4, 4)  # tau 0.6
     a1 = ClaimFactory(debate=debate, position=position_now, stance=Stance.CON)
-    cast(a1, 3, 3, 2)  # tau 0.6
-    a2 = ClaimFactory(parent=a1, stance=Stance.CON)  # no votes: tau 0.5
+    cast(a1, 3, 3, 2)  # tau 0.4
+    a2 = ClaimFactory(parent=a1, stance=Stance.CON)  # no votes: tau 0
 
     dmap = debate_map(debate)
 
-    assert dmap.claims[s1.pk].strength == pytest.approx(0.8)
-    assert dmap.claims[a2.pk].strength == pytest.approx(0.5)
-    assert dmap.claims[a1.pk].base_score == pytest.approx(0.6)
-    assert dmap.claims[a1.pk].strength == pytest.approx(0.30)
-    assert dmap.position(position_now.pk).strength == pytest.approx(0.75)
+    assert dmap.claims[s1.pk].strength == pytest.approx(0.6)
+    assert dmap.claims[a2.pk].strength == 0.0
+    assert dmap.claims[a1.pk].base_score == pytest.approx(0.4)
+    assert dmap.claims[a1.pk].strength == pytest.approx(0.4)
+    assert dmap.position(position_now.pk).strength == pytest.approx(0.6)
     assert dmap.position(position_after.pk).strength == 0.5
 
 
 @pytest.fixture
 def example_two(debate, position_now):
     p = ClaimFactory(debate=debate, position=position_now, stance=Stance.PRO)
-    cast(p, 3, 3, 2)  # tau 0.6
-    ClaimFactory(parent=p, stance=Stance.PRO)  # 0.5
-    cast(ClaimFactory(parent=p, stance=Stance.PRO), 2, 1, 1)  # 0.4
-    cast(ClaimFactory(parent=p, stance=Stance.CON), 4, 3, 3)  # 0.7
-    weak = ClaimFactory(parent=p, stance=Stance.CON)  # 0.5
+    cast(p, 3, 3, 2)  # tau 0.4
+    ClaimFactory(parent=p, stance=Stance.PRO)  # no votes: 0
+    cast(ClaimFactory(parent=p, stance=Stance.PRO), 2, 1, 1)  # 0.2
+    cast(ClaimFactory(parent=p, stance=Stance.CON), 4, 3, 3)  # 0.5
+    weak = ClaimFactory(parent=p, stance=Stance.CON)  # no votes: 0
     return p, weak
 
 
@@ -464,9 +483,9 @@ def test_read_model_reproduces_worked_example_two(debate, position_now, example_
     dmap = debate_map(debate)
 
     by_strength = sorted(round(c.strength, 3) for c in dmap.claims[p.pk].children)
-    assert by_strength == [0.4, 0.5, 0.5, 0.7]
-    assert dmap.claims[p.pk].strength == pytest.approx(0.51)
-    assert dmap.position(position_now.pk).strength == pytest.approx(0.5 + 0.5 * 0.51)
+    assert by_strength == [0.0, 0.0, 0.2, 0.5]
+    assert dmap.claims[p.pk].strength == pytest.approx(0.28)
+    assert dmap.position(position_now.pk).strength == pytest.approx(0.5 + 0.5 * 0.28)
 
 
 @pytest.mark.django_db
@@ -478,7 +497,7 @@ def test_read_model_leaves_out_a_withdrawn_or_hidden_attacker(debate, example_tw
     dmap = debate_map(debate)
 
     assert weak.pk not in dmap.claims  # no replies: it leaves the map altogether
-    assert dmap.claims[p.pk].strength == pytest.approx(0.60)
+    assert dmap.claims[p.pk].strength == pytest.approx(0.28)
 
 
 @pytest.mark.django_db
@@ -491,7 +510,7 @@ def test_read_model_scores_a_hidden_claim_with_replies_as_zero_for_moderators(de
     for include_hidden in (False, True):
         dmap = debate_map(debate, include_hidden=include_hidden)
         assert dmap.claims[hidden.pk].strength == 0.0
-        assert dmap.claims[reply.pk].strength == 0.5
+        assert dmap.claims[reply.pk].strength == 0.0  # no votes
         assert dmap.position(position_now.pk).strength == 0.5
 
 
@@ -512,7 +531,8 @@ def test_read_model_matches_strength_computed_by_hand_on_a_deeper_map(debate, po
 
     tau = {c.pk: scoring.base_score(dmap.claims[c.pk].tally.histogram)
            for c in (root, attack, support, counter, backing)}  # fmt: skip
-    assert tau[attack.pk] == pytest.approx((11 / 4 + 1) / 5)
+    assert tau[attack.pk] == pytest.approx((11 / 4) / 5)
+    assert tau[backing.pk] == 0.0
     s_attack = scoring.strength(tau[attack.pk], [tau[counter.pk]], [tau[backing.pk]])
     s_root = scoring.strength(tau[root.pk], [s_attack], [tau[support.pk]])
     assert dmap.claims[attack.pk].strength == pytest.approx(s_attack)
@@ -520,3 +540,24 @@ def test_read_model_matches_strength_computed_by_hand_on_a_deeper_map(debate, po
     assert dmap.position(position_now.pk).strength == pytest.approx(
         scoring.strength(0.5, [], [s_root])
     )
+
+
+def test_the_readmes_worked_example():
+    """README, "Who is winning, and why": S (4, 4, 4) and an unrated U support P; A (2, 2, 2)
+    attacks it and is rebutted by R (4)."""
+    position = position_node(1)
+    hang(position, claim_node(1, votes=histogram(4, 4, 4)))
+    a = hang(position, claim_node(2, stance="con", votes=histogram(2, 2, 2)))
+    r = hang(a, claim_node(3, parent_id=2, stance="con", votes=histogram(4)))
+    hang(position, claim_node(4))
+
+    selectors.score([position])
+
+    assert a.base_score == pytest.approx(0.3)
+    assert r.strength == pytest.approx(1 / 3)
+    assert a.strength == pytest.approx(0.2)
+    assert position.strength == pytest.approx(0.7)
+    assert scoring.shown(position.strength) == "0.70"
+    a.children.clear()
+    selectors.score([position])
+    assert position.strength == pytest.approx(0.65)

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.cache import cache as django_cache
 from django.db import connection
-from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -28,6 +27,7 @@ from rest_framework.test import APIClient
 from debate.arguments import services
 from debate.arguments.models import Citation, Claim, Stance, Vote
 from debate.audit.services import debate_version_bump
+from debate.debates import scoring
 from debate.debates.models import Role
 from debate.mapview import build
 from debate.mapview import cache as maps
@@ -60,10 +60,12 @@ EXPECTED = {
     # debate, page version, version, build | debate, page version (the page's HTML, cached
     # per version for signed-out visitors: rendering.for_visitors)
     "debate page, anonymous": (11, 2),
-    # debate, viewer, version, build, mine, notices | debate, viewer, version, mine, notices
-    "debate page, debater": (15, 7),
+    # debate, viewer, version, build, visit, mine, notices | debate, viewer, version, visit,
+    # mine, notices. visit: the reader's DebateVisit row ("new since your last visit"), read
+    # in one query, plus its insert on the very first page (activity.services.visit_record)
+    "debate page, debater": (17, 8),
     "claim page, anonymous": (10, 2),  # debate, version, build | debate, version
-    "claim page, debater": (15, 7),  # as the debate page
+    "claim page, debater": (16, 8),  # as the debate page, the visit's row there already
     # debate, vote (with the debate row's lock), events, version, build | debate, vote,
     # events (the map patched)
     "vote fragment, not voted": (25, 16),
@@ -386,7 +388,7 @@ def test_a_vote_after_a_warm_page_patches_the_map_without_rebuilding_it(world, m
         assert node.base_score == built.base_score, node.id
         assert node.strength == built.strength, node.id
         shown = re.search(rf'id="strength-{node.id}"[^>]*>strength ([0-9.]+)<', html)
-        assert shown is not None and shown[1] == floatformat(built.strength, 2), node.id
+        assert shown is not None and shown[1] == scoring.shown(built.strength), node.id
     assert [p.strength for p in patched.positions] == [p.strength for p in fresh.positions]
     # Claims off the path are the very objects of the map the page was drawn from.
     assert patched is not base
