@@ -9,8 +9,8 @@ the claim it restates by the first words of its text. Each non-duplicate is on t
 a hint counts as right when the restated claim is among them, wrong for every other claim it
 shows. Printed for a range of thresholds, and for the one the hint uses (THRESHOLD in
 debate/mapview/search.py): precision = right hints / hints shown, recall = paraphrases whose
-claim was shown / paraphrases. The tests (tests/mapview/test_similar_claims.py) use the same
-cases and assert a floor on precision.
+claim was shown / paraphrases. The tests (tests/search/test_similar_claims_precision.py) use
+the same cases and assert floors on precision and recall.
 """
 
 from __future__ import annotations

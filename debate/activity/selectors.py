@@ -32,7 +32,6 @@ class NewMarks:
 
     ids: frozenset[int] = frozenset()
     first: ClaimNode | None = None  # the oldest of them
-    since: datetime.datetime | None = None
 
     @property
     def count(self) -> int:
@@ -57,4 +56,4 @@ def new_since_last_visit(visit: DebateVisit | None, dmap: DebateMap) -> NewMarks
         and not node.is_placeholder
     ]  # fmt: skip
     first = min(new, key=lambda node: (node.created_at, node.id), default=None)
-    return NewMarks(ids=frozenset(n.id for n in new), first=first, since=visit.previous_seen_at)
+    return NewMarks(ids=frozenset(n.id for n in new), first=first)

@@ -390,7 +390,7 @@ class SnapshotDiff(serializers.Serializer):
 SnapshotDiff._declared_fields["from"] = SnapshotDiff._declared_fields.pop("from_")
 
 
-# --- search (issue 13, helper C) ---------------------------------------------------------------
+# --- search ------------------------------------------------------------------------------------
 
 
 class SearchQuery(serializers.Serializer):

@@ -25,7 +25,7 @@ from debate.audit.models import AuditEvent
 from debate.debates import services as debate_services
 from debate.debates.models import Debate, Position, Team
 from debate.errors import Conflict
-from debate.mapview import visibility
+from debate.mapview import search, visibility
 from debate.mapview.visibility import visible_debates
 from debate.ratelimit import HeavyReadThrottle
 from debate.snapshots.diff import diff_documents
@@ -625,8 +625,6 @@ class DebateSearch(APIView):
 
     @extend_schema(parameters=[s.SearchQuery], responses=s.SearchPage)
     def get(self, request, slug):
-        from debate.mapview import search
-
         debate = visible_debate(request, slug)
         query = s.SearchQuery(data=request.query_params)
         query.is_valid(raise_exception=True)

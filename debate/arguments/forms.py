@@ -103,7 +103,9 @@ class EvidencePicksField(forms.MultipleChoiceField):
     def to_python(self, value: Any) -> list[int]:
         values = super().to_python(value)
         picked = []
-        for raw in values[: CITE_MAX + 1]:
+        # Every value counts (a repeated one must not push later picks out), up to the first
+        # distinct one past the limit.
+        for raw in values:
             number = ascii_id(raw)
             if number is None:
                 raise ValidationError(
@@ -113,6 +115,8 @@ class EvidencePicksField(forms.MultipleChoiceField):
                 )
             if number not in picked:
                 picked.append(number)
+                if len(picked) > CITE_MAX:
+                    break
         if len(picked) > CITE_MAX:
             raise ValidationError(f"Cite at most {CITE_MAX} pieces of evidence at once.",
                                   code="max")  # fmt: skip
@@ -180,7 +184,8 @@ class SearchForm(CappedForm):
 
 class SimilarForm(forms.Form):
     """The text being written (`?text=`), for the similar-claim hints; longer text is cut to
-    the claim's own limit (the page sends at most its first SIMILAR_SEND characters)."""
+    the claim's own limit (static/js/compose.js sends at most its first SIMILAR_SEND
+    characters)."""
 
     text = forms.CharField(required=False, strip=True)
 

@@ -53,7 +53,9 @@ def clean_claim_text(text: Any) -> str:
         raise InvalidInput("The claim text must be text.", field="text")
     if "\x00" in text:
         raise InvalidInput("The claim text contains a null character.", field="text")
-    text = text.strip()
+    # A line break is one character, however it came: a plain form post sends CR LF, htmx and
+    # the API LF, and the box's counter (static/js/counter.js) counts one.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         raise InvalidInput("Write the claim: it cannot be empty.", field="text")
     if len(text) > CLAIM_TEXT_MAX:
@@ -244,17 +246,16 @@ def claim_create(
     return claim
 
 
-def _check_citable(*, debate: Debate, evidence: Evidence, relation: Any) -> None:
-    """The rules citation_add applies to a piece of evidence, checked before anything is
-    written (a refusal then costs no quota and creates no claim)."""
+def _check_citable(*, debate_id: int, evidence: Evidence, relation: Any) -> None:
+    """Whether `evidence` may be cited in this debate with this relation: citation_add's
+    rule, which claim_create_with_citations also applies before it writes anything (a
+    refusal then costs no quota and creates no claim)."""
     if relation not in Relation.values:
-        raise InvalidInput("Choose whether the evidence supports or concedes.", field="evidence")
-    if evidence.debate_id != debate.pk:
-        raise InvalidInput(f"Evidence {evidence.pk} belongs to another debate.",
-                           field="evidence")  # fmt: skip
+        raise InvalidInput("Choose whether the evidence supports or concedes.", field="relation")
+    if evidence.debate_id != debate_id:
+        raise InvalidInput("The evidence belongs to another debate.", field="evidence")
     if evidence.status != EvidenceStatus.APPROVED or evidence.is_hidden:
-        raise InvalidInput(f"Evidence {evidence.pk} cannot be cited: only approved evidence "
-                           "can be.", field="evidence")  # fmt: skip
+        raise InvalidInput("Only approved evidence can be cited.", field="evidence")
 
 
 @transaction.atomic
@@ -273,7 +274,7 @@ def claim_create_with_citations(
     `claim_create` does and each citation added as `citation_add` does, with the same
     permission checks as citing later. Any refusal leaves nothing behind."""
     for evidence, relation in citations:
-        _check_citable(debate=debate, evidence=evidence, relation=relation)
+        _check_citable(debate_id=debate.pk, evidence=evidence, relation=relation)
     claim = claim_create(actor=actor, debate=debate, position=position, parent=parent,
                          text=text, stance=stance)  # fmt: skip
     for evidence, relation in citations:
@@ -429,12 +430,7 @@ def citation_add(*, actor: Any, claim: Claim, evidence: Evidence, relation: Any)
         "You cannot cite evidence on this claim.",
     )
     rate_check(actor, "cite")
-    if relation not in Relation.values:
-        raise InvalidInput("Choose whether the evidence supports or concedes.", field="relation")
-    if evidence.debate_id != claim.debate_id:
-        raise InvalidInput("The evidence belongs to another debate.", field="evidence")
-    if evidence.status != EvidenceStatus.APPROVED or evidence.is_hidden:
-        raise InvalidInput("Only approved evidence can be cited.", field="evidence")
+    _check_citable(debate_id=claim.debate_id, evidence=evidence, relation=relation)
     citation = Citation.objects.filter(claim=claim, evidence=evidence).first()
     before = model_state(citation, ["relation", "is_hidden"]) if citation else None
     if citation is None:

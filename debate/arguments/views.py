@@ -252,8 +252,7 @@ def claim_compose(request: HttpRequest, slug: str) -> HttpResponse:
                 return trigger_client_event(response, LIVE_EVENT)
         else:
             status = 422
-            picks = {name: [pk for pk in _ticked(form, name) if pk in citable]
-                     for name in ("supports", "concedes")}  # fmt: skip
+            picks = _ticked(form, citable)
     errors = field_errors(form)
     return render_screen(
         request, "arguments/compose.html",
@@ -264,11 +263,14 @@ def claim_compose(request: HttpRequest, slug: str) -> HttpResponse:
     )  # fmt: skip
 
 
-def _ticked(form, name: str) -> list[int]:
-    """The ids ticked in a refused form's boxes `name`, as far as they are ids."""
-    values = form.data.getlist(name) if hasattr(form.data, "getlist") else []
-    ids = (ascii_id(value) for value in values[: CITE_MAX + 1])
-    return [pk for pk in ids if pk is not None]
+def _ticked(form: CitePicks, citable: frozenset[int]) -> dict[str, list[int]]:
+    """The citable ids ticked in a refused form's boxes, so that they stay ticked."""
+    picks = {}
+    for name in ("supports", "concedes"):
+        values = form.data.getlist(name) if hasattr(form.data, "getlist") else []
+        ids = (ascii_id(value) for value in values[: CITE_MAX + 1])
+        picks[name] = [pk for pk in ids if pk is not None and pk in citable]
+    return picks
 
 
 @require_GET
@@ -283,9 +285,8 @@ def compose_evidence(request: HttpRequest, slug: str) -> HttpResponse:
         status = 200
     else:
         messages = [message for errors in field_errors(form).values() for message in errors]
-        picks = {name: [pk for pk in _ticked(form, name) if pk in citable]
-                 for name in ("supports", "concedes")}  # fmt: skip
-        context, status = _cite_context(debate, picks, errors=messages), 400
+        # 422, as every refused form: htmx swaps it (base.html's responseHandling), a 400 not.
+        context, status = _cite_context(debate, _ticked(form, citable), errors=messages), 422
     return render_screen(request, "arguments/_cite_list.html", {"debate": debate, **context},
                          status=status)  # fmt: skip
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from debate import permissions
-from debate.activity.selectors import NO_MARKS, new_since_last_visit
+from debate.activity.selectors import NO_MARKS, NewMarks, new_since_last_visit
 from debate.activity.services import visit_record
 from debate.debates import scoring, services
 from debate.debates.charts import poll_bars, standings_chart
@@ -31,6 +31,7 @@ from debate.mapview import cache, layout, visibility
 from debate.mapview.build import ALL_VOTERS, OBSERVERS
 from debate.mapview.explain import explain, poll_results, standings_history, stronger_case
 from debate.mapview.live import changes_since
+from debate.mapview.model import DebateMap
 from debate.mapview.viewer import controls_for, map_for_viewer
 from debate.mapview.visibility import MIN_GROUP, Audience, visible_debates
 from debate.ratelimit import heavy_read
@@ -111,7 +112,7 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return for_visitors(request, debate, render_page, variant=variant)
 
 
-def _sort_shown(dmap, sort: str) -> str:
+def _sort_shown(dmap: DebateMap, sort: str) -> str:
     """The order replies are drawn in: never by strength while the strengths may not show,
     since the order would tell the standings (visibility.strengths_shown)."""
     return sort if dmap.strengths_shown or sort != "strength" else "oldest"
@@ -128,7 +129,7 @@ def _page_context(request: HttpRequest, debate: Debate, dmap, viewer) -> dict:
     }
 
 
-def _new_marks(request: HttpRequest, debate: Debate, dmap):
+def _new_marks(request: HttpRequest, debate: Debate, dmap: DebateMap) -> NewMarks:
     """The signed-in reader's "new since your last visit" marks, and their visit noted.
     Never for a signed-out visitor: their pages are cached for every visitor alike."""
     if not request.user.is_authenticated:

@@ -76,10 +76,6 @@ class Explanation:
         return working(self.strength)
 
     @property
-    def margin_label(self) -> str:
-        return working(abs(self.attack - self.support))
-
-    @property
     def moved_by(self) -> list[Contribution]:
         """The replies that change the strength at all (rated, or with rated replies)."""
         return [c for c in self.contributions if c.direction != "none"]

@@ -185,10 +185,6 @@ class Thread:
     supports: list[Item]
     attacks: list[Item]
 
-    @property
-    def replies(self) -> int:
-        return len(self.claim.children)
-
 
 def thread_layout(
     dmap: DebateMap, viewer: Viewer, node: ClaimNode, *, sort: str = "oldest"

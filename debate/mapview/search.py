@@ -40,13 +40,12 @@ from django.contrib.postgres.search import (
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet, Value, Window
 
-from debate.arguments.models import Claim
+from debate.arguments.models import CLAIM_TEXT_MAX, Claim
 from debate.debates.models import Debate
 from debate.mapview import visibility
 from debate.sources.models import Evidence, Source
 
 CONFIG = "simple"
-QUERY_MAX = 200  # characters of a query; the forms cap it
 MAX_TERMS = 8  # words of a query that count
 RESULT_LIMIT = 20  # results of each kind on a page; the counts say how many there are
 SNIPPET = 240  # characters of a long text shown around its first match
@@ -63,7 +62,6 @@ TITLE_VECTOR = SearchVector("title", config=CONFIG)
 THRESHOLD = 0.45
 SIMILAR_LIMIT = 3
 SIMILAR_MIN_WORDS = 4
-SIMILAR_TEXT_MAX = 1000  # the claim box's own limit
 # The same idea without PostgreSQL: the share of the typed words found in order in the claim.
 FALLBACK_THRESHOLD = 0.5
 
@@ -125,10 +123,6 @@ def highlight(text: str, terms: list[str], *, snippet: int | None = SNIPPET) -> 
     return [piece for piece in pieces if piece.text]
 
 
-def as_text(pieces: list[Piece]) -> str:
-    return "".join(piece.text for piece in pieces)
-
-
 # --- search ----------------------------------------------------------------------------------
 
 
@@ -141,7 +135,7 @@ class ClaimHit:
     is_hidden: bool
     is_withdrawn: bool
     rank: float
-    html: list[Piece]  # the text (or a snippet of it), matched words marked
+    marked: list[Piece]  # the text (or a snippet of it) as pieces, matched words marked
 
 
 @dataclass(frozen=True)
@@ -154,8 +148,8 @@ class EvidenceHit:
     status: str
     is_hidden: bool
     rank: float
-    html: list[Piece]
-    title_html: list[Piece]
+    marked: list[Piece]  # the quote (or a snippet of it), as ClaimHit.marked
+    title_marked: list[Piece]
 
     @property
     def citable(self) -> bool:
@@ -180,7 +174,9 @@ def _full_text() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _claims(debate: Debate, audience: visibility.Audience, terms: list[str], limit: int):
+def _claims(
+    debate: Debate, audience: visibility.Audience, terms: list[str], limit: int
+) -> tuple[list[ClaimHit], int]:
     qs = Claim.objects.filter(visibility.claim_q(audience), debate=debate)
     if _full_text():
         query = ts_query(terms)
@@ -206,7 +202,7 @@ def _claims(debate: Debate, audience: visibility.Audience, terms: list[str], lim
             is_hidden=r["is_hidden"],
             is_withdrawn=r["is_withdrawn"],
             rank=r["rank"],
-            html=highlight(r["text"], terms),
+            marked=highlight(r["text"], terms),
         )  # fmt: skip
         for r in rows
     ]
@@ -237,29 +233,34 @@ def _evidence_rows(debate: Debate, terms: list[str], base: Q) -> QuerySet:
     return qs.annotate(rank=Value(0.0)).order_by("source_id", "start")
 
 
-def _evidence(debate: Debate, terms: list[str], base: Q, limit: int):
+EVIDENCE_FIELDS = ("id", "quote", "source_id", "source__title", "paragraph", "status",
+                   "is_hidden")  # fmt: skip
+
+
+def _evidence_hit(row: dict, terms: list[str]) -> EvidenceHit:
+    """One row of `EVIDENCE_FIELDS` (and `rank`, if ranked) as a hit, `terms` marked."""
+    return EvidenceHit(
+        id=row["id"],
+        quote=row["quote"],
+        source_id=row["source_id"],
+        source_title=row["source__title"],
+        paragraph=row["paragraph"],
+        status=row["status"],
+        is_hidden=row["is_hidden"],
+        rank=row.get("rank", 0.0),
+        marked=highlight(row["quote"], terms),
+        title_marked=highlight(row["source__title"], terms, snippet=None),
+    )
+
+
+def _evidence(
+    debate: Debate, terms: list[str], base: Q, limit: int
+) -> tuple[list[EvidenceHit], int]:
     rows = list(
-        _evidence_rows(debate, terms, base).annotate(total=Window(Count("id"))).values(
-            "id", "quote", "source_id", "source__title", "paragraph", "status", "is_hidden",
-            "rank", "total",
-        )[:limit]
+        _evidence_rows(debate, terms, base).annotate(total=Window(Count("id")))
+        .values(*EVIDENCE_FIELDS, "rank", "total")[:limit]
     )  # fmt: skip
-    hits = [
-        EvidenceHit(
-            id=r["id"],
-            quote=r["quote"],
-            source_id=r["source_id"],
-            source_title=r["source__title"],
-            paragraph=r["paragraph"],
-            status=r["status"],
-            is_hidden=r["is_hidden"],
-            rank=r["rank"],
-            html=highlight(r["quote"], terms),
-            title_html=highlight(r["source__title"], terms, snippet=None),
-        )  # fmt: skip
-        for r in rows
-    ]
-    return hits, (rows[0]["total"] if rows else 0)
+    return [_evidence_hit(r, terms) for r in rows], (rows[0]["total"] if rows else 0)
 
 
 def debate_search(
@@ -300,23 +301,7 @@ def citable_evidence(
         return []
     qs = Evidence.objects.filter(visibility.citable_evidence_q(), debate=debate)
     qs = qs.filter(pk__in=ids) if ids is not None else qs.order_by("source_id", "start")[:limit]
-    rows = {
-        r["id"]: EvidenceHit(
-            id=r["id"],
-            quote=r["quote"],
-            source_id=r["source_id"],
-            source_title=r["source__title"],
-            paragraph=r["paragraph"],
-            status=r["status"],
-            is_hidden=r["is_hidden"],
-            rank=0.0,
-            html=highlight(r["quote"], []),
-            title_html=[Piece(r["source__title"], False)],
-        )  # fmt: skip
-        for r in qs.values(
-            "id", "quote", "source_id", "source__title", "paragraph", "status", "is_hidden"
-        )  # fmt: skip
-    }
+    rows = {r["id"]: _evidence_hit(r, []) for r in qs.values(*EVIDENCE_FIELDS)}
     return [rows[pk] for pk in ids if pk in rows] if ids is not None else list(rows.values())
 
 
@@ -342,7 +327,7 @@ def similar_claims(
     """Up to `limit` visible claims of `debate` that `text` nearly repeats, most similar
     first. `method`: "trigram" (PostgreSQL's pg_trgm, the default there) or "difflib" (the
     default elsewhere)."""
-    text = (text or "").strip()[:SIMILAR_TEXT_MAX]
+    text = (text or "").strip()[:CLAIM_TEXT_MAX]  # the claim box's own limit
     if len(_WORD.findall(text)) < SIMILAR_MIN_WORDS:
         return []
     method = method or ("trigram" if _full_text() else "difflib")
@@ -374,7 +359,9 @@ def _word_share(typed: list[str], claim: list[str]) -> float:
     return sum(block.size for block in matcher.get_matching_blocks()) / len(typed)
 
 
-def _similar_by_words(debate: Debate, text: str, threshold: float, limit: int):
+def _similar_by_words(
+    debate: Debate, text: str, threshold: float, limit: int
+) -> list[SimilarClaim]:
     typed = _WORD.findall(text.lower())
     scored = []
     for row in Claim.objects.visible().filter(debate=debate).values("id", "text", "stance"):

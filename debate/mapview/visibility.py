@@ -381,9 +381,10 @@ def redact_document(document: dict, audience: Audience, hidden: DocumentHidden) 
 
 # --- pages kept for visitors -----------------------------------------------------------------
 
-# Writes after which an older rendering may show what is no longer to be seen.
+# Writes after which an older rendering may show what is no longer to be seen. A phase
+# change too: moved back before `standings_from`, it takes the strengths away.
 _TAKING_AWAY = ("claim.hide", "claim.withdraw", "claim.merge", "claim.edit", "evidence.hide",
-                "evidence.rejected", "debate.update", "source.update_text",
+                "evidence.rejected", "debate.update", "debate.phase", "source.update_text",
                 "source.revise")  # fmt: skip
 
 

@@ -46,7 +46,12 @@
 
     // The panel that holds the URL's target (#claim-12, #position-after) is the one shown.
     function followHash() {
-      var id = decodeURIComponent(window.location.hash.slice(1));
+      var id;
+      try {
+        id = decodeURIComponent(window.location.hash.slice(1));
+      } catch (error) {
+        return; // not valid percent-encoding (a link cut mid-character): no target
+      }
       var target = id && document.getElementById(id);
       if (!target) return;
       for (var i = 0; i < panels.length; i++) {

@@ -99,3 +99,18 @@ def test_a_text_field_says_how_many_characters_to_remove():
     assert form.errors["note"] == [
         "Ensure this value has at most 10 characters (it has 15). Remove 5 characters to send it."
     ]
+
+
+def test_line_breaks_count_as_the_counter_counts_them_whatever_the_browser_sends(world):
+    """A form posted without htmx sends each line break as CR LF, htmx sends LF, and the
+    counter counts the box's value, where a line break is one character. A claim the counter
+    calls 1,000 characters is taken, and stored with LF line breaks either way (found by
+    posting a three-line claim from Chromium with and without JavaScript)."""
+    from debate.arguments.models import CLAIM_TEXT_MAX, Claim
+
+    lines = ["x" * 99] * 10  # 990 characters and 9 line breaks, 999 as the counter counts
+    text = "\r\n".join(lines) + "!"
+    assert len(text.replace("\r\n", "\n")) == CLAIM_TEXT_MAX
+    response = compose(world, text)
+    assert response.status_code == 302, response.content[:1000]
+    assert Claim.objects.get().text == "\n".join(lines) + "!"

@@ -302,6 +302,22 @@ def test_a_claim_in_the_other_position_opens_its_tab(new_page, cast, live_server
     )
 
 
+def test_a_malformed_link_target_breaks_no_script(new_page, cast, live_server):
+    """A hash that is not valid percent-encoding (a link cut mid-character) once threw out of
+    tabs.js (decodeURIComponent), on loading the page and on every such hash change after
+    (found by opening odd links at 375 px)."""
+    page = phone_page(new_page, None)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server.url}/d/{SEEDED_SLUG}/#claim-%E0%A4%A")
+    page.evaluate("() => { window.location.hash = '#%E0'; }")
+    page.wait_for_timeout(300)
+    assert errors == []
+    tab = page.get_by_role("tab", name=cast.position("after").title)
+    tab.click()
+    assert tab.get_attribute("aria-selected") == "true"
+
+
 def test_the_desktop_keeps_both_columns_and_no_tabs(new_page, cast, live_server):
     from playwright.sync_api import expect
 

@@ -46,6 +46,24 @@ def test_search_box_finds_a_claim_and_evidence_live(new_page, cast, live_server)
     page.wait_for_url(re.compile(rf"/d/{SEEDED_SLUG}/claims/\d+/$"))
 
 
+def test_toolbar_results_sit_under_the_box_and_go_when_it_is_cleared(new_page, cast, live_server):
+    """The answer htmx swaps in replaces the toolbar's empty results box (outerHTML): it must
+    still take a line of its own under the search box, not sit over its Search button, and
+    vanish when the box is cleared (found by looking at the toolbar after a search)."""
+    page = new_page()
+    page.goto(base(live_server))
+    box = page.get_by_role("searchbox", name="Search claims and evidence")
+    box.fill("zzzqqq")
+    results = page.locator("#search-results")
+    expect(results).to_contain_text("Nothing in this debate matches")
+    button = page.locator(".map-toolbar .search-box button").bounding_box()
+    shown = results.bounding_box()
+    assert shown["y"] >= button["y"] + button["height"], (shown, button)
+    box.fill("")
+    expect(results).not_to_contain_text("Nothing")
+    expect(results).to_be_hidden()
+
+
 def test_search_works_without_javascript(new_page, cast, live_server):
     page = new_page(javascript=False)
     page.goto(base(live_server))

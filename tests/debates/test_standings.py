@@ -430,3 +430,19 @@ def test_the_live_poll_shows_the_standings_once_their_phase_opens(
     head = html[html.index(f'id="position-head-{position_now.pk}"') :]
     assert "strength 0.80</a>" in head[: head.index("</header>")]
     assert f'id="strength-{rated.pk}"' in html  # and every drawn card with its own
+
+
+def test_a_phase_moved_back_before_the_standings_serves_no_older_page_with_them(
+    client, debate, rated, moderator
+):
+    """Phases can go back (a closed debate reopens, voting returns to rebuttal). A page built
+    for visitors while the strengths showed must then not answer for the new version while it
+    is being built, as an older rendering may when nothing was taken away (found by reading
+    visibility.older_rendering_shown's list against every write that hides strengths)."""
+    phase_change(actor=moderator, debate=debate, phase=Phase.VOTING)
+    shown = debate_version(debate.pk)
+    assert "strength 0.80" in html_of(client.get(reverse("debate", args=[debate.slug])))
+
+    phase_change(actor=moderator, debate=debate, phase=Phase.REBUTTAL)
+
+    assert not visibility.older_rendering_shown(debate, shown, debate_version(debate.pk))

@@ -57,8 +57,8 @@ def test_a_claim_is_created_with_its_citations(world):
 
 
 @pytest.mark.parametrize("which, words", [
-    ("proposed", "only approved evidence"),
-    ("hidden", "only approved evidence"),
+    ("proposed", "Only approved evidence"),
+    ("hidden", "Only approved evidence"),
     ("foreign", "belongs to another debate"),
 ])  # fmt: skip
 def test_evidence_that_cannot_be_cited_is_refused_and_nothing_is_created(world, which, words):
@@ -186,7 +186,7 @@ def test_the_evidence_search_keeps_the_ticked_boxes_first(world):
 def test_the_evidence_search_refuses_a_long_query(world):
     url = reverse("compose-evidence", args=[world.debate.slug])
     response = client_as(world.debater_now).get(url, {"q": "x" * 500}, **HX)
-    assert response.status_code == 400 and "at most 200 characters" in response.content.decode()
+    assert response.status_code == 422 and "at most 200 characters" in response.content.decode()
 
 
 def test_the_evidence_search_finds_nothing_that_is_not_citable(world):
@@ -300,3 +300,47 @@ def test_user_html_in_a_hinted_claim_is_escaped(world):
     )
     page = similar(world, "bilateral agreements cannot replace membership").content.decode()
     assert "<img" not in page and "&lt;img" in page
+
+
+# --- found by trying to break it (helper E) ---------------------------------------------------
+
+
+def htmx_swaps(status: int) -> bool:
+    """Whether the page's htmx swaps an answer of this status into place: the first rule of
+    `responseHandling` in templates/base.html's htmx-config that matches it."""
+    import json
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    base = Path(settings.BASE_DIR, "templates", "base.html").read_text()
+    config = json.loads(re.search(r'name="htmx-config" content=\'([^\']+)\'', base)[1])
+    for rule in config["responseHandling"]:
+        if re.fullmatch(rule["code"], str(status)):
+            return rule["swap"]
+    return False
+
+
+def test_a_refused_evidence_search_is_drawn_in_place_with_the_reason(world):
+    """Eleven ticked boxes are one more than may be cited: the search of the quotes must say
+    so where the list is, not answer with a status htmx leaves unswapped (the list then
+    froze, silently, whatever one typed)."""
+    url = reverse("compose-evidence", args=[world.debate.slug])
+    ticked = [EvidenceFactory(source=world.source, start=i, end=i + 5).pk for i in range(11)]
+    response = client_as(world.debater_now).get(url, {"q": "critics", "supports": ticked}, **HX)
+    assert response.status_code >= 400 and htmx_swaps(response.status_code)
+    page = response.content.decode()
+    assert "Cite at most 10 pieces of evidence at once." in page
+    assert f'value="{ticked[0]}" checked' in page  # the boxes stay ticked
+
+
+def test_a_repeated_id_does_not_push_later_picks_out(world):
+    """The same box sent eleven times and then another: both are cited (or the post is
+    refused), never the second silently dropped."""
+    response = post(world, supports=[world.approved.pk] * 11 + [world.second.pk])
+    assert response.status_code == 200, response.content[:500]
+    claim = Claim.objects.get(text=TEXT)
+    assert sorted(claim.citations.values_list("evidence_id", flat=True)) == sorted(
+        [world.approved.pk, world.second.pk]
+    )

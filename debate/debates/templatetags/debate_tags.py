@@ -3,6 +3,8 @@ import json
 from django import template
 
 from debate.debates import scoring
+from debate.debates.models import Debate
+from debate.mapview import visibility
 
 register = template.Library()
 
@@ -16,6 +18,12 @@ def as_json(value) -> str:
 
 
 @register.filter
-def strength(value) -> str:
+def strength(value: float) -> str:
     """A strength rounded the one way every output rounds it (scoring.shown)."""
     return scoring.shown(value)
+
+
+@register.filter
+def strengths_later(debate: Debate) -> str:
+    """What a page says where a strength may not show yet (visibility.strengths_later)."""
+    return visibility.strengths_later(debate)
