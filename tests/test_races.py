@@ -14,6 +14,8 @@ from collections.abc import Callable
 import pytest
 from django.db import connections
 
+from debate.arguments.models import Claim
+from debate.arguments.services import POSTED_ALREADY, claim_create
 from debate.debates.models import Debate, Membership, PollResponse, Position, Role, Team
 from debate.debates.services import (
     SLUG_TAKEN,
@@ -139,3 +141,39 @@ def test_one_persons_poll_answers_at_once_leave_one_answer(debate, observer, pos
 
     assert refusals(results) == []
     assert PollResponse.objects.filter(debate=debate, user=observer).count() == 1
+
+
+def test_one_persons_same_claim_posted_three_times_at_once_is_one_claim(
+    debate, position_now, debater_now
+):
+    needs_postgresql()
+
+    results = burst(3, lambda _: claim_create(
+        actor=debater_now, debate=fresh(debate), position=position_now,
+        text="Posted twice by a double click", stance="pro",
+    ))  # fmt: skip
+
+    refused = refusals(results)
+    made = Claim.objects.filter(debate=debate, text="Posted twice by a double click")
+    assert made.count() == 1
+    assert len(refused) == 2
+    assert all(isinstance(r, InvalidInput) and r.field == "text"
+               and r.message == POSTED_ALREADY.format(id=made.get().pk) for r in refused), refused
+
+
+def test_the_same_words_elsewhere_or_by_someone_else_are_new_claims(
+    debate, position_now, debater_now, team_now
+):
+    first = claim_create(actor=debater_now, debate=debate, position=position_now,
+                         text="Said twice", stance="pro")  # fmt: skip
+    other = UserFactory()
+    Membership.objects.create(debate=debate, user=other, role=Role.DEBATER, team=team_now)
+
+    claim_create(actor=debater_now, debate=debate, position=position_now, text="Said twice",
+                 stance="con")  # the other side  # fmt: skip
+    claim_create(actor=debater_now, debate=debate, position=position_now, text="Said twice",
+                 stance="pro", parent=first)  # a reply to it  # fmt: skip
+    claim_create(actor=other, debate=debate, position=position_now, text="Said twice",
+                 stance="pro")  # fmt: skip
+
+    assert Claim.objects.filter(debate=debate, text="Said twice").count() == 4

@@ -202,6 +202,27 @@ def _check_move_depth(*, claim: Claim, parent: Claim | None) -> None:
         raise InvalidInput(MOVE_TOO_DEEP, field="parent")
 
 
+POSTED_ALREADY = "You have posted this claim here already: #{id}."
+
+
+def _check_not_posted_already(actor: Any, *, debate: Debate, position: Position,
+                              parent: Claim | None, stance: str, text: str) -> None:  # fmt: skip
+    """The same person's same words, in the same place, on the same side, are one claim: a
+    double submit (two tabs, a retry after a timeout) must not post it twice. Race-free
+    because the caller holds the debate's row lock, so a second request sees the first's
+    claim once it committed. Withdrawn claims do not count: posting again is the way back."""
+    author = _human(actor)
+    if author is None:
+        return
+    existing = (
+        Claim.objects.filter(debate=debate, position=position, parent=parent, author=author,
+                             stance=stance, text=text, is_withdrawn=False)
+        .values_list("pk", flat=True).first()
+    )  # fmt: skip
+    if existing is not None:
+        raise InvalidInput(POSTED_ALREADY.format(id=existing), field="text")
+
+
 @transaction.atomic
 def claim_create(
     *,
@@ -223,6 +244,8 @@ def claim_create(
     stance = _clean_stance(stance)
     _check_parent(claim_id=None, debate=debate, position=position, parent=parent)
     _check_reply_depth(parent=parent)  # before the rate limit: a refusal costs no quota
+    _check_not_posted_already(actor, debate=debate, position=position, parent=parent,
+                              stance=stance, text=text)  # fmt: skip
     rate_check(actor, "claim")
     claim = Claim.objects.create(
         debate=debate,

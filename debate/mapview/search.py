@@ -66,14 +66,20 @@ SIMILAR_MIN_WORDS = 4
 FALLBACK_THRESHOLD = 0.5
 
 _WORD = re.compile(r"\w+")
+_APOSTROPHES = ("'", "\u2019")
 
 
 def query_terms(query: str) -> list[str]:
     """The words of a query, lowercased, at most MAX_TERMS: letters and digits of any script,
     nothing else (so that no tsquery operator or quote can come from the user)."""
     terms: list[str] = []
-    for word in _WORD.findall((query or "").lower()):
-        word = word.strip("_")
+    text = (query or "").lower()
+    for match in _WORD.finditer(text):
+        word = match.group().strip("_")
+        # The letter after an apostrophe ("Ukraine's", "don't") is a clitic, not a word: as
+        # a prefix it would match, and mark, every word that begins with it.
+        if len(word) == 1 and text[match.start() - 1 : match.start()] in _APOSTROPHES:
+            continue
         if word and word not in terms:
             terms.append(word)
     return terms[:MAX_TERMS]

@@ -240,8 +240,25 @@ def test_highlight_cuts_a_long_text_around_the_first_match():
 
 def test_query_terms_keep_only_words():
     terms = search.query_terms("Ukraine's  'NATO':* & !x | (y)")
-    assert terms == ["ukraine", "s", "nato", "x", "y"]
+    assert terms == ["ukraine", "nato", "x", "y"]
     assert search.query_terms("") == []
+
+
+def test_a_letter_after_an_apostrophe_is_no_search_word():
+    assert search.query_terms("Ukraine’s allies don't") == ["ukraine", "allies", "don"]
+    # A one-letter word of its own, or an apostrophe inside a Ukrainian word, still counts.
+    assert search.query_terms("a об'єкт") == ["a", "об", "єкт"]
+
+
+def test_searching_a_possessive_does_not_match_every_word_with_its_letter(world):
+    ClaimFactory(debate=world.debate, position=world.position_now, text="Ukraine's security")
+    ClaimFactory(debate=world.debate, position=world.position_now, text="Ukraine sells grain")
+
+    found = search.debate_search(world.debate, "Ukraine's", visibility.Audience(moderator=False))
+
+    assert sorted(hit.text for hit in found.claims) == ["Ukraine sells grain", "Ukraine's security"]
+    assert all(piece.text.lower() != "sells" for hit in found.claims for piece in hit.marked
+               if piece.mark)  # fmt: skip
 
 
 # --- the API: GET /api/v1/debates/<slug>/search/?q= ------------------------------------------
