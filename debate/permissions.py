@@ -125,11 +125,19 @@ def can_edit_claim(user: Any, debate: Debate, claim: ClaimLike) -> bool:
     return debate.phase == Phase.REBUTTAL
 
 
-def can_withdraw_claim(user: Any, debate: Debate, claim: ClaimLike) -> bool:
-    """Authors withdraw their own claims (while nothing answers them; the service checks that)."""
+def is_answer(reply: Any) -> bool:
+    """Whether a reply answers its parent, so that the parent's author may no longer withdraw
+    it: every reply but one its own author withdrew. A reply a moderator hid still counts
+    (someone answered; the moderator hid the answer)."""
+    return not reply.is_withdrawn
+
+
+def can_withdraw_claim(user: Any, debate: Debate, claim: ClaimLike, *, answered: bool) -> bool:
+    """Authors withdraw their own claims, in the phases they may edit them, while nothing
+    answers them (`answered`: some reply `is_answer`)."""
     if is_system(user) or claim.author_id is None or claim.author_id != getattr(user, "pk", None):
         return False
-    return can_edit_claim(user, debate, claim)
+    return not answered and can_edit_claim(user, debate, claim)
 
 
 def can_vote(user: Any, debate: Debate, claim: ClaimLike) -> bool:
@@ -192,15 +200,21 @@ def can_create_debate(user: Any) -> bool:
     return user.is_staff or user.has_perm("debates.create_debate")
 
 
+def can_grant_creator(user: Any) -> bool:
+    """Who gives (or takes back) "Can create debates": the app (`grant_creator`), a superuser."""
+    return is_system(user) or bool(getattr(user, "is_superuser", False))
+
+
 def can_view_audit(user: Any, debate: Debate) -> bool:
     return is_moderator(user, debate)
 
 
 def open_poll(debate: Debate) -> str | None:
-    """Which audience poll takes answers now: before the opening, and when voting closes."""
+    """Which audience poll takes answers now: before the opening, and while voting is open.
+    Both close with the debate: a stance recorded after closing would change the verdict."""
     if debate.phase == Phase.SETUP:
         return "before"
-    if debate.phase in (Phase.VOTING, Phase.CLOSED):
+    if debate.phase == Phase.VOTING:
         return "after"
     return None
 

@@ -178,9 +178,22 @@ def test_only_the_author_may_withdraw(debate, position_now, debater_now, moderat
     claim = ClaimFactory(debate=debate, position=position_now, author=debater_now)
     seeded = ClaimFactory(debate=debate, position=position_now, author=None)
 
-    assert permissions.can_withdraw_claim(debater_now, claim.debate, claim)
-    assert not permissions.can_withdraw_claim(moderator, claim.debate, claim)
-    assert not permissions.can_withdraw_claim(permissions.SYSTEM, seeded.debate, seeded)
+    assert permissions.can_withdraw_claim(debater_now, claim.debate, claim, answered=False)
+    assert not permissions.can_withdraw_claim(moderator, claim.debate, claim, answered=False)
+    assert not permissions.can_withdraw_claim(permissions.SYSTEM, seeded.debate, seeded,
+                                              answered=False)  # fmt: skip
+
+
+def test_an_answered_claim_is_not_withdrawn_and_a_hidden_reply_still_answers(
+    debate, position_now, debater_now
+):
+    claim = ClaimFactory(debate=debate, position=position_now, author=debater_now)
+    hidden = ClaimFactory(parent=claim, is_hidden=True)
+    withdrawn = ClaimFactory(parent=claim, is_withdrawn=True)
+
+    assert not permissions.can_withdraw_claim(debater_now, debate, claim, answered=True)
+    assert permissions.is_answer(hidden)
+    assert not permissions.is_answer(withdrawn)
 
 
 def test_private_debate_is_visible_to_members_only(debate, observer, outsider):

@@ -47,7 +47,7 @@ PERMISSION_CHECKS = {
     "can_view_debate": lambda d, c: permissions.can_view_debate(None, d),
     "can_add_claim": lambda d, c: permissions.can_add_claim(None, d, position=c.position),
     "can_edit_claim": lambda d, c: permissions.can_edit_claim(None, d, c),
-    "can_withdraw_claim": lambda d, c: permissions.can_withdraw_claim(None, d, c),
+    "can_withdraw_claim": lambda d, c: permissions.can_withdraw_claim(None, d, c, answered=False),
     "can_vote": lambda d, c: permissions.can_vote(None, d, c),
     "can_moderate": lambda d, c: permissions.can_moderate(None, d),
     "can_manage": lambda d, c: permissions.can_manage(None, d),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -66,3 +67,27 @@ def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
             after={"prefix": token.prefix},
         )  # fmt: skip
     return token
+
+
+@transaction.atomic
+def creator_set(*, actor: Any, user: Any, allowed: bool = True) -> bool:
+    """Give `user` the "Can create debates" permission (or take it back); returns whether
+    anything changed. Idempotent: asking for what already holds writes and records nothing."""
+    permissions.require(
+        permissions.can_grant_creator(actor), "Only an administrator can give this permission."
+    )
+    perm = Permission.objects.get(content_type__app_label="debates", codename="create_debate")
+    held = user.user_permissions.filter(pk=perm.pk).exists()
+    if held == allowed:
+        return False
+    if allowed:
+        user.user_permissions.add(perm)
+    else:
+        user.user_permissions.remove(perm)
+    for cache in ("_perm_cache", "_user_perm_cache"):
+        user.__dict__.pop(cache, None)  # has_perm asks the database again
+    audit_record(
+        actor=actor, debate=None, action="user.creator_grant" if allowed else "user.creator_revoke",
+        obj=user, before={"can_create_debates": held}, after={"can_create_debates": allowed},
+    )  # fmt: skip
+    return True

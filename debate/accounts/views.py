@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from debate import permissions
 from debate.accounts.forms import (
     LoginForm,
     PasswordChangeForm,
@@ -26,11 +27,22 @@ from debate.ratelimit import RateLimited, check_rate, check_rate_key, rate_limit
 from debate.rendering import error_status
 
 
+def safe_next(request: HttpRequest, next_url: str) -> str:
+    """`next_url` if it is a path of this site, else "" (as Django's LoginView judges it)."""
+    # A path of this site only: anything else (`²`, `1.5`, `//evil`) is not a place to go.
+    local = next_url.startswith("/") and not next_url.startswith("//")
+    allowed = url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, require_https=request.is_secure()
+    )
+    return next_url if local and allowed else ""
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
-    """Sign up with a username and a password that passes Django's validators."""
+    """Sign up with a username and a password that passes Django's validators; a safe `next`
+    (an invite link, say) is carried through the form and followed afterwards."""
     form = SignupForm(request.POST or None)
-    next_url = next_of(request.POST) or next_of(request.GET)
+    next_url = safe_next(request, next_of(request.POST) or next_of(request.GET))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -46,9 +58,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 form.add_error("username", error.message)
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                # A path of this site only: anything else (`²`, `1.5`) is not a place to go.
-                local = next_url.startswith("/") and not next_url.startswith("//")
-                if local and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+                if next_url:
                     return HttpResponseRedirect(next_url)
                 return redirect("home")
         status = 422
@@ -85,7 +95,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     tokens = ApiToken.objects.filter(user=request.user).order_by("-id")
     return render(
         request, "registration/profile.html",
-        {"tokens": tokens, "created_raw": created_raw, "error": error}, status=status,
+        {"tokens": tokens, "created_raw": created_raw, "error": error,
+         "can_create": permissions.can_create_debate(request.user)}, status=status,
     )  # fmt: skip
 
 
@@ -102,6 +113,10 @@ class LoginView(RefusedIs422, auth_views.LoginView):
     """Django's login, answering a refused attempt with 422 like every other refused form."""
 
     authentication_form = LoginForm
+
+    def get_redirect_url(self):
+        # Django's check, and a path of this site only, like sign-up's (an invite link, say).
+        return safe_next(self.request, super().get_redirect_url())
 
 
 class PasswordResetView(RefusedIs422, auth_views.PasswordResetView):

@@ -383,18 +383,21 @@ def claim_move(*, actor: Any, claim: Claim, parent: Claim | None, stance: Any = 
 @transaction.atomic
 def claim_withdraw(*, actor: Any, claim: Claim) -> Claim:
     claim = _locked(claim)
-    if not permissions.can_withdraw_claim(actor, claim.debate, claim):
-        if claim.author_id is not None and claim.author_id == getattr(actor, "pk", None):
-            raise NotAllowed(
-                f"In the {claim.debate.get_phase_display().lower()} phase claims can no "
-                "longer be withdrawn; ask a moderator."
-            )
-        raise NotAllowed("Only the author can withdraw a claim.")
-    rate_check(actor, "edit")
-    if Claim.objects.visible().filter(parent=claim).exists():
+    # `permissions.is_answer` in SQL: any reply its author did not withdraw, hidden or not.
+    answered = Claim.objects.filter(parent=claim, is_withdrawn=False).exists()
+    if not permissions.can_withdraw_claim(actor, claim.debate, claim, answered=answered):
+        if not permissions.can_withdraw_claim(actor, claim.debate, claim, answered=False):
+            if claim.author_id is not None and claim.author_id == getattr(actor, "pk", None):
+                raise NotAllowed(
+                    f"In the {claim.debate.get_phase_display().lower()} phase claims can no "
+                    "longer be withdrawn; ask a moderator."
+                )
+            raise NotAllowed("Only the author can withdraw a claim.")
         raise InvalidInput(
-            "Other claims answer this one, so it can no longer be withdrawn; ask a moderator.",
+            "Other claims answer this one (a reply a moderator hid still counts), so it can no "
+            "longer be withdrawn; ask a moderator.",
         )
+    rate_check(actor, "edit")
     before = model_state(claim, CLAIM_FIELDS)
     claim.is_withdrawn = True
     claim.version += 1

@@ -462,6 +462,10 @@ def _clone(*, actor: Any, debate: Debate, title: str, slug: str) -> Debate:
     return clone
 
 
+POLLS_CLOSED = ("The debate is closed, and both polls with it: no stance is recorded until a "
+                "moderator reopens it.")
+
+
 @transaction.atomic
 def poll_answer(
     *, actor: Any, debate: Debate, poll: str, position: Position | None
@@ -472,6 +476,8 @@ def poll_answer(
     # Locked first: the answer lands in the phase it was checked against, and two answers
     # by one person at once are ordered (the second changes the first, no duplicate row).
     debate = debate_lock(debate)
+    if debate.phase == Phase.CLOSED:
+        raise NotAllowed(POLLS_CLOSED)
     permissions.require(
         permissions.can_answer_poll(actor, debate, poll),
         "This poll is not open, or you do not take part in the debate.",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -289,10 +290,15 @@ def debate_phase(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("debate", slug=debate.slug)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def debate_join(request: HttpRequest, code: str = "") -> HttpResponse:
-    """Join as a debater with a team's invite code (from a link, or typed in)."""
+    """Join as a debater with a team's invite code (from a link, or typed in).
+
+    A GET changes nothing: it shows the team and a button that posts. An anonymous visitor
+    sees the team too, with sign-up and log-in links that come back here (`?next=`), so an
+    invite link survives making an account; only a signed-in user can post."""
+    if request.method == "POST" and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     # A typed code comes in the form; a link's code in the path (its confirm button posts none).
     form = JoinForm(request.POST if "code" in request.POST else {"code": code})
     if not form.is_valid():

@@ -14,6 +14,7 @@ from collections import defaultdict
 from django.db import connection, transaction
 from django.db.models import CharField, Count, F, Func, Q, Value
 
+from debate import permissions
 from debate.arguments.models import Citation, Claim, Vote
 from debate.debates import scoring
 from debate.debates.models import Debate, Membership, Role
@@ -227,6 +228,7 @@ def _assemble(
 
     kept: dict[int, ClaimNode] = {}
     for node in reversed(order):
+        node.answered = any(permissions.is_answer(child) for child in children.get(node.id, []))
         node.children = [child for child in children.get(node.id, []) if child.id in kept]
         node.size = sum(1 + child.size for child in node.children)
         if node.is_visible or include_hidden:

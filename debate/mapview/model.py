@@ -83,6 +83,9 @@ class ClaimNode:
     # A hidden or withdrawn claim that still has replies stays as a placeholder, text redacted
     # for everyone but moderators, so its replies remain reachable.
     is_placeholder: bool = False
+    # Some reply answers this claim (`permissions.is_answer`: hidden ones too, whoever reads
+    # the map), so its author may no longer withdraw it.
+    answered: bool = False
 
     @property
     def is_visible(self) -> bool:

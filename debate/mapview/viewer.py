@@ -95,11 +95,11 @@ def controls_for(dmap: DebateMap, viewer: Viewer, nodes: Iterable[ClaimNode]) ->
     controls = {}
     for node in nodes:
         shown = node.is_visible
-        answered = any(child.is_visible for child in node.children)
         controls[node.id] = Controls(
             reply=shown and viewer.can_add[node.position_id],
             edit=shown and permissions.can_edit_claim(user, debate, node),
-            withdraw=shown and not answered and permissions.can_withdraw_claim(user, debate, node),
+            withdraw=shown and permissions.can_withdraw_claim(user, debate, node,
+                                                              answered=node.answered),
             vote=shown and permissions.can_vote(user, debate, node),
             moderate=may_moderate,
             flag=signed_in and shown and permissions.can_flag_claim(user, debate, node),

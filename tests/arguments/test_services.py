@@ -31,6 +31,7 @@ from debate.arguments.services import (
 from debate.audit.models import AuditEvent
 from debate.debates.models import Phase
 from debate.errors import Conflict, InvalidInput, NotAllowed
+from debate.mapview.cache import debate_map
 from debate.sources.models import EvidenceStatus
 from tests.arguments.helpers import reply_chain
 from tests.factories import (
@@ -575,6 +576,28 @@ def test_author_cannot_withdraw_a_claim_that_has_replies(claim_now, debater_now)
 
     claim_now.refresh_from_db()
     assert claim_now.is_withdrawn is False
+
+
+@pytest.mark.parametrize(("reply", "answered"), [
+    (None, False), ({}, True), ({"is_hidden": True}, True), ({"is_withdrawn": True}, False),
+], ids=["no reply", "visible reply", "hidden reply", "withdrawn reply"])  # fmt: skip
+def test_a_hidden_reply_still_answers_a_withdrawn_one_does_not(
+    claim_now, debater_now, reply, answered
+):
+    if reply is not None:
+        ClaimFactory(parent=claim_now, stance=Stance.CON, **reply)
+    node = debate_map(claim_now.debate).claims[claim_now.pk]  # the author's audience
+    assert node.answered is answered  # what the card's Withdraw control is decided from
+    before = rows_of()
+
+    if answered:
+        with pytest.raises(InvalidInput, match="a reply a moderator hid still counts"):
+            claim_withdraw(actor=debater_now, claim=claim_now)
+        assert rows_of() == before
+    else:
+        claim_withdraw(actor=debater_now, claim=claim_now)
+        claim_now.refresh_from_db()
+        assert claim_now.is_withdrawn is True
 
 
 def test_only_the_author_withdraws(claim_now, moderator):

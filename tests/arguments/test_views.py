@@ -305,13 +305,43 @@ def test_author_cannot_withdraw_a_claim_that_a_visible_claim_answers(world, deba
     assert rows_of() == before
 
 
-def test_author_may_withdraw_a_claim_whose_only_reply_is_hidden(world, debater_now):
-    ClaimFactory(parent=world.claim, stance=Stance.CON, text="A reply", is_hidden=True)
-    response = client_as(debater_now).post(
-        reverse("claim-withdraw", args=[world.debate.slug, world.claim.pk])
-    )
-    assert response.status_code == 302
-    assert Claim.objects.get(pk=world.claim.pk).is_withdrawn
+# A reply answers its claim unless its own author withdrew it; one a moderator hid still
+# answers (someone answered). The card offers Withdraw exactly when the service allows it.
+REPLIES = {
+    "no reply": None,
+    "visible reply": {},
+    "hidden reply": {"is_hidden": True, "hidden_reason": "Off topic"},
+    "withdrawn reply": {"is_withdrawn": True},
+    "withdrawn and hidden reply": {"is_withdrawn": True, "is_hidden": True},
+}
+MAY_WITHDRAW = {"no reply": True, "visible reply": False, "hidden reply": False,
+                "withdrawn reply": True, "withdrawn and hidden reply": True}  # fmt: skip
+
+
+@pytest.mark.parametrize("reply", list(REPLIES))
+def test_the_withdraw_control_on_the_card_matches_what_the_service_allows(
+    world, debater_now, reply
+):
+    if REPLIES[reply] is not None:
+        ClaimFactory(parent=world.claim, stance=Stance.CON, text="A reply", **REPLIES[reply])
+    client = client_as(debater_now)
+    page = client.get(reverse("debate", args=[world.debate.slug]))
+    assert page.status_code == 200
+    offered = f'id="withdraw-{world.claim.pk}"' in page.content.decode()
+    before = rows_of()
+
+    response = client.post(reverse("claim-withdraw", args=[world.debate.slug, world.claim.pk]))
+
+    assert offered is MAY_WITHDRAW[reply]
+    if MAY_WITHDRAW[reply]:
+        assert response.status_code == 302
+        assert Claim.objects.get(pk=world.claim.pk).is_withdrawn
+    else:
+        assert response.status_code == 422
+        assert "Other claims answer this one (a reply a moderator hid still counts)" in (
+            response.content.decode()
+        )
+        assert rows_of() == before
 
 
 def test_empty_vote_withdraws_the_voters_vote(world, observer):

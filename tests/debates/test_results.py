@@ -17,14 +17,14 @@ from debate.arguments.models import Stance, Vote
 from debate.arguments.services import vote_cast
 from debate.debates import scoring
 from debate.debates.models import Phase, PollResponse, Role
-from debate.debates.services import phase_change, poll_answer
+from debate.debates.services import POLLS_CLOSED, phase_change, poll_answer
 from debate.errors import NotAllowed
 from debate.mapview.build import debate_version
 from debate.mapview.cache import debate_map
 from debate.snapshots.documents import build_document
 from debate.snapshots.services import snapshot_take
 from tests.factories import ClaimFactory, MembershipFactory, UserFactory, VoteFactory
-from tests.helpers import client_as
+from tests.helpers import client_as, rows_of
 
 pytestmark = pytest.mark.django_db
 
@@ -373,7 +373,7 @@ def test_live_poll_after_a_vote_swaps_in_new_standings(client, debate, position_
 
 @pytest.mark.parametrize(("phase", "poll"), [
     (Phase.SETUP, "before"), (Phase.OPENING, None), (Phase.REBUTTAL, None),
-    (Phase.VOTING, "after"), (Phase.CLOSED, "after"),
+    (Phase.VOTING, "after"), (Phase.CLOSED, None),
 ])  # fmt: skip
 def test_results_page_offers_only_the_poll_of_the_phase(debate, observer, phase, poll):
     set_phase(debate, phase)
@@ -382,7 +382,9 @@ def test_results_page_offers_only_the_poll_of_the_phase(debate, observer, phase,
 
     offered = re.findall(r'<input type="hidden" name="poll" value="(\w+)">', html)
     assert offered == ([poll] if poll else [])
-    if poll is None:
+    if phase == Phase.CLOSED:
+        assert "Both polls closed with the debate" in html
+    elif poll is None:
         assert f"No poll is open in the {phase} phase." in html
 
 
@@ -411,11 +413,8 @@ def test_member_records_and_changes_a_stance_in_the_before_poll(
     assert f'value="{position_now.pk}" checked' not in page
 
 
-@pytest.mark.parametrize("phase", [Phase.VOTING, Phase.CLOSED])
-def test_member_answers_the_after_poll_in_voting_and_closed(
-    debate, observer, position_after, phase
-):
-    set_phase(debate, phase)
+def test_member_answers_the_after_poll_while_voting(debate, observer, position_after):
+    set_phase(debate, Phase.VOTING)
 
     response = _answer(login(observer), debate, "after", position_after)
 
@@ -444,7 +443,7 @@ def test_member_who_answered_undecided_sees_it_checked(debate, observer):
 
 @pytest.mark.parametrize(("phase", "poll"), [
     (Phase.OPENING, "before"), (Phase.REBUTTAL, "before"), (Phase.REBUTTAL, "after"),
-    (Phase.VOTING, "before"), (Phase.CLOSED, "before"), (Phase.SETUP, "after"),
+    (Phase.VOTING, "before"), (Phase.SETUP, "after"),
 ])  # fmt: skip
 def test_poll_outside_its_phase_is_refused_and_nothing_saved(
     debate, debater_now, position_now, phase, poll
@@ -507,6 +506,69 @@ def _run_polls(debate, moderator, before: list, after: list) -> None:
     debate = phase_change(actor=moderator, debate=debate, phase=Phase.VOTING)
     for user, position in zip(members, after, strict=False):
         poll_answer(actor=user, debate=debate, poll="after", position=position)
+
+
+# --- Both polls close with the debate ---------------------------------------------------------
+
+
+def _swing(html: str) -> str:
+    return html[html.index('id="audience-swing"') : html.index('id="polls-title"')]
+
+
+@pytest.fixture
+def closed_polls(debate, moderator, position_now, position_after):
+    """Both polls answered by four members (the swing named: "after" wins), then closed.
+    Returns the members; the first answered "now" before and after."""
+    now, after = position_now, position_after
+    _run_polls(debate, moderator, before=[now, now, after, None], after=[now, after, after, after])
+    members = [r.user for r in PollResponse.objects.filter(poll="before").order_by("id")]
+    phase_change(actor=moderator, debate=debate, phase=Phase.CLOSED)
+    debate.refresh_from_db()
+    return members
+
+
+@pytest.mark.parametrize("poll", ["before", "after"])
+def test_a_closed_debate_refuses_poll_answers_through_the_service(
+    debate, closed_polls, position_after, poll
+):
+    before = rows_of()
+
+    with pytest.raises(NotAllowed) as refused:
+        poll_answer(actor=closed_polls[0], debate=debate, poll=poll, position=position_after)
+
+    assert refused.value.message == POLLS_CLOSED
+    assert rows_of() == before
+
+
+@pytest.mark.parametrize("poll", ["before", "after"])
+def test_a_closed_debate_refuses_poll_answers_through_the_page_and_the_verdict_stays(
+    debate, closed_polls, position_now, position_after, poll
+):
+    client = login(closed_polls[0])
+    page = html_of(client.get(reverse("debate-results", args=[debate.slug])))
+    assert 'name="poll"' not in page  # no form to answer with
+    assert f"<strong>{position_after.title}</strong> wins the audience" in page
+    before = rows_of()
+
+    response = _answer(client, debate, poll, position_after)
+    undecided = _answer(login(closed_polls[3]), debate, poll, None)
+
+    assert response.status_code == undecided.status_code == 403
+    html = response.content.decode()
+    assert POLLS_CLOSED in html
+    assert 'name="poll"' not in html
+    assert rows_of() == before
+    after = html_of(client.get(reverse("debate-results", args=[debate.slug])))
+    assert _swing(after) == _swing(page)
+
+
+def test_reopening_voting_reopens_the_closing_poll(debate, moderator, closed_polls, position_after):
+    phase_change(actor=moderator, debate=debate, phase=Phase.VOTING)
+    debate.refresh_from_db()
+
+    poll_answer(actor=closed_polls[0], debate=debate, poll="after", position=position_after)
+
+    assert PollResponse.objects.get(user=closed_polls[0], poll="after").position == position_after
 
 
 def _row(html: str, label: str) -> list[str]:
