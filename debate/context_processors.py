@@ -24,6 +24,6 @@ RETURN_QUERY_LIMIT = 500
 
 
 def return_to(request):
-    """`return_to`: the `next` of the header's and the page's "Log in" links."""
+    """`return_to`: the `next` of the header's "Log in" and "Sign up" links and the page's."""
     full = request.get_full_path()
     return {"return_to": full if len(full) <= RETURN_QUERY_LIMIT else request.path}

@@ -133,3 +133,11 @@ def test_log_in_refuses_an_offsite_next(db, next_url):
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
+
+
+def test_the_headers_sign_up_link_comes_back_to_the_page_it_was_on(client, debate):
+    path = reverse("debate", args=[debate.slug])
+
+    html = client.get(path).content.decode()
+
+    assert f'href="{reverse("signup")}?next={quote(path)}"' in html
