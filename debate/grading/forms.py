@@ -1,0 +1,46 @@
+"""The shape of the grading screens' input. The services decide what is a valid grade."""
+
+from __future__ import annotations
+
+from django import forms
+
+from debate.grading.models import Audience, ScaleKind
+from debate.grading.services import COMMENT_MAX, FEEDBACK_MAX, POINTS_MAX
+from debate.inputs import CappedForm, CountField, QuotedChoiceField, TextField
+
+
+class GradeForm(CappedForm):
+    value = TextField(max_length=16, required=False)
+    comment = TextField(max_length=COMMENT_MAX, required=False, widget=forms.Textarea)
+
+
+class FeedbackForm(CappedForm):
+    text = TextField(max_length=FEEDBACK_MAX, widget=forms.Textarea,
+                     error_messages={"required": "Write the feedback first."})  # fmt: skip
+    audience = QuotedChoiceField(
+        choices=Audience.choices, error_messages={
+            "required": "Choose who may read it once released.",
+            "invalid_choice": "Choose who may read it once released.",
+        },
+    )  # fmt: skip
+
+
+class ScaleForm(CappedForm):
+    kind = QuotedChoiceField(
+        choices=ScaleKind.choices, error_messages={"invalid_choice": "Choose points or letters."}
+    )
+    max_points = CountField(maximum=POINTS_MAX, required=False)
+    letters = TextField(max_length=80, required=False)
+
+
+class ReleaseForm(CappedForm):
+    scope = forms.MultipleChoiceField(
+        choices=[("grades", "Grades, comments and feedback, each student their own"),
+                 ("feedback_everyone", "Feedback marked “everyone”, on the claims' pages")],
+        error_messages={"required": "Choose what to release.",
+                        "invalid_choice": "Choose what to release."},
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    confirm = forms.BooleanField(
+        error_messages={"required": "Tick the box to confirm: a release cannot be undone."}
+    )
