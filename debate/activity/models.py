@@ -48,3 +48,24 @@ class DebateVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} saw {self.debate_id} at {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class DigestSubscription(models.Model):
+    """A moderator's wish for one email a day about a debate: what waits for review there
+    and their unread notices (services.digests_send). `last_sent_at` is None until the first."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_subscriptions"
+    )
+    debate = models.ForeignKey("debates.Debate", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "debate"], name="digest_subscription_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"digest of {self.debate_id} for {self.user_id}"

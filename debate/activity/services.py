@@ -1,16 +1,26 @@
 from __future__ import annotations
 
+import logging
+import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from debate import permissions
-from debate.activity.models import DebateVisit, Notice
+from debate.activity.models import DebateVisit, DigestSubscription, Notice
+from debate.activity.selectors import Pending, pending_for_debate
 from debate.audit.models import AuditEvent
-from debate.audit.services import audit_record
-from debate.debates.models import Debate, Membership
+from debate.audit.services import audit_record, model_state, rate_check
+from debate.debates.models import Debate, Membership, Phase, Role
+
+logger = logging.getLogger(__name__)
 
 
 def notice_send(
@@ -96,3 +106,288 @@ def visit_record(*, user: Any, debate: Debate, now: datetime | None = None) -> D
         seen_at=visit.seen_at, previous_seen_at=visit.previous_seen_at
     )
     return visit
+
+
+# --- alerts for moderators -----------------------------------------------------------------
+
+# The kinds of the moderators' "N wait for review" notices, by what waits.
+REVIEW_KINDS = {"evidence": "review.evidence", "flags": "review.flags"}
+
+
+def notice_moderators(*, actor: Any, debate: Debate, kind: str, message: str, url: str = "") -> int:
+    """Tell every current moderator of `debate` (not the actor) that something waits.
+
+    Never a flood: a moderator who has an unread notice of this kind for this debate gets
+    that one brought up to date (words, link, time) instead of another. Call it inside the
+    write's transaction, so a write rolled back leaves no notice. The unread rows are locked
+    first: a moderator marking them read meanwhile waits, so none is updated after it was
+    read (and so missed). At most four queries, whatever the number of moderators."""
+    actor_id = getattr(actor, "pk", None)
+    moderator_ids = list(
+        Membership.objects.filter(debate=debate, role=Role.MODERATOR)
+        .exclude(user_id=actor_id)
+        .values_list("user_id", flat=True)
+    )
+    if not moderator_ids:
+        return 0
+    unread = Notice.objects.filter(
+        user_id__in=moderator_ids, debate=debate, kind=kind, read_at__isnull=True
+    )
+    current = dict(unread.select_for_update().values_list("pk", "user_id"))
+    message, url = message[:500], url[:300]
+    if current:
+        Notice.objects.filter(pk__in=current).update(
+            message=message, url=url, created_at=timezone.now()
+        )
+    told = set(current.values())
+    Notice.objects.bulk_create(
+        Notice(user_id=user_id, debate=debate, kind=kind, message=message, url=url)
+        for user_id in moderator_ids
+        if user_id not in told
+    )
+    return len(moderator_ids)
+
+
+def notice_review_waiting(*, actor: Any, debate: Debate, what: str) -> int:
+    """After a proposal (`what="evidence"`) or a flag (`what="flags"`): the debate's
+    moderators hear how many of that kind now wait, with a link to the queue."""
+    pending = pending_for_debate(debate)
+    count = pending.evidence if what == "evidence" else pending.flags
+    if not count:
+        return 0
+    only = Pending(evidence=count) if what == "evidence" else Pending(flags=count)
+    return notice_moderators(
+        actor=actor, debate=debate, kind=REVIEW_KINDS[what],
+        message=f"{only.phrase} for review in “{debate.title}”",
+        url=reverse("moderation-queue", args=[debate.slug]),
+    )  # fmt: skip
+
+
+# --- the email digest ----------------------------------------------------------------------
+
+DIGEST_EVERY = timedelta(hours=24)
+DIGEST_LIST_LIMIT = 20  # items of each list in one email; the rest as "and N more"
+DIGEST_FIELDS = ["user", "debate", "last_sent_at"]
+
+
+@transaction.atomic
+def digest_subscribe(*, actor: Any, debate: Debate) -> DigestSubscription:
+    """Ask for the daily email about `debate` (its moderators, while it is open)."""
+    permissions.require(
+        permissions.can_subscribe_digest(actor, debate),
+        "Only the debate's moderators can have its digest, while it is open.",
+    )
+    rate_check(actor, "manage")
+    subscription, created = DigestSubscription.objects.get_or_create(user=actor, debate=debate)
+    if created:
+        _audit_digest(actor, subscription, "digest.subscribe", before=None,
+                      after=model_state(subscription, DIGEST_FIELDS))  # fmt: skip
+    return subscription
+
+
+@transaction.atomic
+def digest_unsubscribe(*, actor: Any, debate: Debate) -> bool:
+    """Stop the daily email about `debate`. Any phase: stopping mail is never refused, and
+    a moderator whose role changed may still stop theirs. Returns whether one was stopped."""
+    permissions.require(
+        permissions.can_unsubscribe_digest(actor), "Sign in to change your email digests."
+    )
+    rate_check(actor, "manage")
+    subscription = DigestSubscription.objects.filter(user=actor, debate=debate).first()
+    if subscription is None:
+        return False
+    subscription_id, before = subscription.pk, model_state(subscription, DIGEST_FIELDS)
+    subscription.delete()
+    subscription.pk = subscription_id  # the audit row names the one that was deleted
+    _audit_digest(actor, subscription, "digest.unsubscribe", before=before, after=None)
+    return True
+
+
+def _audit_digest(actor, subscription, action: str, *, before, after) -> None:
+    # Recorded without the debate (its id is in the state): a reader's own mail preference
+    # changes nothing in the debate, so it must not move its version (caches, live polls,
+    # the events feed).
+    audit_record(actor=actor, debate=None, action=action, obj=subscription, before=before,
+                 after=after)  # fmt: skip
+
+
+@dataclass
+class DigestContent:
+    """What one digest lists: the debate's queue and the subscriber's unread notices."""
+
+    evidence: list
+    flags: list
+    notices: list
+
+
+def site_url(explicit: str | None = None) -> str:
+    """The address links in emails start with: the command's --site-url, else
+    settings.SITE_URL, else the SITE_URL environment variable, else the dev server's."""
+    import os
+
+    base = explicit or getattr(settings, "SITE_URL", "") or os.environ.get("SITE_URL", "")
+    return (base or "http://localhost:8000").rstrip("/")
+
+
+def digests_due(now: datetime):
+    """Subscriptions whose last digest is older than a day, or that never had one."""
+    return DigestSubscription.objects.filter(
+        Q(last_sent_at__isnull=True) | Q(last_sent_at__lte=now - DIGEST_EVERY)
+    )
+
+
+def digests_send(now: datetime | None = None, *, base_url: str | None = None) -> int:
+    """Send each due subscriber ONE plain-text email about their debate, if something waits
+    there for review or they have unread notices new since their last digest; returns the
+    number sent. Only current moderators, with an email address. Each subscription is locked
+    while its email goes (`skip_locked`), so two runs at once never send one twice; a failed
+    send leaves it due for the next run. Not audited: the app's bookkeeping, not a change."""
+    now = now or timezone.now()
+    base = site_url(base_url)
+    due = list(digests_due(now).select_related("user", "debate").order_by("id"))
+    moderating = set(
+        Membership.objects.filter(
+            role=Role.MODERATOR, user_id__in={s.user_id for s in due},
+            debate_id__in={s.debate_id for s in due},
+        ).values_list("user_id", "debate_id")
+    )  # fmt: skip
+    due = [
+        s for s in due
+        if (s.user_id, s.debate_id) in moderating and s.user.email and s.user.is_active
+    ]  # fmt: skip
+    contents = _digest_contents(due)
+    sent = 0
+    for subscription in due:
+        content = contents[subscription.pk]
+        if not (content.evidence or content.flags or _new_notices(subscription, content)):
+            continue
+        try:
+            sent += _digest_send_one(subscription, content, now=now, base=base)
+        except Exception:  # one bad address must not stop everyone else's digest
+            logger.exception("The digest %s could not be sent", subscription.pk)
+    return sent
+
+
+def _new_notices(subscription: DigestSubscription, content: DigestContent) -> bool:
+    since = subscription.last_sent_at
+    return any(since is None or n.created_at > since for n in content.notices)
+
+
+def _digest_contents(due: list[DigestSubscription]) -> dict[int, DigestContent]:
+    """Every due digest's lists, in three queries for all of them."""
+    from debate.moderation.models import Flag, FlagStatus
+    from debate.sources.models import Evidence, EvidenceStatus
+
+    open_ids = {s.debate_id for s in due if s.debate.phase != Phase.CLOSED}
+    evidence: dict[int, list] = {}
+    for row in (
+        Evidence.objects.filter(
+            debate_id__in=open_ids, status=EvidenceStatus.PROPOSED, is_hidden=False
+        )
+        .select_related("proposer")
+        .order_by("id")
+    ):
+        evidence.setdefault(row.debate_id, []).append(row)
+    flags: dict[int, list] = {}
+    for row in Flag.objects.filter(debate_id__in=open_ids, status=FlagStatus.OPEN).order_by("id"):
+        flags.setdefault(row.debate_id, []).append(row)
+    notices: dict[tuple[int, int], list] = {}
+    unread = Notice.objects.filter(
+        read_at__isnull=True, user_id__in={s.user_id for s in due},
+        debate_id__in={s.debate_id for s in due},
+    ).order_by("-created_at", "-id")  # fmt: skip
+    for row in unread.select_related("debate", "event"):
+        notices.setdefault((row.user_id, row.debate_id), []).append(row)
+    return {
+        s.pk: DigestContent(
+            evidence=evidence.get(s.debate_id, []),
+            flags=flags.get(s.debate_id, []),
+            notices=notices.get((s.user_id, s.debate_id), []),
+        )  # fmt: skip
+        for s in due
+    }
+
+
+@transaction.atomic
+def _digest_send_one(
+    subscription: DigestSubscription, content: DigestContent, *, now: datetime, base: str
+) -> int:
+    locked = digests_due(now).select_for_update(skip_locked=True).filter(pk=subscription.pk).first()
+    if locked is None:  # another run is sending it, or sent it a moment ago
+        return 0
+    from debate.mapview import visibility
+
+    withheld = visibility.notices_withheld(subscription.user, content.notices)
+    send_mail(
+        subject=digest_subject(subscription.debate, content),
+        message=digest_body(subscription, content, base=base, withheld=withheld),
+        from_email=None,
+        recipient_list=[subscription.user.email],
+    )
+    DigestSubscription.objects.filter(pk=subscription.pk).update(last_sent_at=now)
+    return 1
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+
+
+def one_line(text: str, limit: int) -> str:
+    """`text` on one line (no line break or control character can start a header), cut."""
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def digest_subject(debate: Debate, content: DigestContent) -> str:
+    pending = Pending(evidence=len(content.evidence), flags=len(content.flags))
+    what = pending.phrase or _counted_notices(len(content.notices))
+    return one_line(f"{what} · “{debate.title}”", 180)
+
+
+def _counted_notices(count: int) -> str:
+    return f"{count} unread notice{'s' if count != 1 else ''}"
+
+
+def digest_body(
+    subscription: DigestSubscription, content: DigestContent, *, base: str,
+    withheld: set[int] = frozenset(),
+) -> str:  # fmt: skip
+    """The plain-text email: what waits in the queue, then the unread notices, with
+    absolute links. Plain text is never rendered as HTML, so user text goes in as it is
+    (on one line each, so that nobody's words can pose as a line of ours)."""
+    debate = subscription.debate
+    queue = f"{base}{reverse('moderation-queue', args=[debate.slug])}"
+    lines = [f"Hello {subscription.user.username},", "",
+             f"Your daily digest of “{one_line(debate.title, 200)}”.", ""]  # fmt: skip
+    if content.evidence or content.flags:
+        pending = Pending(evidence=len(content.evidence), flags=len(content.flags))
+        lines += [f"Waiting for review: {pending.phrase}.", f"Review them: {queue}", ""]
+    if content.evidence:
+        lines.append("Evidence proposals:")
+        for item in content.evidence[:DIGEST_LIST_LIMIT]:
+            who = item.proposer.username if item.proposer else "the app"
+            lines.append(f"- “{one_line(item.quote, 160)}” (#{item.pk}, proposed by {who})")
+        lines += _more(len(content.evidence)) + [""]
+    if content.flags:
+        lines.append("Flags:")
+        for flag in content.flags[:DIGEST_LIST_LIMIT]:
+            claim = f"{base}{reverse('claim', args=[debate.slug, flag.claim_id])}"
+            lines.append(f"- Claim #{flag.claim_id}: {flag.get_kind_display().lower()} {claim}")
+        lines += _more(len(content.flags)) + [""]
+    if content.notices:
+        lines.append(f"Unread notices ({len(content.notices)}):")
+        for notice in content.notices[:DIGEST_LIST_LIMIT]:
+            text = ("This notice quoted something that is no longer in the map."
+                    if notice.pk in withheld else one_line(notice.message, 300))  # fmt: skip
+            link = f" {base}{notice.url}" if notice.url and notice.pk not in withheld else ""
+            lines.append(f"- {text}{link}")
+        lines += _more(len(content.notices)) + [""]
+    lines += [
+        "--",
+        f"You get this email because you asked for the digest of this debate. To stop it, "
+        f"switch it off on your activity page: {base}{reverse('activity')}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _more(count: int) -> list[str]:
+    return [f"  … and {count - DIGEST_LIST_LIMIT} more"] if count > DIGEST_LIST_LIMIT else []
