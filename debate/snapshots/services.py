@@ -11,6 +11,7 @@ from django.db.models import Max
 from debate import permissions
 from debate.audit.services import audit_record, debate_lock, rate_check
 from debate.debates.models import Debate
+from debate.errors import Conflict
 from debate.mapview import cache, visibility
 from debate.mapview.cache import debate_map
 from debate.snapshots.documents import build_document, content_hash
@@ -121,16 +122,28 @@ def attach_source_texts(document: dict) -> None:
 
 
 @transaction.atomic
-def snapshot_take(*, actor: Any, debate: Debate) -> Snapshot:
+def snapshot_take(*, actor: Any, debate: Debate, seen: int | None = None) -> Snapshot:
     """Freeze what everyone sees now as the next numbered snapshot. Frozen means frozen:
     nothing in the app updates a Snapshot row. Allowed in the closed phase too: freezing
-    only reads the debate (closing takes one)."""
+    only reads the debate (closing takes one).
+
+    `seen` (the exports page's button): the newest snapshot number the moderator saw, 0 for
+    none. A newer one means the click was a second one (or a colleague's came first), and
+    is refused rather than freezing the same moment twice. Checked under the debate's lock,
+    so of two clicks at once exactly one freezes."""
     debate = debate_lock(debate)  # no write slips in between the document and its number
     permissions.require(
         permissions.is_moderator(actor, debate), "Only moderators freeze snapshots."
     )
     rate_check(actor, "manage")
-    number = (debate.snapshots.aggregate(n=Max("number"))["n"] or 0) + 1
+    newest = debate.snapshots.aggregate(n=Max("number"))["n"] or 0
+    if seen is not None and newest > seen:
+        raise Conflict(
+            f"Snapshot {newest} was frozen a moment ago, after this page was loaded: it is "
+            "in the list below. Freeze again only if you want another one.",
+            current=newest,
+        )
+    number = newest + 1
     # With its strengths even before participants may see them: each reading of it asks the
     # visibility policy of its day (frozen_view).
     document = build_document(debate_map(debate, include_hidden=False))
