@@ -13,13 +13,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from debate.debates.models import Phase, Poll, StandingsFrom
+from debate.debates.services import position_key
 from debate.inputs import (
     CappedForm,
     CountField,
     IdField,
     QuotedChoiceField,
     TextField,
-    ascii_id,
     quote,
 )
 from debate.mapview.build import ALL_VOTERS, OBSERVERS, team_of
@@ -159,58 +159,206 @@ class JoinForm(CappedForm):
     code = TextField(max_length=32, required=False, error_messages={"max_length": INVITE_INVALID})
 
 
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
 def usernames(text: str) -> list[str]:
     """Names separated by commas or lines, in order, each once."""
     names = [n.strip() for n in text.replace("\n", ",").split(",") if n.strip()]
     return list(dict.fromkeys(names))
 
 
-def team_lines(text: str, position_count: int) -> list[tuple[str, int | None]]:
-    """Lines of "Team name | position number" (the number is optional, 1 to the count)."""
-    teams = []
-    for line in _lines(text):
-        name, _, number = line.partition("|")
-        index = None
-        if number.strip():
-            chosen = ascii_id(number)
-            if chosen is None or chosen > position_count:
-                raise ValidationError(
-                    "“%(name)s”: the position number must be 1 to %(count)d.",
-                    code="invalid", params={"name": quote(name.strip()), "count": position_count},
-                )  # fmt: skip
-            index = chosen - 1
-        teams.append((name.strip(), index))
-    return teams
+# The new-debate form: the debate's own fields, then a fixed number of position rows and team
+# rows (Django formsets). The blank rows are in the page, so it works without JavaScript; a
+# row left blank is skipped. Every check runs on every post, so the page shows every error.
+POSITION_ROWS = 6
+TEAM_ROWS = 8
+MIN_POSITIONS = 2
+POSITIONS_TOO_FEW = "A debate needs at least two positions: give two rows a title."
+NO_TEAM_POSITION = "No position yet"
 
 
 class NewDebateForm(CappedForm):
     title = text(200)
     motion = text(500)
     description = text(5000, required=False)
-    positions = text(5000)
-    teams = text(5000, required=False)
     moderators = text(2000, required=False)
     allow_observers = forms.BooleanField(required=False)
     count_observer_votes = forms.BooleanField(required=False)
 
-    def clean_positions(self) -> list[str]:
-        return _lines(self.cleaned_data["positions"])
+    def clean_moderators(self) -> list[Any]:
+        """The users named, each once; every unknown name is refused here, with the rest of
+        the form's errors rather than after them."""
+        from django.contrib.auth import get_user_model
 
-    def clean_moderators(self) -> list[str]:
-        return usernames(self.cleaned_data.get("moderators", ""))
+        names = usernames(self.cleaned_data.get("moderators", ""))
+        users = list(get_user_model().objects.filter(username__in=names)) if names else []
+        missing = sorted(set(names) - {user.username for user in users})
+        if missing:
+            raise ValidationError("No such user: %(names)s.", code="invalid",
+                                  params={"names": quote(", ".join(missing))})  # fmt: skip
+        return users
+
+
+class PositionRowForm(CappedForm):
+    title = text(200, required=False)
+    description = text(2000, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if "positions" in data and "teams" in data:
-            try:
-                data["teams"] = team_lines(data["teams"], len(data["positions"]))
-            except ValidationError as error:
-                self.add_error("teams", error)
+        if data.get("description") and not data.get("title"):
+            self.add_error("title", "Give this position a title, or clear its description.")
         return data
+
+
+class PositionRows(forms.BaseFormSet):
+    def clean(self) -> None:
+        # Run even when a row has errors (its refused values are out of cleaned_data), so
+        # that one post shows every error.
+        keys: set[str] = set()
+        for number, form in enumerate(self.filled(), start=1):
+            key = position_key(form.cleaned_data["title"], number)
+            if key in keys:
+                form.add_error("title", "Another position has this title (or one that starts "
+                                        "the same way): give each position its own.")  # fmt: skip
+            keys.add(key)
+        if len(self.filled()) < MIN_POSITIONS:
+            raise ValidationError(POSITIONS_TOO_FEW, code="too_few")
+
+    def filled(self) -> list[forms.Form]:
+        """The rows with a title, in order (a row's errors keep it out)."""
+        return [f for f in self.forms if getattr(f, "cleaned_data", {}).get("title")]
+
+
+class TeamRowForm(CappedForm):
+    name = text(80, required=False)
+    # The number of a position row (1 to POSITION_ROWS), or none yet.
+    position = QuotedChoiceField(
+        choices=[("", NO_TEAM_POSITION)] + [(str(n), str(n)) for n in range(1, POSITION_ROWS + 1)],
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the positions above."},
+    )  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("position") and not data.get("name"):
+            self.add_error("name", "Give this team a name, or choose no position for it.")
+        return data
+
+
+class TeamRows(forms.BaseFormSet):
+    def clean(self) -> None:
+        # Run even when a row has errors (its refused values are out of cleaned_data), so
+        # that one post shows every error.
+        names: set[str] = set()
+        for form in self.forms:
+            name = getattr(form, "cleaned_data", {}).get("name")
+            if not name:
+                continue
+            if name.casefold() in names:
+                form.add_error("name", "Another team has this name: give each team its own.")
+            names.add(name.casefold())
+
+
+def _rows(form: type[forms.Form], rows: type[forms.BaseFormSet], count: int):
+    return forms.formset_factory(form, formset=rows, extra=count, max_num=count,
+                                 absolute_max=count, validate_max=True)  # fmt: skip
+
+
+PositionFormSet = _rows(PositionRowForm, PositionRows, POSITION_ROWS)
+TeamFormSet = _rows(TeamRowForm, TeamRows, TEAM_ROWS)
+
+
+def _with_rows(data: Any, prefix: str, count: int) -> Any:
+    """`data` with the formset's management fields set to the rows the page always shows:
+    what a post says there is ignored, so a tampered count can neither hide the rows nor be
+    echoed back into the page."""
+    if data is None:
+        return None
+    data = data.copy()
+    data[f"{prefix}-TOTAL_FORMS"] = str(count)
+    data[f"{prefix}-INITIAL_FORMS"] = "0"
+    return data
+
+
+class NewDebateSetUp:
+    """The new-debate page's three parts, checked together so that one post shows every error:
+    the debate's fields, the position rows and the team rows."""
+
+    def __init__(self, data: Any = None):
+        data = _with_rows(_with_rows(data, "positions", POSITION_ROWS), "teams", TEAM_ROWS)
+        self.is_bound = data is not None
+        self.form = NewDebateForm(data)
+        self.positions = PositionFormSet(data, prefix="positions")
+        self.teams = TeamFormSet(data, prefix="teams")
+
+    def is_valid(self) -> bool:
+        # Each part is checked even when another failed (no short-circuit): all errors at once.
+        valid = [self.form.is_valid(), self.positions.is_valid(), self.teams.is_valid()]
+        self._check_team_positions()
+        return all(valid) and not self.errors()
+
+    def _check_team_positions(self) -> None:
+        """A team may only point at a position row that has a title."""
+        titled = {str(n) for n, f in enumerate(self.positions.forms, start=1)
+                  if getattr(f, "cleaned_data", {}).get("title")}  # fmt: skip
+        for form in self.teams.forms:
+            chosen = getattr(form, "cleaned_data", {}).get("position")
+            if chosen and chosen not in titled:
+                form.add_error("position", f"Position {chosen} has no title: give it one, "
+                                           "or choose another position.")  # fmt: skip
+
+    def service_input(self) -> dict[str, Any]:
+        """debate_set_up's arguments: (title, description) per position, (name, index of the
+        position among the filled rows) per team."""
+        data = self.form.cleaned_data
+        rows = self.positions.forms
+        filled = [n for n, f in enumerate(rows, start=1) if f.cleaned_data.get("title")]
+        index_of = {str(n): i for i, n in enumerate(filled)}
+        return {
+            "title": data["title"], "motion": data["motion"], "description": data["description"],
+            "positions": [(rows[n - 1].cleaned_data["title"],
+                           rows[n - 1].cleaned_data["description"]) for n in filled],
+            "teams": [(f.cleaned_data["name"], index_of.get(f.cleaned_data.get("position") or ""))
+                      for f in self.teams.forms if f.cleaned_data.get("name")],
+            "moderators": data["moderators"],
+            "allow_observers": data["allow_observers"],
+            "count_observer_votes": data["count_observer_votes"],
+        }  # fmt: skip
+
+    def position_choices(self) -> list[tuple[str, str]]:
+        """The team rows' menu: each position row by number, with the title typed so far."""
+        choices = [("", NO_TEAM_POSITION)]
+        for number, row in enumerate(self.positions.forms, start=1):
+            typed = (row["title"].value() or "").strip() if self.is_bound else ""
+            choices.append((str(number), f"Position {number}: {typed}" if typed else
+                            f"Position {number}"))  # fmt: skip
+        return choices
+
+    def errors(self) -> list[tuple[str, str, str]]:
+        """Every error as (id of the field it belongs to, the field's label, message), in the
+        page's order: the summary at the top links each to its field."""
+        found = [(f"new-{name}", LABELS.get(name, name), message)
+                 for name, messages in self.form.errors.items()
+                 for message in messages]  # fmt: skip
+        found += [("positions", "Positions", m) for m in self.positions.non_form_errors()]
+        found += _row_errors(self.positions, "Position",
+                             {"title": "title", "description": "description"})  # fmt: skip
+        found += [("teams", "Teams", m) for m in self.teams.non_form_errors()]
+        found += _row_errors(self.teams, "Team", {"name": "name", "position": "position"})
+        return [(("new-form" if id_ == "new-__all__" else id_), label, message)
+                for id_, label, message in found]  # fmt: skip
+
+
+LABELS = {"title": "Title", "motion": "Motion", "description": "Description",
+          "moderators": "Other moderators", "__all__": "The debate"}  # fmt: skip
+
+
+def _row_errors(rows: forms.BaseFormSet, noun: str, fields: dict[str, str]):
+    found = []
+    for number, form in enumerate(rows.forms, start=1):
+        for name, messages in form.errors.items():
+            target = f"{form.prefix}-{name if name in fields else next(iter(fields))}"
+            label = f"{noun} {number}" + (f" {fields[name]}" if name in fields else "")
+            found += [(target, label, message) for message in messages]
+    return found
 
 
 # The set-up page's forms, one per `action` it posts.

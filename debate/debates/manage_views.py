@@ -17,7 +17,7 @@ from debate.debates.forms import (
     MANAGE_FORMS,
     DetailsForm,
     ManageActionForm,
-    NewDebateForm,
+    NewDebateSetUp,
     SourceForm,
 )
 from debate.debates.models import Debate, Role, StandingsFrom
@@ -45,29 +45,38 @@ def debate_new(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_debate(request.user):
         return render(request, "debates/refused.html",
                       {"error": "You are not allowed to create debates."}, status=403)  # fmt: skip
-    form = NewDebateForm(request.POST if request.method == "POST" else None)
+    setup = NewDebateSetUp(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 422
-        if form.is_valid():
-            data = form.cleaned_data
+        if setup.is_valid():
             try:
-                debate = services.debate_set_up(
-                    actor=request.user, title=data["title"], motion=data["motion"],
-                    description=data["description"], positions=data["positions"],
-                    teams=data["teams"], moderators=_users_named("moderators", data["moderators"]),
-                    allow_observers=data["allow_observers"],
-                    count_observer_votes=data["count_observer_votes"],
-                )  # fmt: skip
+                debate = services.debate_set_up(actor=request.user, **setup.service_input())
             except ServiceError as error:
-                add_service_error(form, error)
+                # A rule only the service knows (a slug taken meanwhile): shown like the rest.
+                add_service_error(setup.form, error)
                 status = error_status(error)
             else:
                 messages.success(request, "The debate is set up. Add its sources next.")
                 return redirect("debate-manage", slug=debate.slug)
-    return render(request, "debates/new.html",
-                  {"form": form, "errors": field_errors(form) if form.is_bound else {}},
-                  status=status)  # fmt: skip
+    return render(request, "debates/new.html", _new_debate_context(setup), status=status)
+
+
+def _new_debate_context(setup: NewDebateSetUp) -> dict:
+    """The page's parts, each field's errors by its name, and the summary of them all."""
+    errors = field_errors(setup.form) if setup.is_bound else {}
+    return {
+        "form": setup.form, "errors": errors, "positions": setup.positions,
+        "teams": setup.teams, "position_choices": setup.position_choices(),
+        "summary": setup.errors() if setup.is_bound else [],
+        # The rows past the first two fold away unless something was typed or refused there.
+        "more_positions_open": _any_typed(setup.positions.forms[2:]),
+        "more_teams_open": _any_typed(setup.teams.forms[2:]),
+    }  # fmt: skip
+
+
+def _any_typed(rows: list) -> bool:
+    return any(row.errors or any(row[name].value() for name in row.fields) for row in rows)
 
 
 def _managed(request: HttpRequest, slug: str) -> Debate:

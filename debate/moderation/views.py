@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from debate import permissions
 from debate.arguments.models import Claim
 from debate.arguments.views import claim_for_viewer
+from debate.audit.sentences import audit_lines
 from debate.debates.models import Debate
 from debate.debates.views import get_visible_debate
 from debate.errors import InvalidInput, ServiceError
@@ -170,9 +171,10 @@ def audit_view(request: HttpRequest, slug: str) -> HttpResponse:
     actor, action = query.cleaned_data["actor"], query.cleaned_data["action"]
     actors, actions = audit_filters(debate)
     page = audit_trail(debate, actor=actor, action=action, page=query.cleaned_data["page"])
+    lines = audit_lines(debate, page.object_list)  # each event as a sentence, names in bulk
     return render_screen(
         request, "moderation/audit.html",
-        {"debate": debate, "page": page, "actor": actor, "action": action, "actors": actors,
-         "actions": actions},
+        {"debate": debate, "page": page, "lines": lines, "actor": actor, "action": action,
+         "actors": actors, "actions": actions},
         region="audit-table",
     )  # fmt: skip

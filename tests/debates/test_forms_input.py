@@ -74,17 +74,17 @@ def test_token_revoke_with_a_superscript_id_is_refused_and_changes_nothing(outsi
     assert rows_of(ApiToken) == before
 
 
-def test_team_line_with_a_superscript_position_number_is_refused(moderator, settings):
+def test_team_row_with_a_superscript_position_number_is_refused(moderator, settings):
     from django.contrib.auth.models import Permission
 
     moderator.user_permissions.add(Permission.objects.get(codename="create_debate"))
     before = rows_of(Debate, Team, Membership)
     response = client_as(moderator).post(reverse("debate-new"), {
-        "title": "A new debate", "motion": "Should we?", "positions": "Yes\nNo",
-        "teams": "T | ²",
+        "title": "A new debate", "motion": "Should we?", "positions-0-title": "Yes",
+        "positions-1-title": "No", "teams-0-name": "T", "teams-0-position": "²",
     })  # fmt: skip
     assert response.status_code == 422
-    assert "position number must be 1 to 2" in response.content.decode()
+    assert "Choose one of the positions above." in response.content.decode()
     assert rows_of(Debate, Team, Membership) == before
 
 

@@ -42,35 +42,39 @@ def creator(moderator):
     return moderator
 
 
-def test_a_refused_new_debate_keeps_the_typed_lines(creator):
+def test_a_refused_new_debate_keeps_the_typed_rows(creator):
     before = rows_of(Debate, Team, Membership)
     response = client_as(creator).post(reverse("debate-new"), {
-        "title": "Sequencing", "motion": "Now or later?", "positions": "Now\nLater",
-        "teams": "Team A | 7", "moderators": "nobody-by-this-name",
+        "title": "Sequencing", "motion": "Now or later?", "positions-0-title": "Now",
+        "positions-1-title": "Later", "positions-1-description": "Once there is peace.",
+        "teams-0-name": "Team A", "teams-0-position": "5", "moderators": "nobody-by-this-name",
     })  # fmt: skip
     html = response.content.decode()
     assert response.status_code == 422
-    assert "the position number must be 1 to 2." in html
-    assert ">Now\nLater</textarea>" in html
-    assert ">Team A | 7</textarea>" in html
+    assert "Position 5 has no title" in html and "No such user: nobody-by-this-name." in html
+    assert 'id="positions-0-title" value="Now"' in html
+    assert ">Once there is peace.</textarea>" in html
+    assert 'id="teams-0-name" value="Team A"' in html
+    assert '<option value="5" selected>Position 5</option>' in html
+    assert '<option value="1">Position 1: Now</option>' in html  # the menu names typed rows
     assert rows_of(Debate, Team, Membership) == before
 
 
 def test_unknown_moderators_are_named_by_a_short_prefix(creator):
     name = "n" * 1000
     response = client_as(creator).post(reverse("debate-new"), {
-        "title": "Sequencing", "motion": "Now or later?", "positions": "Now\nLater",
-        "moderators": name,
+        "title": "Sequencing", "motion": "Now or later?", "positions-0-title": "Now",
+        "positions-1-title": "Later", "moderators": name,
     })  # fmt: skip
     assert response.status_code == 422
-    message = re.search(r'role="alert">(No such user: [^<]*)<', response.content.decode())[1]
+    message = re.search(r"<span>(No such user: [^<]*)<", response.content.decode())[1]
     assert message == f"No such user: {'n' * 40}…."
 
 
 def test_a_new_debate_sets_its_observer_settings(creator):
     response = client_as(creator).post(reverse("debate-new"), {
-        "title": "Open audience", "motion": "Now or later?", "positions": "Now\nLater",
-        "allow_observers": "on",
+        "title": "Open audience", "motion": "Now or later?", "positions-0-title": "Now",
+        "positions-1-title": "Later", "allow_observers": "on",
     })  # fmt: skip
     assert response.status_code == 302
     debate = Debate.objects.get(title="Open audience")

@@ -49,14 +49,19 @@ def staff(db):
     return UserFactory(username="staffer", is_staff=True)
 
 
+# The new-debate form's rows: position row 2 is left blank (skipped), so "Wait for the
+# summit" in row 3 is the second position; a team with no position is allowed.
 NEW_DEBATE = {
     "title": "Sanctions: tighten now or wait?",
     "motion": "Should the EU tighten sanctions before the summit?",
     "description": "A seminar debate.",
-    "positions": "Tighten now\n\nWait for the summit\n",
-    "teams": "Team Tighten | 1\nTeam Wait | 2\nReserve\n",
+    "positions-0-title": "Tighten now",
+    "positions-2-title": "Wait for the summit",
+    "teams-0-name": "Team Tighten", "teams-0-position": "1",
+    "teams-1-name": "Team Wait", "teams-1-position": "3",
+    "teams-2-name": "Reserve",
     "moderators": "",
-}
+}  # fmt: skip
 
 
 # --- the new-debate form ---------------------------------------------------------------------
@@ -125,21 +130,27 @@ def test_new_debate_names_other_moderators(creator):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"teams": "Team Tighten | 3"}, "“Team Tighten”: the position number must be 1 to 2."),
-        ({"teams": "Team Tighten | one"}, "“Team Tighten”: the position number must be 1 to 2."),
-        ({"teams": "Team Tighten | 0"}, "“Team Tighten”: the position number must be 1 to 2."),
-        ({"teams": "Team A | 1\nTeam A | 2"}, "This debate has a team with this name already."),
-        ({"teams": " | 1"}, "This field is required."),
-        ({"positions": "Only one", "teams": ""}, "A debate needs at least two positions."),
-        ({"positions": "Same\nSame"}, "This debate has a position with this key already."),
+        ({"teams-0-position": "2"},
+         "Position 2 has no title: give it one, or choose another position."),
+        ({"teams-0-position": "one"}, "Choose one of the positions above."),
+        ({"teams-0-position": "0"}, "Choose one of the positions above."),
+        ({"teams-1-name": "team tighten"}, "Another team has this name: give each team its own."),
+        ({"teams-0-name": ""}, "Give this team a name, or choose no position for it."),
+        ({"positions-2-title": ""},
+         "A debate needs at least two positions: give two rows a title."),
+        ({"positions-2-title": "Tighten now"},
+         "Another position has this title (or one that starts the same way): give each "
+         "position its own."),
+        ({"positions-1-description": "Why"},
+         "Give this position a title, or clear its description."),
         ({"moderators": "alice, ghost"}, "No such user: ghost."),
         ({"title": ""}, "This field is required."),
         ({"motion": "   "}, "This field is required."),
     ],
     ids=[
-        "team-position-too-high", "team-position-not-a-number", "team-position-zero",
+        "team-position-row-empty", "team-position-not-a-number", "team-position-zero",
         "team-name-twice", "team-without-name", "one-position", "position-twice",
-        "unknown-moderator", "no-title", "blank-motion",
+        "description-without-title", "unknown-moderator", "no-title", "blank-motion",
     ],
 )  # fmt: skip
 def test_bad_new_debate_input_is_refused_and_creates_nothing(creator, overrides, message):
@@ -150,7 +161,8 @@ def test_bad_new_debate_input_is_refused_and_creates_nothing(creator, overrides,
 
     html = response.content.decode()
     assert response.status_code == 422
-    assert f'<p class="form-error" role="alert">{escape(message)}</p>' in html
+    assert f"<span>{escape(message)}</span>" in html  # next to its field
+    assert f": {escape(message)}</a></li>" in html  # and in the summary at the top
     assert rows_of() == before
     kept = "title" if "title" not in overrides else "motion"
     assert f'value="{escape(NEW_DEBATE[kept])}"' in html  # what was typed stays in the form
