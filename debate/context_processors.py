@@ -6,16 +6,31 @@ def vote_levels(request):
     return {"vote_levels": VOTE_LEVELS}
 
 
+def _header_counts(request):
+    """The header's counts (activity.selectors.header_counts), read once per request: the
+    Activity count and the "To review" badge come from the same single query."""
+    from debate.activity.selectors import header_counts
+
+    if not hasattr(request, "_header_counts"):
+        request._header_counts = header_counts(getattr(request, "user", None))
+    return request._header_counts
+
+
 def unread_notices(request):
     """The count behind the header's Activity link: one query, signed-in users only, and
     only when a template shows it (fragments do not)."""
     from django.utils.functional import SimpleLazyObject
 
-    from debate.activity.selectors import unread_count
+    return {"unread_notices": SimpleLazyObject(lambda: _header_counts(request).unread)}
 
-    return {
-        "unread_notices": SimpleLazyObject(lambda: unread_count(getattr(request, "user", None)))
-    }
+
+def review_waiting(request):
+    """The header's "To review" badge for moderators (activity.selectors.review_summary):
+    lazy like `unread_notices`, so fragments pay nothing, and read in the same query as the
+    unread count, so a full page pays nothing more either."""
+    from django.utils.functional import SimpleLazyObject
+
+    return {"review_waiting": SimpleLazyObject(lambda: _header_counts(request).review)}
 
 
 # A "Log in" link brings the reader back where they were, query and all, unless the query is

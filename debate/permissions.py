@@ -230,3 +230,35 @@ def can_manage(user: Any, debate: Debate) -> bool:
     while the debate is open. A closed debate is read-only for them too; they may reopen it
     (`can_change_phase`)."""
     return is_moderator(user, debate) and debate.phase != Phase.CLOSED
+
+
+# --- grading and feedback (debate/grading) --------------------------------------------------
+
+
+def can_grade(user: Any, debate: Debate) -> bool:
+    """Grade participants, write and release feedback, set the scale: moderators, in EVERY
+    phase, closed included. This is the one exception to "a closed debate is read-only":
+    teachers grade after the debate ends, and grades and feedback change nothing in the
+    debate itself (the map, the evidence, the votes and the standings stay as they closed)."""
+    return is_moderator(user, debate)
+
+
+def can_view_grades(user: Any, debate: Debate) -> bool:
+    """Every participant's grade and all feedback, released or not: moderators only."""
+    return is_moderator(user, debate)
+
+
+# --- alerts for moderators (activity: the email digest) ------------------------------------
+
+
+def can_subscribe_digest(user: Any, debate: Debate) -> bool:
+    """The daily digest of a debate's queue goes to its moderators (by membership, the
+    people it waits for), while the debate is open: a closed debate waits for nobody."""
+    if is_system(user) or debate.phase == Phase.CLOSED:
+        return False
+    return role_of(user, debate) == Role.MODERATOR
+
+
+def can_unsubscribe_digest(user: Any) -> bool:
+    """Anyone signed in may stop their own digests, whatever their role now or the phase."""
+    return not is_system(user) and getattr(user, "is_authenticated", False)

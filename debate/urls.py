@@ -6,7 +6,10 @@ from debate.activity import views as activity_views
 from debate.arguments import views as claim_views
 from debate.debates import manage_views, search_views
 from debate.debates import views as debate_views
+from debate.grading import views as grading_views
 from debate.moderation import views as moderation_views
+from debate.people import views as people_views
+from debate.snapshots import views as snapshot_views
 from debate.sources import views as source_views
 
 debate_patterns = [
@@ -61,6 +64,51 @@ debate_patterns = [
     path("moderate/", moderation_views.moderation_queue, name="moderation-queue"),
     path("flags/<int:flag_id>/resolve/", moderation_views.flag_resolve, name="flag-resolve"),
     path("audit/", moderation_views.audit_view, name="audit"),
+    # the roster (debate/people): participation, members, tasks, the CSV
+    path("people/", people_views.roster, name="debate-people"),
+    path("people/tasks/", people_views.targets_save, name="debate-targets"),
+    path(
+        "people/<int:membership_id>/change/", people_views.member_change, name="member-change"
+    ),
+    path("people/<int:membership_id>/remove/", people_views.member_end, name="member-remove"),
+    path("participation.csv", people_views.participation_csv, name="debate-participation-csv"),
+    # exports: downloads, frozen versions and their diffs, the printable summary
+    path("exports/", snapshot_views.exports_page, name="debate-exports"),
+    path("export.<str:fmt>", snapshot_views.live_export, name="debate-export"),
+    path("snapshots/freeze/", snapshot_views.snapshot_freeze, name="snapshot-freeze"),
+    path("snapshots/diff/", snapshot_views.snapshot_diff_pick, name="snapshot-diff-pick"),
+    path(
+        "snapshots/<int:number>/export.<str:fmt>",
+        snapshot_views.frozen_export,
+        name="snapshot-export",
+    ),
+    path(
+        "snapshots/<int:number>/diff/<int:other>/",
+        snapshot_views.snapshot_diff,
+        name="snapshot-diff",
+    ),
+    path(
+        "snapshots/<int:number>/diff/live/",
+        snapshot_views.snapshot_diff,
+        name="snapshot-diff-live",
+    ),
+    path("summary/", snapshot_views.summary_page, name="debate-summary"),
+    # Grading and feedback (debate/grading): moderators only, in every phase.
+    path("grading/", grading_views.grading_index, name="debate-grading"),
+    path("grading/release/", grading_views.grading_release, name="debate-grading-release"),
+    path("grading/scale/", grading_views.grading_scale, name="debate-grading-scale"),
+    path("grading/<int:user_id>/", grading_views.grading_person, name="debate-grading-person"),
+    path("grading/<int:user_id>/grade/", grading_views.grading_grade, name="debate-grading-grade"),
+    path(
+        "grading/<int:user_id>/claims/<int:claim_id>/feedback/",
+        grading_views.grading_feedback,
+        name="debate-grading-feedback",
+    ),
+    path(
+        "grading/feedback/<int:feedback_id>/remove/",
+        grading_views.grading_feedback_remove,
+        name="debate-grading-feedback-remove",
+    ),
 ]
 
 urlpatterns = [
@@ -68,6 +116,7 @@ urlpatterns = [
     path("d/<slug:slug>/", include(debate_patterns)),
     path("debates/new/", manage_views.debate_new, name="debate-new"),
     path("activity/", activity_views.activity, name="activity"),
+    path("activity/digest/<slug:slug>/", activity_views.digest_toggle, name="activity-digest"),
     path("join/", debate_views.debate_join, name="join"),
     path("join/<str:code>/", debate_views.debate_join, name="join-code"),
     path("accounts/signup/", account_views.signup, name="signup"),

@@ -251,8 +251,15 @@ def build_world(base: SimpleNamespace, settings, monkeypatch) -> SimpleNamespace
             "evidence": [approved.pk, proposed.pk, other_evidence.pk],
             "source": [source.pk, other_source.pk],
             "flag": [flag.pk, other_flag.pk],
+            # the roster's rows (debate/people): a debater, the observer, another debate's
+            "membership": [*debate.memberships.filter(user__in=[debater_after, observer])
+                           .values_list("pk", flat=True),
+                           MembershipFactory(debate=other, role=Role.OBSERVER).pk],
             "token": token_ids,
             "number": [1],
+            # grading (debate/grading): people graded here (and one who is not), feedback
+            "person": [debater_now.pk, debater_after.pk, outsider.pk],
+            "feedback": _grading_feedback(moderator, claim, other_claim),
         },
         keys=["now", "after", "yes"],
         codes=[team_now.invite_code, team_after.invite_code, other_team.invite_code],
@@ -261,6 +268,17 @@ def build_world(base: SimpleNamespace, settings, monkeypatch) -> SimpleNamespace
         sessions={},
     )  # fmt: skip
     return base
+
+
+def _grading_feedback(moderator, claim, other_claim) -> list[int]:
+    """Feedback on a claim of the debate, and on another debate's claim (forged into URLs)."""
+    from debate.grading.models import Feedback
+
+    return [
+        Feedback.objects.create(debate=c.debate, claim=c, author=moderator,
+                                student_id=c.author_id, text="Fuzz note.").pk  # fmt: skip
+        for c in (claim, other_claim)
+    ]
 
 
 class Unlimited(dict):

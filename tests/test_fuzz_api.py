@@ -70,7 +70,8 @@ class Endpoint:
 
 
 LIST_QUERY = {"page": "count", "ordering": "choice:id|-id|created_at|title|nope"}
-FORMAT_QUERY = {"format": "choice:json|aif|argdown|graphml", "include_text": "choice:1|0|true"}
+FORMAT_QUERY = {"format": "choice:json|aif|argdown|graphml", "include_text": "choice:1|0|true",
+                "download": "choice:1|0|true|maybe"}  # download: the exports part (helper D)
 
 ENDPOINTS = [
     Endpoint("schema", f"{A}/schema/", ("GET",), query={"format": "choice:json|yaml",
@@ -113,6 +114,11 @@ ENDPOINTS = [
     Endpoint("snapshot-diff-live", f"{D}/snapshots/{{number}}/diff/live/", ("GET",)),
     Endpoint("events", f"{D}/events/", ("GET",), query={"after": "count"}),
     Endpoint("search", f"{D}/search/", ("GET",), query={"q": "text"}),
+    Endpoint("participation", f"{D}/participation/", ("GET",), who="moderator"),
+    Endpoint("targets", f"{D}/targets/", ("GET", "PUT"), who="moderator",
+             fields={"min_claims": "vote", "min_rebuttals": "vote", "min_votes": "offset",
+                     "min_approved_evidence": "vote", "min_citations": "vote"}),
+    Endpoint("grades", f"{D}/grades/", ("GET",), who="moderator"),
 ]  # fmt: skip
 
 AUTHS = ["session", "session", "token", "token", "read-only token", "header"]

@@ -155,10 +155,59 @@ ENDPOINTS = [
              who="moderator"),
     Endpoint("audit", f"{D}/audit/", GET, query={"actor": "users", "action": "text",
                                                  "page": "count"}, who="moderator"),
+    # exports, frozen versions and the printable summary (debate/snapshots); the world has
+    # snapshot 1 (tests/fuzzing.py), so the numbers below name one that exists and one not.
+    Endpoint("debate-exports", f"{D}/exports/", GET),
+    Endpoint("debate-export", f"{D}/export.json", GET, label="json",
+             query={"texts": "choice:1|0|yes"}),
+    Endpoint("debate-export", f"{D}/export.argdown", GET, label="argdown",
+             query={"texts": "choice:1|0"}),
+    Endpoint("snapshot-freeze", f"{D}/snapshots/freeze/", POST, who="moderator",
+             fields={"seen": "count"}),
+    Endpoint("snapshot-diff-pick", f"{D}/snapshots/diff/", GET,
+             query={"a": "choice:1|2|0|live", "b": "choice:live|1|2|0"}),
+    Endpoint("snapshot-export", f"{D}/snapshots/1/export.aif", GET),
+    Endpoint("snapshot-diff", f"{D}/snapshots/1/diff/1/", GET),
+    Endpoint("snapshot-diff", f"{D}/snapshots/2/diff/1/", GET, label="missing"),
+    Endpoint("snapshot-diff-live", f"{D}/snapshots/1/diff/live/", GET),
+    Endpoint("debate-summary", f"{D}/summary/", GET),
+    # the roster (debate/people)
+    Endpoint("debate-people", f"{D}/people/", GET, who="moderator",
+             query={"sort": "choice:name|-claims|tasks|nope", "team": "id:team",
+                    "silent": "choice:1|0|yes"}),
+    Endpoint("debate-targets", f"{D}/people/tasks/", POST, who="moderator",
+             fields={"min_claims": "count", "min_rebuttals": "count",
+                     "min_approved_evidence": "count", "min_votes": "count",
+                     "min_citations": "count"}),
+    Endpoint("member-change", f"{D}/people/{{membership}}/change/", POST, who="moderator",
+             fields={"role": "choice:debater|observer|moderator|king", "team": "id:team"}),
+    Endpoint("member-remove", f"{D}/people/{{membership}}/remove/", POST, who="moderator",
+             fields={"reason": "text", "confirm": "choice:1|0"}),
+    Endpoint("debate-participation-csv", f"{D}/participation.csv", GET, who="moderator"),
+    # grading and feedback (debate/grading)
+    Endpoint("debate-grading", f"{D}/grading/", GET, who="moderator"),
+    Endpoint("debate-grading-release", f"{D}/grading/release/", POST, who="moderator",
+             fields={"scope": "choice:grades|feedback_everyone|all", "confirm": "choice:on|"}),
+    Endpoint("debate-grading-scale", f"{D}/grading/scale/", POST, who="moderator",
+             fields={"kind": "choice:points|letters|stars", "max_points": "count",
+                     "letters": "text"}),
+    Endpoint("debate-grading-person", f"{D}/grading/{{person}}/", GET, who="moderator"),
+    Endpoint("debate-grading-grade", f"{D}/grading/{{person}}/grade/", POST, who="moderator",
+             fields={"value": "choice:A|B|F|Z|100|", "comment": "text"}),
+    Endpoint("debate-grading-feedback", f"{D}/grading/{{person}}/claims/{{claim}}/feedback/",
+             POST, who="moderator",
+             fields={"text": "text", "audience": "choice:author|everyone|nobody"}),
+    Endpoint("debate-grading-feedback-remove", f"{D}/grading/feedback/{{feedback}}/remove/",
+             POST, who="moderator"),
     Endpoint("debate-new", "/debates/new/", BOTH, who="creator",
              fields={"title": "text", "motion": "text", "description": "text",
-                     "positions": "lines", "teams": "teams", "moderators": "users"}),
+                     "positions-0-title": "text", "positions-0-description": "text",
+                     "positions-1-title": "text", "positions-TOTAL_FORMS": "count",
+                     "teams-0-name": "text", "teams-0-position": "choice:1|2|7|0",
+                     "teams-TOTAL_FORMS": "count", "moderators": "users"}),
     Endpoint("activity", "/activity/", BOTH),
+    Endpoint("activity-digest", "/activity/digest/{slug}/", POST, who="moderator",
+             fields={"digest": "choice:on|off|maybe"}),
     Endpoint("join", "/join/", BOTH, fields={"code": "code"}, who="outsider",
              query={"code": "code"}),
     Endpoint("join-code", "/join/{code}/", BOTH, fields={"code": "code"}, who="outsider"),
@@ -270,7 +319,8 @@ def placeholder(name: str, world: SimpleNamespace) -> st.SearchStrategy[str]:
     out_of_range = ["0", "9" * 19, "9" * 40, "000" + str(world.ids["claim"][0])]
     if name == "slug":
         return st.sampled_from([world.slug] * 6 + world.slugs[1:])
-    ids = {"claim": "claim", "source": "source", "evidence": "evidence", "flag": "flag"}
+    ids = {"claim": "claim", "source": "source", "evidence": "evidence", "flag": "flag",
+           "membership": "membership", "person": "person", "feedback": "feedback"}
     if name in ids:
         real = [str(i) for i in world.ids[ids[name]]]
         return st.sampled_from(real * 3 + out_of_range)
@@ -373,6 +423,8 @@ def good_segment(name: str, world: SimpleNamespace) -> str:
         "claimkey": str(world.ids["claim"][0]), "key": "now",
         "source": str(world.ids["source"][0]), "evidence": str(world.ids["evidence"][1]),
         "flag": str(world.ids["flag"][0]), "code": world.codes[0], "uidb64": "MQ",
+        "membership": str(world.ids["membership"][0]),
+        "person": str(world.ids["person"][0]), "feedback": str(world.ids["feedback"][0]),
         "token": "set-password",
     }[name]  # fmt: skip
 

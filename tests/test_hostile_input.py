@@ -154,8 +154,8 @@ def manage(action: str, **fields):
 
 
 def new_debate(**fields):
-    base = {"title": "A new debate", "motion": "Should we?", "positions": "Yes\nNo",
-            "teams": "", "moderators": "", "description": ""}  # fmt: skip
+    base = {"title": "A new debate", "motion": "Should we?", "positions-0-title": "Yes",
+            "positions-1-title": "No", "moderators": "", "description": ""}  # fmt: skip
     return lambda w: base | fields
 
 
@@ -371,11 +371,13 @@ CASES = [
     Case("new-motion-too-long", "creator", u("debate-new"), new_debate(motion=long(500)),
          message="At most 500 characters."),
     Case("new-position-too-long", "creator", u("debate-new"),
-         new_debate(positions=f"Yes\n{long(200)}"), message="At most 200 characters."),
+         new_debate(**{"positions-1-title": long(200)}), message="At most 200 characters."),
     Case("new-team-too-long", "creator", u("debate-new"),
-         new_debate(teams=f"{long(80)} | 1"), message="At most 80 characters."),
+         new_debate(**{"teams-0-name": long(80), "teams-0-position": "1"}),
+         message="At most 80 characters."),
     Case("new-team-position-script", "creator", u("debate-new"),
-         new_debate(teams=f"Team | {SCRIPT}"), message="the position number must be 1 to 2"),
+         new_debate(**{"teams-0-name": "Team", "teams-0-position": SCRIPT}),
+         message="Choose one of the positions above."),
     Case("new-unknown-moderator", "creator", u("debate-new"),
          new_debate(moderators=HXDIV), message="No such user:"),
     Case("new-title-null-byte", "creator", u("debate-new"), new_debate(title=NUL),
@@ -562,7 +564,8 @@ BAD_UTF8_FORMS = [
     ("source-paste", "moderator", u("debate-manage", slug),
      lambda w: {"action": "source", "title": "T"}, "text", (422,), "", UTF8_BUG),
     ("new-debate-title", "creator", u("debate-new"),
-     lambda w: {"motion": "M", "positions": "Yes\nNo"}, "title", (422,), "", UTF8_BUG),
+     lambda w: {"motion": "M", "positions-0-title": "Yes", "positions-1-title": "No"}, "title",
+     (422,), "", UTF8_BUG),
     ("manage-team-name", "moderator", u("debate-manage", slug), lambda w: {"action": "team"},
      "name", (422,), "", UTF8_BUG),
     ("join-code", "outsider-like", u("join"), lambda w: {}, "code", (422,),
@@ -764,7 +767,9 @@ STORED = [
            newest_source, viewer="debater"),
     Stored("new-debate", "creator", u("debate-new"),
            lambda w, t: {"title": t[:200], "motion": t[:500], "description": t,
-                         "positions": f"{t[:200]}\nNo", "teams": f"{HXDIV} | 1"},
+                         "positions-0-title": t[:200], "positions-0-description": t[:2000],
+                         "positions-1-title": "No", "teams-0-name": HXDIV[:80],
+                         "teams-0-position": "1"},
            newest_debate, viewer="creator"),
     Stored("manage-details", "moderator", u("debate-manage", slug),
            lambda w, t: {"action": "details", "title": t[:200], "motion": t[:500],

@@ -155,6 +155,7 @@ CASES = [
         f"{A}/phase/", {"phase": "voting"}, format="json"), api=True),
     Case("manage", "moderator", lambda c, w, _: c.post(f"{A}/snapshots/", {}, format="json"),
          api=True),
+    Case("manage", "moderator", lambda c, w, _: c.post(f"{D}/snapshots/freeze/", {"seen": "0"})),
     Case("manage", "moderator", lambda c, w, _: c.post(f"{D}/manage/",
          {"action": "team", "name": "Team Three", "position": w.position_now.pk})),
     Case("manage", "moderator", lambda c, w, _: c.post(f"{D}/manage/",
@@ -162,7 +163,8 @@ CASES = [
     Case("manage", "moderator", lambda c, w, _: c.post(f"{D}/manage/",
          {"action": "regenerate", "team": w.team_now.pk})),
     Case("manage", "staff", lambda c, w, _: c.post("/debates/new/", {
-        "title": "A new debate", "motion": "Now or later?", "positions": "Now\nLater"})),
+        "title": "A new debate", "motion": "Now or later?", "positions-0-title": "Now",
+        "positions-1-title": "Later"})),
     Case("review", "moderator", lambda c, w, evidence: c.post(
         f"{A}/evidence/{evidence.pk}/reject/", {"reason": "Not in the source."}, format="json"),
         prepare=proposed, api=True),

@@ -211,6 +211,11 @@ class SnapshotQuery(serializers.Serializer):
         help_text="1: each source's full text too (format json only), which makes the "
         "document importable by POST /api/v1/debates/import/.",
     )  # fmt: skip
+    download = serializers.BooleanField(
+        required=False, default=False,
+        help_text="1: Content-Disposition attachment (save as a file); else inline, with the "
+        "same file name.",
+    )  # fmt: skip
 
     def validate(self, attrs):
         if attrs["include_text"] and attrs["format"] != "json":
@@ -427,3 +432,86 @@ class SearchPage(serializers.Serializer):
     claim_count = serializers.IntegerField(help_text="All matching claims; at most 20 listed.")
     evidence = SearchEvidence(many=True)
     evidence_count = serializers.IntegerField()
+
+
+# --- the roster (debate/people) ----------------------------------------------------------------
+
+
+class TaskOutput(serializers.Serializer):
+    field = serializers.CharField(help_text="The target's name, as in /targets/.")
+    target = serializers.IntegerField()
+    count = serializers.IntegerField()
+    done = serializers.BooleanField()
+
+
+class ParticipantSerializer(serializers.Serializer):
+    """One participant's row of the roster; the counts are defined in the README."""
+
+    user_id = serializers.IntegerField()
+    username = serializers.CharField()
+    status = serializers.ChoiceField(choices=["current", "removed"])
+    role = serializers.CharField()
+    team_id = serializers.IntegerField(allow_null=True)
+    team = serializers.CharField(source="team_name", allow_blank=True)
+    joined_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+    last_activity = serializers.DateTimeField(allow_null=True)
+    claims = serializers.IntegerField(help_text="Every claim they wrote, hidden and withdrawn too.")
+    claims_hidden = serializers.IntegerField()
+    rebuttals = serializers.IntegerField(help_text="Con claims under another team's claim.")
+    edits = serializers.IntegerField(help_text="Sum of (version - 1) over their claims.")
+    evidence_proposed = serializers.IntegerField()
+    evidence_approved = serializers.IntegerField()
+    evidence_rejected = serializers.IntegerField()
+    citations = serializers.IntegerField(help_text="Citations they added that the list shows.")
+    votes = serializers.IntegerField(help_text="Active votes.")
+    flags = serializers.IntegerField()
+    poll_answers = serializers.IntegerField()
+    tasks = TaskOutput(many=True)
+    grade = serializers.CharField(allow_blank=True)
+    grade_released = serializers.BooleanField()
+    grade_comment = serializers.CharField(allow_blank=True)
+    feedback_count = serializers.IntegerField()
+
+
+def _target_field(help_text: str) -> serializers.IntegerField:
+    return StrictIntegerField(required=False, min_value=0, max_value=999, help_text=help_text)
+
+
+class TargetsSerializer(StrictSerializer):
+    """The debate's tasks: at least this many of each, 0 for no target. A PUT may send only
+    the targets it changes."""
+
+    min_claims = _target_field("Claims each participant should write.")
+    min_rebuttals = _target_field("Rebuttals (con claims under another team's claim).")
+    min_approved_evidence = _target_field("Pieces of evidence proposed and approved.")
+    min_votes = _target_field("Votes cast.")
+    min_citations = _target_field("Citations added.")
+
+
+# --- grading (debate/grading) ------------------------------------------------------------------
+
+
+class FeedbackOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    claim_id = serializers.IntegerField()
+    text = serializers.CharField()
+    audience = serializers.ChoiceField(choices=["author", "everyone"])
+    released_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the claim's author could first read it."
+    )
+    shared_at = serializers.DateTimeField(
+        allow_null=True, help_text="When it showed to everyone who may see the claim."
+    )
+
+
+class GradeOutput(serializers.Serializer):
+    """One participant's grade, comment and the feedback on their claims."""
+
+    user_id = serializers.IntegerField()
+    username = serializers.CharField()
+    value = serializers.CharField(allow_blank=True, help_text="On the debate's scale; empty: none.")
+    comment = serializers.CharField(allow_blank=True)
+    released_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField(allow_null=True)
+    feedback = FeedbackOutput(many=True)

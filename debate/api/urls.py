@@ -64,4 +64,11 @@ urlpatterns = [
     ),
     path("debates/<slug:slug>/events/", views.DebateEvents.as_view(), name="events"),
     path("debates/<slug:slug>/search/", views.DebateSearch.as_view(), name="search"),
+    path(
+        "debates/<slug:slug>/participation/",
+        views.DebateParticipation.as_view(),
+        name="participation",
+    ),
+    path("debates/<slug:slug>/targets/", views.DebateTargets.as_view(), name="targets"),
+    path("debates/<slug:slug>/grades/", views.DebateGrades.as_view(), name="grades"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import orjson
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -25,10 +26,15 @@ from debate.audit.models import AuditEvent
 from debate.debates import services as debate_services
 from debate.debates.models import Debate, Position, Team
 from debate.errors import Conflict
+from debate.grading.selectors import grades_for
 from debate.mapview import search, visibility
 from debate.mapview.visibility import visible_debates
+from debate.people import services as people_services
+from debate.people.models import TARGET_FIELDS
+from debate.people.selectors import debate_targets, participation
 from debate.ratelimit import HeavyReadThrottle
 from debate.snapshots.diff import diff_documents
+from debate.snapshots.downloads import frozen_file_name, live_file_name
 from debate.snapshots.importer import debate_import
 from debate.snapshots.models import Snapshot
 from debate.snapshots.services import (
@@ -58,6 +64,12 @@ INCLUDE_TEXT_PARAM = OpenApiParameter(
     "include_text", OpenApiTypes.BOOL,
     description="1: each source's full text too (format json only): a document that "
     "POST /api/v1/debates/import/ accepts.",
+)  # fmt: skip
+DOWNLOAD_PARAM = OpenApiParameter(
+    "download", OpenApiTypes.BOOL,
+    description="1: `Content-Disposition: attachment` (a browser saves the file); else "
+    "`inline`. Either way it names the file: <slug>-v<version>.<ext> for the live debate, "
+    "<slug>-snapshot-<n>.<ext> for a frozen one (ext: json, aif.json, argdown, graphml).",
 )  # fmt: skip
 
 
@@ -448,7 +460,7 @@ class DebateSnapshot(APIView):
     throttle_classes = [HeavyReadThrottle]  # anonymous callers, per address and minute
 
     @extend_schema(
-        parameters=[FORMAT_PARAM, INCLUDE_TEXT_PARAM],
+        parameters=[FORMAT_PARAM, INCLUDE_TEXT_PARAM, DOWNLOAD_PARAM],
         responses={**DOCUMENT_RESPONSES, 304: None},
     )
     def get(self, request, slug):
@@ -468,6 +480,9 @@ class DebateSnapshot(APIView):
                 debate, include_hidden=audience.moderator, fmt=fmt, with_text=with_text
             )
             response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+            response["Content-Disposition"] = content_disposition_header(
+                query["download"], live_file_name(debate.slug, version, fmt, with_text=with_text)
+            )
             etag = f'"{debate.pk}-{version}-{audience.key}-{shape}"'
         response["ETag"] = etag
         response["Cache-Control"] = "private, no-cache"
@@ -503,7 +518,7 @@ def _frozen(request, debate: Debate, number: int) -> FrozenView:
 class SnapshotDetail(APIView):
     throttle_classes = [HeavyReadThrottle]
 
-    @extend_schema(parameters=[FORMAT_PARAM], responses=DOCUMENT_RESPONSES)
+    @extend_schema(parameters=[FORMAT_PARAM, DOWNLOAD_PARAM], responses=DOCUMENT_RESPONSES)
     def get(self, request, slug, number):
         query = _snapshot_query(request)
         if query["include_text"]:
@@ -513,6 +528,9 @@ class SnapshotDetail(APIView):
         fmt = query["format"]
         frozen = _frozen(request, visible_debate(request, slug), number)
         response = render_document(frozen.document, fmt)
+        response["Content-Disposition"] = content_disposition_header(
+            query["download"], frozen_file_name(slug, number, fmt)
+        )
         response["ETag"] = frozen.etag
         response["Vary"] = "Authorization, Cookie"  # moderators read it unredacted
         return response
@@ -634,3 +652,63 @@ class DebateSearch(APIView):
             "query": found.query, "claims": found.claims, "claim_count": found.claim_count,
             "evidence": found.evidence, "evidence_count": found.evidence_count,
         }).data)  # fmt: skip
+
+
+# --- the roster (debate/people) ----------------------------------------------------------------
+
+
+def _moderated(request, slug: str) -> Debate:
+    """A debate whose roster this caller reads: 404 where the debate is hidden from them,
+    403 where they see it but do not moderate it."""
+    debate = visible_debate(request, slug)
+    permissions.require(
+        permissions.is_moderator(request.user, debate), "Only moderators see participation."
+    )
+    return debate
+
+
+class DebateParticipation(APIView):
+    """Everyone who takes or took part (removed members with `status` "removed"), with the
+    roster's counts, tasks and grades. Moderators only."""
+
+    @extend_schema(responses=s.ParticipantSerializer(many=True))
+    def get(self, request, slug):
+        debate = _moderated(request, slug)
+        return Response(s.ParticipantSerializer(participation(debate), many=True).data)
+
+
+def _targets_state(debate: Debate) -> dict[str, int]:
+    targets = debate_targets(debate)
+    return {name: getattr(targets, name) if targets else 0 for name in TARGET_FIELDS}
+
+
+class DebateTargets(WriteView):
+    """The debate's tasks (targets). Moderators read and set them; refused once closed."""
+
+    @extend_schema(responses=s.TargetsSerializer)
+    def get(self, request, slug):
+        debate = _moderated(request, slug)
+        return Response(_targets_state(debate))
+
+    @extend_schema(request=s.TargetsSerializer, responses=s.TargetsSerializer)
+    def put(self, request, slug):
+        debate = _moderated(request, slug)
+        data = _validated(s.TargetsSerializer, request)
+        people_services.targets_set(actor=request.user, debate=debate, **data)
+        return Response(_targets_state(debate))
+
+
+# --- grading (debate/grading) ------------------------------------------------------------------
+
+
+class DebateGrades(APIView):
+    """Grades and feedback. Moderators: every participant's, released or not. A participant:
+    only their own, once released (an empty list before). Anyone else: 403 (404 where the
+    debate is hidden from them)."""
+
+    @extend_schema(responses=s.GradeOutput(many=True))
+    def get(self, request, slug):
+        debate = visible_debate(request, slug)
+        rows = grades_for(debate, request.user)
+        permissions.require(rows is not None, "Only the debate's participants see grades.")
+        return Response(s.GradeOutput(rows, many=True).data)

@@ -25,9 +25,12 @@ class TeamAdmin(ReadOnlyAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(ReadOnlyAdmin):
-    list_display = ("user", "debate", "role", "team", "joined_at")
+    list_display = ("user", "debate", "role", "team", "joined_at", "ended_at")
     list_filter = ("debate", "role")
     search_fields = ("user__username",)
+
+    def get_queryset(self, request):
+        return Membership.all_objects.all()  # ended memberships are history worth seeing
 
 
 @admin.register(PollResponse)

@@ -141,8 +141,18 @@ class Team(models.Model):
         return self.name
 
 
+class CurrentMembershipManager(models.Manager):
+    """Current memberships only: a membership a moderator ended (`ended_at`) keeps its row,
+    so what the member wrote stays attributed, but it no longer makes them a member. Every
+    `membership_of`, join and notice reads this manager; `Membership.all_objects` reads all."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(ended_at__isnull=True)
+
+
 class Membership(models.Model):
-    """A user's one role in one debate; debaters also belong to a team."""
+    """A user's one role in one debate; debaters also belong to a team. Ending a membership
+    (a moderator removes the member) sets `ended_at`; rejoining creates a new row."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships"
@@ -153,11 +163,25 @@ class Membership(models.Model):
         Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
     joined_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = CurrentMembershipManager()
+    all_objects = models.Manager()  # noqa: DJ012 (a manager, not a field)
 
     class Meta:
         ordering = ["id"]
+        # Related managers (debate.memberships, team.members) and admin use `objects`; the
+        # base manager stays plain so a claim's or vote's lookups never lose a row.
+        default_manager_name = "objects"
         constraints = [
-            models.UniqueConstraint(fields=["user", "debate"], name="membership_one_role"),
+            # One current role per debate; ended memberships are history beside it.
+            models.UniqueConstraint(
+                fields=["user", "debate"], condition=Q(ended_at__isnull=True),
+                name="membership_one_role",
+            ),  # fmt: skip
             models.CheckConstraint(
                 condition=Q(role__in=[r.value for r in Role]), name="membership_role_valid"
             ),

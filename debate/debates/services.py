@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from debate import permissions
@@ -162,20 +163,27 @@ def team_create(*, actor: Any, debate: Debate, name: str, position: Position | N
     return team
 
 
+def _team_for_role(debate: Debate, role: str, team: Team | None) -> Team | None:
+    """The team a member with `role` belongs to: debaters need one of this debate, other
+    roles have none (a team given with them is dropped)."""
+    if role not in Role.values:
+        raise InvalidInput("Unknown role.", field="role")
+    if role != Role.DEBATER:
+        return None
+    if team is None:
+        raise InvalidInput("A debater needs a team.", field="team")
+    if team.debate_id != debate.pk:
+        raise InvalidInput("The team belongs to another debate.", field="team")
+    return team
+
+
 @transaction.atomic
 def membership_set(
     *, actor: Any, debate: Debate, user: Any, role: str, team: Team | None = None
 ) -> Membership:
     """Give `user` a role in `debate` (moderators and the system only; joining is separate)."""
     debate = _locked_for_set_up(actor, debate, "Only moderators assign roles.")
-    if role not in Role.values:
-        raise InvalidInput("Unknown role.", field="role")
-    if role == Role.DEBATER and team is None:
-        raise InvalidInput("A debater needs a team.", field="team")
-    if role != Role.DEBATER:
-        team = None
-    if team is not None and team.debate_id != debate.pk:
-        raise InvalidInput("The team belongs to another debate.", field="team")
+    team = _team_for_role(debate, role, team)
     # Under the debate's lock, which every membership write takes: no join can slip in
     # between this read and the insert.
     membership = Membership.objects.filter(debate=debate, user=user).first()
@@ -352,18 +360,19 @@ def debate_set_up(
     title: str,
     motion: str,
     description: str = "",
-    positions: list[str],
+    positions: list[str | tuple[str, str]],
     teams: list[tuple[str, int | None]],
     moderators: list[Any] = (),
     allow_observers: bool = False,
     count_observer_votes: bool = True,
 ) -> Debate:
-    """Create a debate with its positions, teams (name, index of its position) and moderators.
+    """Create a debate with its positions (a title, or a title and a description), teams
+    (name, index of its position) and moderators.
 
     The creator becomes its first moderator. Observers join only if `allow_observers`;
     their votes count in the standings only if `count_observer_votes`.
     """
-    positions = [p.strip() for p in positions if p and p.strip()]
+    positions = [(t.strip(), d) for t, d in map(_titled, positions) if t and t.strip()]
     if len(positions) < 2:
         raise InvalidInput("A debate needs at least two positions.", field="positions")
     with counted_as(actor, "manage"):  # one set-up, however many positions and teams
@@ -374,8 +383,18 @@ def debate_set_up(
         )  # fmt: skip
 
 
+def position_key(title: str, number: int) -> str:
+    """The key a set-up gives the position in place `number` (from 1): its title's slug."""
+    return slugify(title)[:40] or f"p{number}"
+
+
+def _titled(position: str | tuple[str, str]) -> tuple[str, str]:
+    """A position as (title, description): a bare title has no description."""
+    return (position, "") if isinstance(position, str) else position
+
+
 def _set_up(
-    *, actor: Any, title: str, motion: str, description: str, positions: list[str],
+    *, actor: Any, title: str, motion: str, description: str, positions: list[tuple[str, str]],
     teams: list[tuple[str, int | None]], moderators: list[Any], allow_observers: bool,
     count_observer_votes: bool,
 ) -> Debate:  # fmt: skip
@@ -389,8 +408,9 @@ def _set_up(
         # moderator (debate_create checked that they may create debates).
         _add_moderator(actor=permissions.SYSTEM, debate=debate, user=creator, by=actor)
     created = [
-        position_create(actor=actor, debate=debate, key=slugify(t)[:40] or f"p{i}", title=t)
-        for i, t in enumerate(positions, start=1)
+        position_create(actor=actor, debate=debate, key=position_key(t, i), title=t,
+                        description=d)  # fmt: skip
+        for i, (t, d) in enumerate(positions, start=1)
     ]
     for name, index in teams:
         if index is not None and not 0 <= index < len(created):
@@ -503,3 +523,75 @@ def poll_answer(
         after={"position_id": response.position_id},
     )  # fmt: skip
     return response
+
+
+# --- member management (the roster, debate/people) -----------------------------------------
+
+LAST_MODERATOR = "This is the debate's last moderator: make someone else a moderator first."
+
+
+def _current_membership(debate: Debate, membership: Membership) -> Membership:
+    """The membership re-read under the debate's lock: one ended meanwhile is refused."""
+    current = Membership.objects.filter(pk=membership.pk, debate=debate).first()
+    if current is None:
+        raise InvalidInput("This membership has ended already.", field="membership")
+    return current
+
+
+def _other_moderators(debate: Debate, membership: Membership) -> bool:
+    return (
+        Membership.objects.filter(debate=debate, role=Role.MODERATOR)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def membership_change(
+    *, actor: Any, membership: Membership, role: str, team: Team | None = None
+) -> Membership:
+    """Change a current member's role or team (moderators, while the debate is open). A
+    debater needs a team of this debate; the last moderator is never demoted."""
+    debate = _locked_for_set_up(actor, membership.debate, "Only moderators change roles.")
+    membership = _current_membership(debate, membership)
+    team = _team_for_role(debate, role, team)
+    demoted = membership.role == Role.MODERATOR and role != Role.MODERATOR
+    if demoted and not _other_moderators(debate, membership):
+        raise InvalidInput(LAST_MODERATOR, field="role")
+    before = model_state(membership, ["role", "team"])
+    if before == {"role": role, "team_id": team.pk if team else None}:
+        return membership  # nothing changes: no event, no version
+    membership.role, membership.team = role, team
+    membership.save(update_fields=["role", "team"])
+    permissions.forget_memberships(membership.user)
+    permissions.forget_memberships(actor)
+    audit_record(
+        actor=actor, debate=debate, action="membership.change", obj=membership, before=before,
+        after=model_state(membership, ["user", "role", "team"]),
+    )  # fmt: skip
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, actor: Any, membership: Membership, reason: str = "") -> Membership:
+    """Remove a member: the membership ends (the row stays, with who ended it and when), so
+    everything they wrote stays attributed while they can no longer post, vote or get
+    notices. They may rejoin by invite, as a new membership. The last moderator stays."""
+    debate = _locked_for_set_up(actor, membership.debate, "Only moderators remove members.")
+    membership = _current_membership(debate, membership)
+    reason = (reason or "").strip()
+    if len(reason) > 500:
+        raise InvalidInput("At most 500 characters.", field="reason")
+    if membership.role == Role.MODERATOR and not _other_moderators(debate, membership):
+        raise InvalidInput(LAST_MODERATOR, field="membership")
+    before = model_state(membership, ["user", "role", "team"])
+    membership.ended_at = timezone.now()
+    membership.ended_by = actor if getattr(actor, "is_authenticated", False) else None
+    membership.save(update_fields=["ended_at", "ended_by"])
+    permissions.forget_memberships(membership.user)
+    permissions.forget_memberships(actor)
+    audit_record(
+        actor=actor, debate=debate, action="membership.end", obj=membership, before=before,
+        after={**model_state(membership, ["ended_at", "ended_by"]), "reason": reason},
+    )  # fmt: skip
+    return membership

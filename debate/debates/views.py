@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from debate import permissions
-from debate.activity.selectors import NO_MARKS, NewMarks, new_since_last_visit
+from debate.activity.selectors import NO_MARKS, NewMarks, new_since_last_visit, pending_for_debate
 from debate.activity.services import visit_record
 from debate.debates import scoring, services
 from debate.debates.charts import poll_bars, standings_chart
@@ -27,6 +27,7 @@ from debate.debates.forms import (
 )
 from debate.debates.models import Debate, Phase, PollResponse, Team
 from debate.errors import InvalidInput, ServiceError
+from debate.grading.selectors import claim_feedback, my_released
 from debate.inputs import ascii_id, cleaned, first_error
 from debate.mapview import cache, layout, visibility
 from debate.mapview.build import ALL_VOTERS, OBSERVERS
@@ -35,6 +36,7 @@ from debate.mapview.live import changes_since
 from debate.mapview.model import DebateMap
 from debate.mapview.viewer import controls_for, map_for_viewer
 from debate.mapview.visibility import MIN_GROUP, Audience, visible_debates
+from debate.people.selectors import task_progress
 from debate.ratelimit import heavy_read
 from debate.rendering import error_status, for_visitors, render_screen
 
@@ -104,9 +106,12 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if context["new"].count:  # "go to the first new claim": on this page, or its thread
             context["drawn_ids"] = {item.claim.id for pl in context["layout"].positions
                                     for item in pl.items}  # fmt: skip
+        context["tasks"] = task_progress(debate, request.user)  # members' own progress
         if viewer.is_moderator:
             # Invite codes are for moderators' eyes only, so the read model does not carry them.
             context["invites"] = list(debate.teams.select_related("position"))
+            context["pending"] = pending_for_debate(debate)  # the "… wait · Review" banner
+        context["my_grade"] = my_released(debate, request.user)  # grading: theirs alone
         return render_screen(request, "debates/debate_detail.html", context)
 
     variant = f"sort={sort}&voters={voters}&page={page}&whole={whole}"
@@ -168,6 +173,7 @@ def claim_detail(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse
         context.update(
             thread=layout.thread_layout(dmap, viewer, claim, sort=sort),
             new=_new_marks(request, debate, dmap),
+            claim_feedback=claim_feedback(debate, claim, request.user),  # never in map cache
         )
     return render_screen(request, "debates/claim_detail.html", context,
                          region="replies" if replies_only else None)  # fmt: skip

@@ -52,12 +52,17 @@ def voters_filter(debate: Debate, voters: str) -> Q:
     "Everyone" leaves observers out unless the debate's set-up counts their votes: anyone
     may sign up and observe where observers are allowed, so a handful of fresh accounts
     would otherwise move the standings. Their votes still show under `observers`."""
+    # Current memberships only (at most one per user and debate, so no vote is joined twice);
+    # a removed member's votes stay as cast and count under "everyone".
+    current = Q(user__memberships__ended_at__isnull=True)
     if voters == OBSERVERS:
-        return Q(user__memberships__debate=debate, user__memberships__role=Role.OBSERVER)
+        return Q(user__memberships__debate=debate, user__memberships__role=Role.OBSERVER) & current
     if (team := team_of(voters)) is not None:
-        return Q(user__memberships__debate=debate, user__memberships__team_id=team)
+        return Q(user__memberships__debate=debate, user__memberships__team_id=team) & current
     if not debate.count_observer_votes:
-        observers = Membership.objects.filter(debate=debate, role=Role.OBSERVER)
+        # Anyone who observed, removed or not: removing a throw-away observer account must
+        # not make its votes start counting.
+        observers = Membership.all_objects.filter(debate=debate, role=Role.OBSERVER)
         return ~Q(user__in=observers.values("user_id"))
     return Q()
 

@@ -64,7 +64,9 @@ def visible_debates(user: Any = None) -> QuerySet[Debate]:
     if user is not None and getattr(user, "is_authenticated", False):
         if user.is_superuser:
             return qs
-        return qs.filter(is_public=True) | qs.filter(memberships__user=user)
+        return qs.filter(is_public=True) | qs.filter(
+            memberships__user=user, memberships__ended_at__isnull=True  # current members only
+        )
     return qs.public()
 
 
@@ -174,7 +176,12 @@ def redact_strengths(document: dict) -> dict:
 
 # Events about people (poll answers, roles and teams) and flags (who reported what, and why):
 # others learn that something happened, never who or what.
-_PRIVATE_EVENTS = frozenset({"debates.pollresponse", "debates.membership", "moderation.flag"})
+# Grades and feedback (debate/grading) are moderators' until released, then the student's:
+# the public feed says only that something was graded, never whom or how.
+_PRIVATE_EVENTS = frozenset({
+    "debates.pollresponse", "debates.membership", "moderation.flag",
+    "grading.grade", "grading.feedback", "grading.gradescale",
+})  # fmt: skip
 # Tallies are anonymous, so no voter is named; accounts are their owners' business.
 _ANONYMOUS_EVENTS = frozenset({"arguments.vote", "auth.user", "accounts.apitoken"})
 # Who made a team is public; its state holds the invite code.

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from debate import permissions
-from debate.activity.services import notice_send
+from debate.activity.services import notice_review_waiting, notice_send
 from debate.arguments.models import MAX_REPLY_DEPTH, Citation, Claim, Vote
 from debate.arguments.services import (
     CLAIM_FIELDS,
@@ -83,6 +83,9 @@ def flag_create(
         actor=actor, debate=debate, action="flag.create", obj=flag, before=None,
         after=model_state(flag, FLAG_FIELDS),
     )  # fmt: skip
+    # Every flag, repeats too: the moderators' notice says how many wait, and is updated in
+    # place while unread, so repeats cannot flood them.
+    notice_review_waiting(actor=actor, debate=debate, what="flags")
     if reported_before:
         return flag
     notice_send(

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from debate import permissions
-from debate.activity.services import notice_send
+from debate.activity.services import notice_review_waiting, notice_send
 from debate.audit.services import audit_record, debate_lock, model_state, rate_check
 from debate.debates.models import Debate
 from debate.errors import InvalidInput
@@ -155,6 +155,8 @@ def evidence_propose(
         actor=actor, debate=debate, action="evidence.propose", obj=evidence, before=None,
         after=model_state(evidence, EVIDENCE_FIELDS),
     )  # fmt: skip
+    # In this transaction: a proposal rolled back leaves no "waits for review" notice.
+    notice_review_waiting(actor=actor, debate=debate, what="evidence")
     return evidence, True
 
 

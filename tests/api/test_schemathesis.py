@@ -70,6 +70,10 @@ OPERATIONS = [
     ("GET", "/api/v1/debates/{slug}/snapshots/{number}/diff/live/"),
     ("GET", "/api/v1/debates/{slug}/sources/"),
     ("GET", "/api/v1/debates/{slug}/teams/"),
+    ("GET", "/api/v1/debates/{slug}/participation/"),
+    ("GET", "/api/v1/debates/{slug}/targets/"),
+    ("PUT", "/api/v1/debates/{slug}/targets/"),
+    ("GET", "/api/v1/debates/{slug}/grades/"),
     ("POST", "/api/v1/debates/import/"),
 ]
 

@@ -43,6 +43,9 @@ NOT_PAGES = {
     "compose-evidence": "an htmx fragment: the evidence list inside the compose form",
     "compose-similar": "an htmx fragment: the similar-claim hints inside the compose form",
     "logout": "POST only",
+    "debate-export": "a file download (Content-Disposition: attachment), not a page",
+    "snapshot-export": "a file download (Content-Disposition: attachment), not a page",
+    "debate-participation-csv": "a file download (Content-Disposition: attachment), not a page",
 }
 
 # Pages a route table cannot name: the error pages and the API's HTML docs.
@@ -95,6 +98,7 @@ class World:
     source: int
     code: str
     position: int
+    person: int = 0  # a debater, for the grading pages (debate/grading)
 
 
 def hostile_debate(cast) -> World:
@@ -147,7 +151,8 @@ def hostile_debate(cast) -> World:
     CitationFactory(claim=top, evidence=approved)
     Flag.objects.create(debate=debate, claim=top, reporter=cast.debater_after, kind="off_topic",
                         note=f"{WORD} {URL}")  # fmt: skip
-    return World(HOSTILE_SLUG, top.pk, str(top.pk), "now", source.pk, team_now.invite_code, now.pk)
+    return World(HOSTILE_SLUG, top.pk, str(top.pk), "now", source.pk, team_now.invite_code, now.pk,
+                 cast.debater_now.pk)  # fmt: skip
 
 
 def seeded_world(cast) -> World:
@@ -156,9 +161,8 @@ def seeded_world(cast) -> World:
     claim = Claim.objects.filter(debate=cast.debate, position__isnull=False).order_by("id").first()
     source = cast.debate.sources.order_by("id").first()
     team = cast.debate.teams.order_by("id").first()
-    return World(
-        SEEDED_SLUG, claim.pk, str(claim.pk), "now", source.pk, team.invite_code, claim.position_id
-    )
+    return World(SEEDED_SLUG, claim.pk, str(claim.pk), "now", source.pk, team.invite_code,
+                 claim.position_id, cast.debater_now.pk)  # fmt: skip
 
 
 def paths(world: World, user) -> dict[str, str]:
@@ -171,7 +175,7 @@ def paths(world: World, user) -> dict[str, str]:
     values = {"slug": world.slug, "claim": world.claim, "claimkey": world.claimkey,
               "key": world.key, "source": world.source, "code": world.code,
               "uidb64": uidb64, "token": token, "long": WORD,
-              "position": world.position}  # fmt: skip
+              "position": world.position, "person": world.person}  # fmt: skip
     found = {}
     for endpoint in ENDPOINTS:
         if "GET" not in endpoint.methods or endpoint.name in NOT_PAGES:

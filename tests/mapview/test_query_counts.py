@@ -60,12 +60,18 @@ EXPECTED = {
     # debate, page version, version, build | debate, page version (the page's HTML, cached
     # per version for signed-out visitors: rendering.for_visitors)
     "debate page, anonymous": (11, 2),
-    # debate, viewer, version, build, visit, mine, notices | debate, viewer, version, visit,
-    # mine, notices. visit: the reader's DebateVisit row ("new since your last visit"), read
-    # in one query, plus its insert on the very first page (activity.services.visit_record)
-    "debate page, debater": (17, 8),
-    "claim page, anonymous": (10, 2),  # debate, version, build | debate, version
-    "claim page, debater": (16, 8),  # as the debate page, the visit's row there already
+    # debate, viewer, version, build, visit, mine, tasks, grade, notices | debate, viewer,
+    # version, visit, mine, tasks, grade, notices. visit: the reader's DebateVisit row ("new
+    # since your last visit"), read in one query, plus its insert on the very first page
+    # (activity.services.visit_record); tasks: the debate's targets (none set here, so no
+    # progress is counted: people.selectors.task_progress); grade: what of their own grade
+    # and feedback is released (grading.selectors.my_released)
+    "debate page, debater": (19, 10),
+    # debate, version, build, feedback | debate, version, feedback (feedback: what of the
+    # grading's feedback on the claim this reader may see, never in the map cache)
+    "claim page, anonymous": (11, 3),
+    # as the debate page, the visit's row there already, with feedback and without tasks
+    "claim page, debater": (17, 9),
     # debate, vote (with the debate row's lock), events, version, build | debate, vote,
     # events (the map patched)
     "vote fragment, not voted": (25, 16),
