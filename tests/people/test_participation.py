@@ -265,3 +265,19 @@ def test_a_closed_debate_refuses_targets_through_the_api(debate, moderator):
     url = f"/api/v1/debates/{debate.slug}/targets/"
     assert client.put(url, {"min_claims": 3}, format="json").status_code == 403
     assert not Targets.objects.exists()
+
+
+def test_claim_counts_equal_the_moderators_snapshot(busy, moderator):
+    """The snapshot a moderator downloads (hidden and withdrawn claims included) names the
+    same authors with the same numbers of claims as the roster, and the same citations."""
+    rows = _api(moderator, f"/api/v1/debates/{busy.slug}/participation/")
+    people = {p["username"]: p for p in rows}
+    document = _api(moderator, f"/api/v1/debates/{busy.slug}/snapshot/?format=json")
+    by_author: dict[str, list[dict]] = {}
+    for claim in document["claims"]:
+        if claim["author"]:
+            by_author.setdefault(claim["author"], []).append(claim)
+    assert {name: len(claims) for name, claims in by_author.items()} == {
+        name: p["claims"] for name, p in people.items() if p["claims"]
+    }
+    assert sum(p["citations"] for p in people.values()) == len(document["citations"])
