@@ -26,7 +26,9 @@ from debate.sources import services as source_services
 from debate.sources.models import Evidence
 
 
-def _moderated_debate(request: HttpRequest, slug: str) -> Debate:
+def moderated_debate(request: HttpRequest, slug: str) -> Debate:
+    """The debate, for its moderators only: a 404 for anyone else (the queue, the roster),
+    so no one learns the page exists."""
     debate = get_visible_debate(request, slug)
     if not permissions.is_moderator(request.user, debate):
         raise Http404("Only moderators see this page.")
@@ -60,7 +62,7 @@ def _refused(request: HttpRequest, debate: Debate, error: ServiceError, region: 
 
 @require_GET
 def moderation_queue(request: HttpRequest, slug: str) -> HttpResponse:
-    debate = _moderated_debate(request, slug)
+    debate = moderated_debate(request, slug)
     return render_screen(request, "moderation/queue.html", _queue_context(request, debate))
 
 

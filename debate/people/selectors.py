@@ -31,7 +31,7 @@ from debate.debates.models import Debate, Membership, PollResponse, Role
 from debate.grading.selectors import EMPTY_SUMMARY, grades_by_user
 from debate.mapview import visibility
 from debate.moderation.models import Flag
-from debate.people.models import TARGETS, Targets
+from debate.people.models import TARGET_FIELDS, TARGETS, Targets
 from debate.sources.models import Evidence, EvidenceStatus
 
 COUNTERS = ["claims", "claims_hidden", "rebuttals", "edits", "evidence_proposed",
@@ -47,10 +47,16 @@ class Task:
     label: str  # "claims"
     target: int
     count: int
+    singular: str = ""  # "claim"
 
     @property
     def done(self) -> bool:
         return self.count >= self.target
+
+    @property
+    def unit(self) -> str:
+        """The words after "N of <target>": "0 of 1 claim", "1 of 2 claims"."""
+        return self.singular if self.target == 1 and self.singular else self.label
 
 
 @dataclass
@@ -228,12 +234,23 @@ def debate_targets(debate: Debate) -> Targets | None:
     return Targets.objects.filter(debate=debate).first()
 
 
+def target_values(targets: Targets | None) -> dict[str, int]:
+    """Each target's number, 0 where none is set: the tasks form's values, the API's body."""
+    return {name: getattr(targets, name) if targets else 0 for name in TARGET_FIELDS}
+
+
 def _tasks(targets: Targets | None, counts: dict) -> list[Task]:
     if targets is None:
         return []
     return [
-        Task(field=name, label=plural, target=getattr(targets, name), count=counts.get(key) or 0)
-        for name, key, _singular, plural in TARGETS
+        Task(
+            field=name,
+            label=plural,
+            singular=singular,
+            target=getattr(targets, name),
+            count=counts.get(key) or 0,
+        )
+        for name, key, singular, plural in TARGETS
         if getattr(targets, name)
     ]
 

@@ -9,16 +9,17 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from debate import permissions
 from debate.debates import services as debate_services
 from debate.debates.models import Debate, Membership, Role
-from debate.debates.views import bad_query, get_visible_debate
+from debate.debates.views import bad_query
 from debate.errors import InvalidInput, ServiceError
 from debate.inputs import add_service_error, cleaned, field_errors, first_error
+from debate.moderation.views import moderated_debate
 from debate.people import services
 from debate.people.forms import (
     SORT_COLUMNS,
@@ -28,18 +29,8 @@ from debate.people.forms import (
     TargetsForm,
 )
 from debate.people.models import TARGETS
-from debate.people.selectors import Participant, debate_targets, participation
+from debate.people.selectors import Participant, debate_targets, participation, target_values
 from debate.rendering import error_status, render_screen
-
-
-def _roster_debate(request: HttpRequest, slug: str) -> Debate:
-    """The debate, for its moderators only: 404 for anyone else, as the queue and the audit
-    trail answer (no one learns the page exists)."""
-    debate = get_visible_debate(request, slug)
-    if not permissions.is_moderator(request.user, debate):
-        raise Http404("Only moderators see the roster.")
-    return debate
-
 
 # --- sorting and filtering --------------------------------------------------------------------
 
@@ -90,7 +81,7 @@ def _roster_context(request: HttpRequest, debate: Debate, query: dict, **extra) 
         "task_labels": [
             plural for name, _k, _s, plural in TARGETS if targets and getattr(targets, name)
         ],  # fmt: skip
-        "targets_form": TargetsForm(initial=_target_values(targets)),
+        "targets_form": TargetsForm(initial=target_values(targets)),
         "can_manage": permissions.can_manage(request.user, debate),
         **extra,
     }
@@ -120,17 +111,13 @@ def _headers(query: dict) -> list[dict]:
     return headers
 
 
-def _target_values(targets) -> dict[str, int]:
-    return {name: getattr(targets, name) if targets else 0 for name, *_ in TARGETS}
-
-
 def _empty_query() -> dict:
     return {"sort": "name", "team": None, "silent": False}
 
 
 @require_GET
 def roster(request: HttpRequest, slug: str) -> HttpResponse:
-    debate = _roster_debate(request, slug)
+    debate = moderated_debate(request, slug)
     query = RosterQuery(request.GET)
     if not query.is_valid():
         return bad_query(request, query)
@@ -164,7 +151,7 @@ def _member(debate: Debate, membership_id: int) -> Membership:
 
 @require_POST
 def member_change(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    debate = _roster_debate(request, slug)
+    debate = moderated_debate(request, slug)
     membership = _member(debate, membership_id)
     try:
         data = cleaned(MemberChangeForm, request.POST)
@@ -183,7 +170,7 @@ def member_change(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
 
 @require_POST
 def member_end(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    debate = _roster_debate(request, slug)
+    debate = moderated_debate(request, slug)
     membership = _member(debate, membership_id)
     try:
         data = cleaned(MemberEndForm, request.POST)
@@ -197,7 +184,7 @@ def member_end(request: HttpRequest, slug: str, membership_id: int) -> HttpRespo
 
 @require_POST
 def targets_save(request: HttpRequest, slug: str) -> HttpResponse:
-    debate = _roster_debate(request, slug)
+    debate = moderated_debate(request, slug)
     form = TargetsForm(request.POST)
     try:
         if not form.is_valid():
@@ -252,7 +239,7 @@ class _Echo:
 @require_GET
 def participation_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """Plain UTF-8 (no byte-order mark), one row per participant, current and removed."""
-    debate = _roster_debate(request, slug)
+    debate = moderated_debate(request, slug)
     writer = csv.writer(_Echo())
     lines = [writer.writerow(CSV_COLUMNS)]
     lines += [writer.writerow(csv_row(person)) for person in participation(debate)]

@@ -3,7 +3,7 @@ file saved from either has the same name and type."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 
 from debate.snapshots.services import CONTENT_TYPES
@@ -26,6 +26,11 @@ def frozen_file_name(slug: str, number: int, fmt: str) -> str:
     """`<slug>-snapshot-<n>.<ext>`: a frozen snapshot is named by its number, which never
     changes what it holds."""
     return f"{slug}-snapshot-{number}.{EXTENSIONS[fmt]}"
+
+
+def not_modified(request: HttpRequest, etag: str) -> bool:
+    """Whether the client already holds `etag` (one of the ETags in its If-None-Match)."""
+    return etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]
 
 
 def file_response(body: bytes, fmt: str, name: str, *, attachment: bool) -> HttpResponse:

@@ -25,7 +25,12 @@ from debate.mapview.viewer import map_for_viewer
 from debate.ratelimit import heavy_read
 from debate.rendering import error_context, error_status, for_visitors, render_screen
 from debate.snapshots.diff import diff_documents
-from debate.snapshots.downloads import file_response, frozen_file_name, live_file_name
+from debate.snapshots.downloads import (
+    file_response,
+    frozen_file_name,
+    live_file_name,
+    not_modified,
+)
 from debate.snapshots.forms import LIVE, MAX_NUMBER, DiffPick, ExportQuery, FreezeForm
 from debate.snapshots.models import Snapshot
 from debate.snapshots.services import (
@@ -123,10 +128,6 @@ def _format_or_404(fmt: str) -> str:
     return fmt
 
 
-def _not_modified(request: HttpRequest, etag: str) -> bool:
-    return etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]
-
-
 def _cache_headers(response: HttpResponse, etag: str) -> HttpResponse:
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
@@ -151,7 +152,7 @@ def live_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     shape = f"{fmt}{'+text' if with_text else ''}"
     # The API's ETag for the same reading (DebateSnapshot): the version read with the row.
     etag = f'"{debate.pk}-{debate.version}-{audience.key}-{shape}"'
-    if _not_modified(request, etag):
+    if not_modified(request, etag):
         return _cache_headers(HttpResponseNotModified(), etag)
     version, body = live_snapshot(debate, include_hidden=audience.moderator, fmt=fmt,
                                   with_text=with_text)  # fmt: skip
@@ -188,7 +189,7 @@ def frozen_export(request: HttpRequest, slug: str, number: int, fmt: str) -> Htt
     frozen = _as_read(request, debate, snapshot)
     # One ETag per reading and format: the same snapshot in two formats is two files.
     etag = f'{frozen.etag[:-1]}.{fmt}"'
-    if _not_modified(request, etag):
+    if not_modified(request, etag):
         return _cache_headers(HttpResponseNotModified(), etag)
     name = frozen_file_name(debate.slug, number, fmt)
     response = file_response(document_bytes(frozen.document, fmt), fmt, name, attachment=True)

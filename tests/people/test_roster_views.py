@@ -172,6 +172,14 @@ def test_moderators_set_tasks_and_members_see_their_progress(debate, moderator, 
     assert "Your tasks" not in client_as(moderator).get(f"/d/{debate.slug}/").content.decode()
 
 
+def test_a_target_of_one_reads_in_the_singular(debate, moderator, debater_now):
+    client_as(moderator).post(_url(debate, "tasks/"), {"min_claims": "1", "min_votes": "3",
+                                                       "min_approved_evidence": "1"})  # fmt: skip
+    page = client_as(debater_now).get(f"/d/{debate.slug}/").content.decode()
+    assert "0 of 1 claim<" in page and "0 of 3 votes" in page
+    assert "0 of 1 approved piece of evidence<" in page and "1 claims" not in page
+
+
 @pytest.mark.parametrize("value", ["-1", "1000", "٣", "abc"])
 def test_bad_task_values_are_refused_with_the_form(debate, moderator, value):
     response = client_as(moderator).post(_url(debate, "tasks/"), {"min_claims": value})
