@@ -38,12 +38,24 @@ def notice_send(
     A message that quotes someone else's object names the `event` that wrote it, so that the
     panel shows the words only while the reader may still see that object."""
     actor_id = getattr(actor, "pk", None)
-    if user_id is None or user_id == actor_id:
+    if user_id is None or user_id == actor_id or _membership_ended(user_id, debate):
         return None
     return Notice.objects.create(
         user_id=user_id, debate=debate, kind=kind, message=message[:500], url=url[:300],
         event=event,
     )  # fmt: skip
+
+
+def _membership_ended(user_id: int, debate: Debate) -> bool:
+    """Whether `user_id` took part in `debate` and no longer does (every membership ended):
+    a removed member gets no notices, which would quote a debate they may not read now.
+    Someone who never was a member (a superuser's claim) still hears. One query."""
+    ended = list(
+        Membership.all_objects.filter(user_id=user_id, debate=debate).values_list(
+            "ended_at", flat=True
+        )
+    )
+    return bool(ended) and None not in ended
 
 
 def notice_members(*, actor: Any, debate: Debate, kind: str, message: str, url: str = "") -> int:

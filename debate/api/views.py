@@ -30,11 +30,10 @@ from debate.grading.selectors import grades_for
 from debate.mapview import search, visibility
 from debate.mapview.visibility import visible_debates
 from debate.people import services as people_services
-from debate.people.models import TARGET_FIELDS
-from debate.people.selectors import debate_targets, participation
+from debate.people.selectors import debate_targets, participation, target_values
 from debate.ratelimit import HeavyReadThrottle
 from debate.snapshots.diff import diff_documents
-from debate.snapshots.downloads import frozen_file_name, live_file_name
+from debate.snapshots.downloads import frozen_file_name, live_file_name, not_modified
 from debate.snapshots.importer import debate_import
 from debate.snapshots.models import Snapshot
 from debate.snapshots.services import (
@@ -473,7 +472,7 @@ class DebateSnapshot(APIView):
         # is of that version or a later one, never older, so a client that keeps it under
         # this ETag asks again (and gets a 200) once anything has changed.
         etag = f'"{debate.pk}-{debate.version}-{audience.key}-{shape}"'
-        if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        if not_modified(request, etag):
             response = HttpResponse(status=304)
         else:
             version, body = live_snapshot(
@@ -674,12 +673,13 @@ class DebateParticipation(APIView):
     @extend_schema(responses=s.ParticipantSerializer(many=True))
     def get(self, request, slug):
         debate = _moderated(request, slug)
-        return Response(s.ParticipantSerializer(participation(debate), many=True).data)
+        response = Response(s.ParticipantSerializer(participation(debate), many=True).data)
+        response["Cache-Control"] = "private, no-store"  # grades and names, as the CSV
+        return response
 
 
 def _targets_state(debate: Debate) -> dict[str, int]:
-    targets = debate_targets(debate)
-    return {name: getattr(targets, name) if targets else 0 for name in TARGET_FIELDS}
+    return target_values(debate_targets(debate))
 
 
 class DebateTargets(WriteView):
@@ -711,4 +711,6 @@ class DebateGrades(APIView):
         debate = visible_debate(request, slug)
         rows = grades_for(debate, request.user)
         permissions.require(rows is not None, "Only the debate's participants see grades.")
-        return Response(s.GradeOutput(rows, many=True).data)
+        response = Response(s.GradeOutput(rows, many=True).data)
+        response["Cache-Control"] = "private, no-store"  # as the participation CSV
+        return response

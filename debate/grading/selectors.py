@@ -158,8 +158,11 @@ def my_released(debate, user) -> MyGrade | None:
     if not getattr(user, "is_authenticated", False) or user.pk is None:
         return None
     text, none = CharField(), Value(None, output_field=DateTimeField())
+    # `.order_by()` on both parts: their Meta orders by id, and SQLite (`make run`) refuses
+    # an ORDER BY inside a UNION's parts. The rows are sorted below anyway.
     grade = (
         Grade.objects.filter(debate=debate, user_id=user.pk, released_at__isnull=False)
+        .order_by()
         .annotate(
             kind=Value("grade", output_field=text),
             row=F("id"),
@@ -175,6 +178,7 @@ def my_released(debate, user) -> MyGrade | None:
         Feedback.objects.filter(
             debate=debate, student_id=user.pk, is_hidden=False, released_at__isnull=False
         )
+        .order_by()
         .annotate(
             kind=Value("feedback", output_field=text),
             row=F("id"),

@@ -167,6 +167,11 @@ def feedback_set(
     text = _text(text, "text", FEEDBACK_MAX, required=True)
     before = None
     if feedback is None:
+        # A double click or a re-sent form: the same note is there already (the debate's lock
+        # makes the second wait for the first), so it is not written twice.
+        same = Feedback.objects.filter(claim=claim, is_hidden=False, text=text, audience=audience)
+        if (existing := same.first()) is not None:
+            return existing
         feedback = Feedback(debate=debate, claim=claim, author=actor, student_id=claim.author_id)
     else:
         feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
@@ -238,9 +243,10 @@ def release(*, actor: Any, debate: Debate, scopes: Any) -> dict[str, int]:
                "students": len(students)},
     )  # fmt: skip
     url = f"{reverse('debate', args=[debate.slug])}#my-grade"
+    notified = 0  # a removed member gets no notice (notice_send), so is not counted
     for user_id in sorted(students):
-        notice_send(
+        notified += notice_send(
             user_id=user_id, actor=actor, debate=debate, kind="grade.released",
             message=f"Your grade or feedback in “{debate.title}” was released.", url=url,
-        )  # fmt: skip
-    return {"grades": grades, "feedback": feedback, "students": len(students)}
+        ) is not None  # fmt: skip
+    return {"grades": grades, "feedback": feedback, "students": notified}

@@ -102,9 +102,10 @@ def grading_scale(request: HttpRequest, slug: str) -> HttpResponse:
         if not form.is_valid():
             raise InvalidInput("Check the scale.", errors=field_errors(form))
         data = form.cleaned_data
+        # Blank means the default; a 0 typed in is the service's to refuse, not a 100.
+        points = 100 if data["max_points"] is None else data["max_points"]
         services.scale_set(actor=request.user, debate=debate, kind=data["kind"],
-                           max_points=data["max_points"] or 100,
-                           letters=data["letters"])  # fmt: skip
+                           max_points=points, letters=data["letters"])  # fmt: skip
     except ServiceError as error:
         if not form.errors:
             add_service_error(form, error)

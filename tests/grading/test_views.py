@@ -216,6 +216,35 @@ def test_the_grading_pages_cost_the_same_queries_at_two_sizes(
         client.get(url)
 
 
+def _grow_work(debate, person, position, team, source, n: int) -> None:
+    """n more of the person's own rows on their page: claims (with feedback by a moderator),
+    evidence proposals, citations and votes, each drawn with a related row."""
+    for _ in range(n):
+        claim = ClaimFactory(debate=debate, position=position, author=person, team=team)
+        Feedback.objects.create(debate=debate, claim=claim, author=person, student=person,
+                                text="f")  # fmt: skip
+        EvidenceFactory(debate=debate, source=source, proposer=person)
+        CitationFactory(claim=claim, created_by=person)
+        VoteFactory(user=person, claim=ClaimFactory(debate=debate, position=position))
+
+
+def test_the_person_page_costs_the_same_queries_however_much_they_wrote(
+    world, graded, moderator, position_now, team_now, source, django_assert_num_queries,
+    django_assert_max_num_queries,
+):  # fmt: skip
+    client = client_as(moderator)
+    url = person_url(graded, world.debater_now)
+    client.get(url)
+    with django_assert_max_num_queries(100) as small:
+        client.get(url)
+    expected = len(small.captured_queries)
+    _grow_work(graded, world.debater_now, position_now, team_now, source, 6)
+    client.get(url)  # the new version's map, once
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.content.decode().count('class="feedback-note"') >= 7
+
+
 def test_the_debate_page_links_moderators_to_grading(world, graded, moderator):
     page = client_as(moderator).get(reverse("debate", args=[graded.slug])).content.decode()
     assert f'href="{index_url(graded)}">Grading</a>' in page
