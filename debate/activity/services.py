@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,7 +39,7 @@ def notice_send(
     A message that quotes someone else's object names the `event` that wrote it, so that the
     panel shows the words only while the reader may still see that object."""
     actor_id = getattr(actor, "pk", None)
-    if user_id is None or user_id == actor_id or _membership_ended(user_id, debate):
+    if user_id is None or user_id == actor_id or not _may_hear(debate, [user_id]):
         return None
     return Notice.objects.create(
         user_id=user_id, debate=debate, kind=kind, message=message[:500], url=url[:300],
@@ -46,16 +47,32 @@ def notice_send(
     )  # fmt: skip
 
 
-def _membership_ended(user_id: int, debate: Debate) -> bool:
-    """Whether `user_id` took part in `debate` and no longer does (every membership ended):
-    a removed member gets no notices, which would quote a debate they may not read now.
-    Someone who never was a member (a superuser's claim) still hears. One query."""
-    ended = list(
-        Membership.all_objects.filter(user_id=user_id, debate=debate).values_list(
-            "ended_at", flat=True
-        )
-    )
-    return bool(ended) and None not in ended
+def notice_many(
+    *, user_ids: Iterable[int], actor: Any, debate: Debate, kind: str, message: str, url: str = ""
+) -> int:
+    """`notice_send` to each of `user_ids` at once: two queries however many there are.
+    Returns how many were told."""
+    actor_id = getattr(actor, "pk", None)
+    wanted = {uid for uid in user_ids if uid is not None and uid != actor_id}
+    notices = [
+        Notice(user_id=uid, debate=debate, kind=kind, message=message[:500], url=url[:300])
+        for uid in sorted(_may_hear(debate, wanted))
+    ]
+    Notice.objects.bulk_create(notices)
+    return len(notices)
+
+
+def _may_hear(debate: Debate, user_ids: Iterable[int]) -> set[int]:
+    """Of `user_ids`, those who may be told about `debate`: everyone but a removed member
+    (who took part and whose every membership ended), since a notice would quote a debate
+    they may not read now. Someone who never was a member (a superuser's claim) still
+    hears. One query."""
+    user_ids = set(user_ids)
+    current, ended = set(), set()
+    rows = Membership.all_objects.filter(debate=debate, user_id__in=user_ids)
+    for uid, ended_at in rows.values_list("user_id", "ended_at"):
+        (current if ended_at is None else ended).add(uid)
+    return user_ids - (ended - current)
 
 
 def notice_members(*, actor: Any, debate: Debate, kind: str, message: str, url: str = "") -> int:

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from debate import permissions
-from debate.activity.services import notice_send
+from debate.activity.services import notice_many
 from debate.arguments.models import Claim
 from debate.audit.services import audit_record, debate_lock, model_state, rate_check
 from debate.debates.models import Debate, Membership, Role
@@ -243,10 +243,8 @@ def release(*, actor: Any, debate: Debate, scopes: Any) -> dict[str, int]:
                "students": len(students)},
     )  # fmt: skip
     url = f"{reverse('debate', args=[debate.slug])}#my-grade"
-    notified = 0  # a removed member gets no notice (notice_send), so is not counted
-    for user_id in sorted(students):
-        notified += notice_send(
-            user_id=user_id, actor=actor, debate=debate, kind="grade.released",
-            message=f"Your grade or feedback in “{debate.title}” was released.", url=url,
-        ) is not None  # fmt: skip
+    notified = notice_many(  # a removed member gets no notice, so is not counted
+        user_ids=students, actor=actor, debate=debate, kind="grade.released",
+        message=f"Your grade or feedback in “{debate.title}” was released.", url=url,
+    )  # fmt: skip
     return {"grades": grades, "feedback": feedback, "students": notified}

@@ -160,3 +160,20 @@ def test_release_needs_a_known_scope(debate, moderator, scopes):
 def test_only_moderators_release(graded, debater_now):
     with pytest.raises(NotAllowed):
         services.release(actor=debater_now, debate=graded, scopes=["grades"])
+
+
+@pytest.mark.parametrize("students", [2, 12])
+def test_release_takes_the_same_queries_for_2_or_12_students(
+    debate, moderator, team_now, students, django_assert_num_queries
+):
+    from debate.debates.models import Role
+    from tests.factories import MembershipFactory
+
+    for _ in range(students):
+        user = MembershipFactory(debate=debate, role=Role.DEBATER, team=team_now).user
+        services.grade_set(actor=moderator, debate=debate, user_id=user.pk, value="B",
+                           comment="")  # fmt: skip
+    # the same at 2 and 12: who may hear is one query, the notices one insert
+    with django_assert_num_queries(12):
+        done = services.release(actor=moderator, debate=debate, scopes=["grades"])
+    assert done["students"] == students
