@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "debate.snapshots",
     "debate.people",
     "debate.grading",
+    "debate.comments",
+    "debate.groups",
     "debate.accounts",
     "rest_framework",
     "django_filters",

@@ -61,6 +61,18 @@ class Debate(models.Model):
         help_text="From which phase on participants see the standings and strengths "
         "(moderators always see them).",
     )  # fmt: skip
+    # Participants see each other under pseudonyms (people.Pseudonym), moderators see both:
+    # mapview.visibility.names_for decides it for every output.
+    anonymous = models.BooleanField(
+        default=False,
+        help_text="Participants see each other as “Participant 7”, never by username; "
+        "moderators see both.",
+    )
+    # A small group: one of the debates a moderator split `group_of` into (groups.services).
+    group_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="groups"
+    )
+    group_number = models.PositiveSmallIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -82,6 +94,14 @@ class Debate(models.Model):
             models.CheckConstraint(
                 condition=Q(standings_from__in=[s.value for s in StandingsFrom]),
                 name="debate_standings_from_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["group_of", "group_number"], name="debate_group_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=(Q(group_of__isnull=True) & Q(group_number__isnull=True))
+                | (Q(group_of__isnull=False) & Q(group_number__isnull=False)),
+                name="debate_group_number_iff_group",
             ),
         ]
 

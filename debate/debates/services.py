@@ -30,6 +30,7 @@ from debate.debates.models import (
     new_invite_code,
 )
 from debate.errors import InvalidInput, NotAllowed
+from debate.people.services import pseudonyms_assign
 from debate.sources.models import Evidence, EvidenceStatus, Source
 from debate.sources.services import evidence_approve, evidence_propose, source_create
 
@@ -190,6 +191,7 @@ def membership_set(
     before = model_state(membership, ["role", "team"]) if membership else None
     if membership is None:
         membership = Membership.objects.create(debate=debate, user=user, role=role, team=team)
+        pseudonyms_assign(debate, [user.pk])
     else:
         membership.role, membership.team = role, team
         membership.save(update_fields=["role", "team"])
@@ -265,6 +267,7 @@ def membership_join_team(*, actor: Any, invite_code: str) -> Membership:
             field="code",
         )
     permissions.forget_memberships(actor)
+    pseudonyms_assign(debate, [actor.pk])
     audit_record(
         actor=actor, debate=debate, action="membership.join", obj=membership, before=None,
         after=model_state(membership, ["user", "role", "team"]),
@@ -292,6 +295,7 @@ def membership_observe(*, actor: Any, debate: Debate) -> Membership:
             "a user has one role per debate."
         )
     permissions.forget_memberships(actor)
+    pseudonyms_assign(debate, [actor.pk])
     audit_record(
         actor=actor, debate=debate, action="membership.join", obj=membership, before=None,
         after=model_state(membership, ["user", "role", "team"]),

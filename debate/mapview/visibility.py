@@ -15,13 +15,15 @@ The rules, for anyone who is not a moderator of the debate:
 - vote breakdowns: none for a group of fewer than `MIN_GROUP` people, and no poll's counts
   below `MIN_GROUP` answers;
 - standings and strengths: only from the phase the moderator chose (`strengths_shown`);
-- activity notices: the words they quote of an object only while that object is shown.
+- activity notices: the words they quote of an object only while that object is shown;
+- names: in an anonymous debate, pseudonyms only, never a username or a user id that another
+  debate could tell them by (`names_for`); moderators see both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -133,6 +135,94 @@ def poll_counts_shown(total: int) -> bool:
     fewer, a share of 100% or 50% tells a classmate how each of them stands. The same for
     moderators on the results page, which everyone reads alike (the API never shows polls)."""
     return total >= MIN_GROUP
+
+
+# --- names ----------------------------------------------------------------------------------
+
+# Someone with no pseudonym in an anonymous debate (a superuser who never joined it): named,
+# like everyone, by no username.
+NAMELESS = "A participant"
+
+
+@dataclass(frozen=True)
+class Names:
+    """How one audience names the people of one debate. Outside anonymous debates: by
+    username. In an anonymous one, everyone who is not its moderator sees pseudonyms only
+    ("Participant 7"); moderators see the username with the pseudonym beside it."""
+
+    anonymous: bool = False
+    moderator: bool = False
+    pseudonyms: Mapping[int, str] = field(default_factory=dict)  # user id → pseudonym
+
+    @property
+    def hidden(self) -> bool:
+        """Whether this audience must never see a username, nor a user id that another debate
+        could tell the person by."""
+        return self.anonymous and not self.moderator
+
+    @property
+    def both(self) -> bool:
+        """Whether outputs show the pseudonym beside the username (moderators, anonymous)."""
+        return self.anonymous and self.moderator
+
+    def shown(self, user_id: int | None, username: str | None) -> str | None:
+        """The name in an output's author or actor field: the pseudonym where usernames are
+        hidden, else the username (None for nobody)."""
+        if user_id is None and username is None:
+            return None
+        if self.hidden:
+            return self.pseudonyms.get(user_id, NAMELESS) if user_id is not None else NAMELESS
+        return username
+
+    def pseudonym(self, user_id: int | None) -> str | None:
+        """The person's pseudonym in an anonymous debate (None elsewhere, or for nobody)."""
+        if not self.anonymous or user_id is None:
+            return None
+        return self.pseudonyms.get(user_id, NAMELESS)
+
+    def label(self, user_id: int | None, username: str | None) -> str | None:
+        """One string for a page: "Participant 7", or "ana_k (Participant 7)" for moderators
+        of an anonymous debate, or the username."""
+        if self.both and user_id is not None:
+            return f"{username} ({self.pseudonym(user_id)})"
+        return self.shown(user_id, username)
+
+    def user_id_shown(self, user_id: int | None) -> int | None:
+        """A user id in an output: none where usernames are hidden (an id seen beside a
+        username in another debate would name the person)."""
+        return None if self.hidden else user_id
+
+    def user_of(self, pseudonym: str) -> int | None:
+        """Who goes by this pseudonym here (case and spaces aside), for @mentions."""
+        wanted = "".join(pseudonym.split()).casefold()
+        for user_id, name in self.pseudonyms.items():
+            if "".join(name.split()).casefold() == wanted:
+                return user_id
+        return None
+
+
+def names_for(audience: Audience, debate: Debate, *, anonymous: bool | None = None) -> Names:
+    """How `audience` names people in `debate` (1 query in an anonymous debate, none else).
+    `anonymous` overrides the debate's setting: a snapshot frozen while anonymous stays so
+    (`snapshot_anonymous`)."""
+    from debate.people.models import Pseudonym, pseudonym_label
+
+    if not (debate.anonymous if anonymous is None else anonymous):
+        return Names()
+    pseudonyms = {
+        user_id: pseudonym_label(number)
+        for user_id, number in Pseudonym.objects.filter(debate=debate).values_list(
+            "user_id", "number"
+        )
+    }
+    return Names(anonymous=True, moderator=audience.moderator, pseudonyms=pseudonyms)
+
+
+def snapshot_anonymous(debate: Debate, *, frozen_anonymous: bool) -> bool:
+    """Whether a frozen snapshot names people by pseudonym: if it was frozen while the debate
+    was anonymous (switching anonymity off later reveals nothing frozen before), or if the
+    debate is anonymous now (it was frozen with usernames, which are hidden today)."""
+    return frozen_anonymous or debate.anonymous
 
 
 # --- strengths -----------------------------------------------------------------------------

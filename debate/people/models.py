@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 # The targets in the order the roster, the progress line and the CSV show them: field name,
@@ -39,3 +40,36 @@ class Targets(models.Model):
     @property
     def any_set(self) -> bool:
         return any(getattr(self, name) for name in TARGET_FIELDS)
+
+
+class Pseudonym(models.Model):
+    """The name a person goes by in one anonymous debate ("Participant 7"): given when they
+    first join (people.services.pseudonyms_assign), kept if they leave and come back, so it
+    is the same on every page, export and frozen snapshot. Numbers are drawn at random, so
+    they do not tell who joined first."""
+
+    debate = models.ForeignKey(
+        "debates.Debate", on_delete=models.PROTECT, related_name="pseudonyms"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pseudonyms"
+    )
+    number = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["debate_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["debate", "user"], name="pseudonym_one_per_person"),
+            models.UniqueConstraint(fields=["debate", "number"], name="pseudonym_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return pseudonym_label(self.number)
+
+
+def pseudonym_label(number: int) -> str:
+    return f"Participant {number}"

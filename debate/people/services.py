@@ -3,6 +3,8 @@ membership writes and live with the others in debate/debates/services.py."""
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -11,7 +13,7 @@ from debate import permissions
 from debate.audit.services import audit_record, debate_lock, rate_check
 from debate.debates.models import Debate
 from debate.errors import InvalidInput
-from debate.people.models import TARGET_FIELDS, Targets
+from debate.people.models import TARGET_FIELDS, Pseudonym, Targets
 
 # A target past this is a typo, not a seminar's plan (and fits a PositiveSmallInteger).
 TARGET_MAX = 999
@@ -47,3 +49,25 @@ def targets_set(*, actor: Any, debate: Debate, **values: int) -> Targets:
         after=_state(targets),
     )  # fmt: skip
     return targets
+
+
+def pseudonyms_assign(debate: Debate, user_ids: Iterable[int | None]) -> None:
+    """Give everyone here without one a pseudonym in `debate` (2 queries, none when all
+    have one). Called under the debate's lock by every write that makes a member (joins,
+    roles, imports) and when anonymity is switched on, so numbers never race; a person
+    keeps theirs for good. Numbers are drawn at random from a range a few times the
+    debate's size, so "Participant 3" says nothing about who came first."""
+    wanted = {uid for uid in user_ids if uid is not None}
+    if not wanted:
+        return
+    taken = dict(Pseudonym.objects.filter(debate=debate).values_list("user_id", "number"))
+    new = sorted(wanted - taken.keys())
+    if not new:
+        return
+    used = set(taken.values())
+    pool = [n for n in range(1, 3 * (len(taken) + len(new)) + 20) if n not in used]
+    numbers = secrets.SystemRandom().sample(pool, len(new))
+    Pseudonym.objects.bulk_create([
+        Pseudonym(debate=debate, user_id=uid, number=number)
+        for uid, number in zip(new, numbers, strict=True)
+    ])  # fmt: skip

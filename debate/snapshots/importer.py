@@ -31,6 +31,7 @@ from debate.arguments.models import MAX_REPLY_DEPTH, Citation, Claim, Vote
 from debate.audit.services import audit_record, rate_check
 from debate.debates.models import Debate, Membership, Position, Role, Team
 from debate.errors import InvalidInput
+from debate.people.services import pseudonyms_assign
 from debate.snapshots.documents import SCHEMA, content_hash
 from debate.sources.models import Evidence, Source
 from debate.sources.text import text_sha256
@@ -302,6 +303,7 @@ def _import(actor: Any, document: dict, slug: str) -> Debate:
     )  # fmt: skip
     if getattr(actor, "is_authenticated", False):
         Membership.objects.create(user=actor, debate=debate, role=Role.MODERATOR)
+        pseudonyms_assign(debate, [actor.pk])
     position_ids = {}
     for order, row in enumerate(document["positions"]):
         position_ids[row["id"]] = Position.objects.create(

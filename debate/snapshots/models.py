@@ -13,6 +13,9 @@ class Snapshot(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Frozen while the debate was anonymous: it stays anonymous for non-moderators after the
+    # debate's setting is switched off (mapview.visibility.names_for_snapshot).
+    anonymous = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["debate_id", "number"]
