@@ -13,6 +13,7 @@ from django.utils import timezone
 from debate.arguments.models import Citation, Claim, Relation, Stance, Vote
 from debate.audit.services import debate_version_bump
 from debate.debates.models import Debate, Membership, Phase, Position, Role, Team
+from debate.people.services import pseudonyms_assign
 from debate.sources.models import Evidence, EvidenceStatus, Source
 from debate.sources.text import paragraph_of, paragraph_starts, text_sha256
 
@@ -90,6 +91,7 @@ class MembershipFactory(InDebateFactory):
 
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     debate = factory.SubFactory(DebateFactory)
@@ -99,6 +101,12 @@ class MembershipFactory(InDebateFactory):
         yes_declaration=factory.SubFactory(TeamFactory, debate=factory.SelfAttribute("..debate")),
         no_declaration=None,
     )
+
+    @factory.post_generation
+    def pseudonym(obj, create, extracted, **kwargs):  # noqa: N805 (factory_boy's signature)
+        """As every joining write does (people.services.pseudonyms_assign)."""
+        if create:
+            pseudonyms_assign(obj.debate, [obj.user_id])
 
 
 class SourceFactory(InDebateFactory):

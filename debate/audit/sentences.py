@@ -262,6 +262,12 @@ def _debate_update(event: Any, names: Names) -> list[Piece]:
     return [Piece(f"changed the debate's settings ({what})")]
 
 
+def _debate_anonymous(event: Any, names: Names) -> list[Piece]:
+    if (event.after or {}).get("anonymous"):
+        return [Piece("made the debate anonymous: participants see pseudonyms only")]
+    return [Piece("switched anonymous mode off: participants see usernames again")]
+
+
 def _grade_set(event: Any, names: Names) -> list[Piece]:
     state = _state(event)
     return [Piece("graded "), _user(names, state.get("user_id")), Piece(": "),
@@ -331,6 +337,7 @@ SENTENCES: dict[str, Sentence] = {
     "debate.import": _fixed("imported the debate"),
     "debate.clone": _titled("created this debate as a copy of", "cloned_from"),
     "debate.update": _debate_update,
+    "debate.anonymous": _debate_anonymous,
     "debate.phase": _phase,
     "position.create": _titled("added the position"),
     "team.create": _team_create,

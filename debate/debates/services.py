@@ -9,6 +9,8 @@ from django.utils.text import slugify
 
 from debate import permissions
 from debate.activity.services import notice_members
+from debate.arguments.models import Claim
+from debate.audit.models import AuditEvent
 from debate.audit.services import (
     audit_record,
     counted_as,
@@ -339,6 +341,40 @@ def debate_update(
         after=model_state(debate, DEBATE_DETAIL_FIELDS),
     )  # fmt: skip
     return debate
+
+
+@transaction.atomic
+def debate_anonymity_set(*, actor: Any, debate: Debate, anonymous: bool) -> Debate:
+    """Switch anonymous mode on or off (moderators, while the debate is open). Switched on,
+    everyone who ever took part or wrote here has a pseudonym before any output asks for one;
+    the audit bump renews every cached map and page (mapview.visibility.names_for)."""
+    debate = _locked_for_set_up(actor, debate, "Only moderators make a debate anonymous.")
+    if not isinstance(anonymous, bool):
+        raise InvalidInput("Say true or false.", field="anonymous")
+    if debate.anonymous == anonymous:
+        return debate
+    if anonymous:
+        pseudonyms_assign(debate, _everyone_named(debate))
+    debate.anonymous = anonymous
+    debate.save(update_fields=["anonymous", "updated_at"])
+    audit_record(
+        actor=actor, debate=debate, action="debate.anonymous", obj=debate,
+        before={"anonymous": not anonymous}, after={"anonymous": anonymous},
+    )  # fmt: skip
+    return debate
+
+
+def _everyone_named(debate: Debate) -> set[int]:
+    """Everyone an output of this debate could name: members past and present, authors of
+    claims, proposers of evidence, actors of its audit trail (4 queries)."""
+    people = set(Membership.all_objects.filter(debate=debate).values_list("user_id", flat=True))
+    people |= set(Claim.objects.filter(debate=debate).values_list("author_id", flat=True))
+    people |= set(Evidence.objects.filter(debate=debate).values_list("proposer_id", flat=True))
+    people |= set(
+        AuditEvent.objects.filter(debate=debate, actor__isnull=False)
+        .values_list("actor_id", flat=True).distinct()
+    )  # fmt: skip
+    return people - {None}
 
 
 @transaction.atomic

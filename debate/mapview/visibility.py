@@ -481,8 +481,8 @@ def redact_document(document: dict, audience: Audience, hidden: DocumentHidden) 
 # Writes after which an older rendering may show what is no longer to be seen. A phase
 # change too: moved back before `standings_from`, it takes the strengths away.
 _TAKING_AWAY = ("claim.hide", "claim.withdraw", "claim.merge", "claim.edit", "evidence.hide",
-                "evidence.rejected", "debate.update", "debate.phase", "source.update_text",
-                "source.revise")  # fmt: skip
+                "evidence.rejected", "debate.update", "debate.phase", "debate.anonymous",
+                "source.update_text", "source.revise")  # fmt: skip
 
 
 def older_rendering_shown(debate: Debate, older: int, current: int) -> bool:
