@@ -168,8 +168,10 @@ def payloads(w) -> dict[str, tuple[dict, str]]:
         "token.create": ({"after": {"name": "laptop"}}, "moderator created the API token “laptop”"),
         "token.revoke": ({}, "moderator revoked an API token"),
         "notices.read": ({}, "moderator read their notices"),
-        "debate.anonymous": ({"after": {"anonymous": True}},
-                             "moderator made the debate anonymous: participants see pseudonyms only"),
+        "debate.anonymous": (
+            {"after": {"anonymous": True}},
+            "moderator made the debate anonymous: participants see pseudonyms only",
+        ),
     }  # fmt: skip
 
 
