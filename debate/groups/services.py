@@ -1,0 +1,217 @@
+"""Small groups: split one debate into N group debates, and move them through the phases.
+
+A split copies the parent's set-up into each group (debates.services._clone: positions,
+teams with new invite codes, sources, approved evidence), gives every group the parent's
+settings and phase, and deals the parent's members out: moderators moderate every group,
+debaters and observers go to one group each. Each group is then a debate of its own (its
+own map, votes, snapshots); the parent stays as it was, with its map, and points to them
+through `Debate.group_of`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from django.db import transaction
+
+from debate import permissions
+from debate.audit.services import audit_record, counted_as, debate_lock
+from debate.debates import services as debate_services
+from debate.debates.models import PHASE_ORDER, Debate, Membership, Role, Team
+from debate.errors import InvalidInput
+
+MIN_GROUPS = 2
+MAX_GROUPS = 12
+ASSIGNMENTS = ("team", "hand")
+
+COUNT_RANGE = f"Split into {MIN_GROUPS} to {MAX_GROUPS} groups."
+ALREADY_SPLIT = "This debate was split into groups already: one split per debate."
+A_GROUP = "This debate is a small group itself: split the debate it came from instead."
+
+
+def group_slug(slug: str, number: int, taken: set[str]) -> str:
+    """`<slug>-g<number>`, within the 80 characters of a slug, with `-2`, `-3`, ... added
+    when another debate has that slug already."""
+    suffix = f"-g{number}"
+    base = f"{slug[: 80 - len(suffix)]}{suffix}"
+    candidate, extra = base, 2
+    while candidate in taken:
+        tail = f"-{extra}"
+        candidate = f"{base[: 80 - len(tail)]}{tail}"
+        extra += 1
+    return candidate
+
+
+def group_title(title: str, number: int) -> str:
+    suffix = f" — Group {number}"
+    return f"{title[: 200 - len(suffix)]}{suffix}"
+
+
+def _check_split(actor: Any, debate: Debate, count: Any, assignment: str) -> int:
+    """The rules of a split, read under the parent's lock; the count as an int."""
+    permissions.require_open(debate)
+    permissions.require(
+        permissions.can_split(actor, debate), "Only the debate's moderators split it into groups."
+    )
+    if debate.group_of_id is not None:
+        raise InvalidInput(A_GROUP, field="count")
+    if Debate.objects.filter(group_of=debate).exists():
+        raise InvalidInput(ALREADY_SPLIT, field="count")
+    if isinstance(count, bool) or not isinstance(count, int):
+        raise InvalidInput(COUNT_RANGE, field="count")
+    if not MIN_GROUPS <= count <= MAX_GROUPS:
+        raise InvalidInput(COUNT_RANGE, field="count")
+    if assignment not in ASSIGNMENTS:
+        raise InvalidInput("Choose “by team” or “by hand”.", field="assignment")
+    return count
+
+
+def _by_team(members: list[Membership], count: int) -> dict[int, int]:
+    """user id → group number for debaters and observers: within each team (observers are
+    one more "team"), members in membership order are dealt round-robin over the groups, so
+    each team's share of a group differs by at most one. The deal starts where the previous
+    team's ended, so the groups that get one more member differ from team to team."""
+    teams: dict[int | None, list[Membership]] = defaultdict(list)
+    for membership in members:
+        teams[membership.team_id].append(membership)
+    assigned, start = {}, 0
+    for team_id in sorted(teams, key=lambda t: (t is None, t or 0)):
+        for i, membership in enumerate(sorted(teams[team_id], key=lambda m: m.pk)):
+            assigned[membership.user_id] = (start + i) % count + 1
+        start = (start + len(teams[team_id])) % count
+    return assigned
+
+
+def _by_hand(members: list[Membership], count: int, by_hand: Any) -> dict[int, int]:
+    """The moderator's choice for every debater and observer, checked: all of them, each
+    with a group 1..count, nobody else."""
+    if not isinstance(by_hand, dict):
+        raise InvalidInput("Choose a group for every member.", field="by_hand")
+    errors: dict[str, list[str]] = {}
+    assigned = {}
+    for membership in members:
+        number = by_hand.get(membership.user_id)
+        field = f"member-{membership.user_id}"
+        if number is None:
+            errors[field] = ["Choose a group for this member."]
+        elif isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= count:
+            errors[field] = [f"Choose a group from 1 to {count}."]
+        else:
+            assigned[membership.user_id] = number
+    strangers = set(by_hand) - {m.user_id for m in members}
+    if strangers:
+        errors["by_hand"] = ["Only current debaters and observers are given a group."]
+    if errors:
+        raise InvalidInput(
+            "Choose a group for every member.", field=next(iter(errors)), errors=errors
+        )
+    return assigned
+
+
+@transaction.atomic
+def debate_split(
+    *,
+    actor: Any,
+    debate: Debate,
+    count: int,
+    assignment: str = "team",
+    by_hand: dict[int, int] | None = None,
+) -> list[Debate]:
+    """Split `debate` into `count` group debates (moderators, while open; once per debate).
+    Under the parent's lock, so two splits at once make one set of groups (the second is
+    refused as a split already made); one `manage` write, however much it copies."""
+    with counted_as(actor, "manage"):
+        debate = debate_lock(debate)
+        count = _check_split(actor, debate, count, assignment)
+        current = list(
+            Membership.objects.filter(debate=debate).select_related("user").order_by("id")
+        )
+        moderators = [m for m in current if m.role == Role.MODERATOR]
+        members = [m for m in current if m.role != Role.MODERATOR]
+        if assignment == "team":
+            assigned = _by_team(members, count)
+        else:
+            assigned = _by_hand(members, count, by_hand)
+        groups = _make_groups(actor, debate, count)
+        _fill_groups(actor, groups, moderators, members, assigned)
+        audit_record(
+            actor=actor, debate=debate, action="debate.split", obj=debate, before=None,
+            after={"count": count, "assignment": assignment,
+                   "groups": [group.slug for group in groups]},
+        )  # fmt: skip
+        return groups
+
+
+def _make_groups(actor: Any, debate: Debate, count: int) -> list[Debate]:
+    """The group debates, each a clone of the parent with its settings and phase."""
+    stems = [f"{debate.slug[:74]}-g{n}" for n in range(1, count + 1)]
+    taken = set(
+        Debate.objects.filter(slug__regex=r"^(" + "|".join(map(re.escape, stems)) + r")(-[0-9]+)?$")
+        .values_list("slug", flat=True)
+    )  # fmt: skip
+    groups = []
+    for number in range(1, count + 1):
+        slug = group_slug(debate.slug, number, taken)
+        taken.add(slug)
+        group = debate_services._clone(
+            actor=actor, debate=debate, title=group_title(debate.title, number), slug=slug,
+            creator=permissions.SYSTEM, phase=debate.phase,
+        )  # fmt: skip
+        # What the clone does not copy: the place in the split, and anonymous mode (set
+        # before any member is added; every member gets a pseudonym as they join anyway).
+        Debate.objects.filter(pk=group.pk).update(
+            group_of=debate, group_number=number, anonymous=debate.anonymous
+        )
+        group.group_of, group.group_number, group.anonymous = debate, number, debate.anonymous
+        groups.append(group)
+    return groups
+
+
+def _fill_groups(
+    actor: Any, groups: list[Debate], moderators: list[Membership], members: list[Membership],
+    assigned: dict[int, int],
+) -> None:  # fmt: skip
+    """Every moderator into every group, every other member into theirs, through
+    `membership_set` (pseudonyms given, each audited in its group)."""
+    teams: dict[tuple[int, str], Team] = {
+        (team.debate_id, team.name): team
+        for team in Team.objects.filter(debate__in=[g.pk for g in groups])
+    }
+    names = dict(Team.objects.filter(debate_id=groups[0].group_of_id).values_list("id", "name"))
+    for group in groups:
+        for membership in moderators:
+            if membership.user_id != getattr(actor, "pk", None):  # the clone made them one
+                debate_services.membership_set(
+                    actor=actor, debate=group, user=membership.user, role=Role.MODERATOR
+                )
+    by_number = {group.group_number: group for group in groups}
+    for membership in members:
+        group = by_number[assigned[membership.user_id]]
+        team = teams.get((group.pk, names.get(membership.team_id, "")))
+        debate_services.membership_set(
+            actor=actor, debate=group, user=membership.user, role=membership.role,
+            team=team if membership.role == Role.DEBATER else None,
+        )  # fmt: skip
+    permissions.forget_memberships(actor)
+
+
+@transaction.atomic
+def groups_phase_change(*, actor: Any, debate: Debate, phase: str) -> list[Debate]:
+    """Move every group of `debate` to `phase` at once: all of them or none (one
+    transaction), one `manage` write. Each group's own phase control stays on its page."""
+    if phase not in PHASE_ORDER:
+        raise InvalidInput("Unknown phase.", field="phase")
+    with counted_as(actor, "manage"):
+        debate = debate_lock(debate)
+        permissions.require(
+            permissions.is_moderator(actor, debate),
+            "Only the debate's moderators move its groups.",
+        )
+        groups = list(Debate.objects.filter(group_of=debate).order_by("group_number"))
+        if not groups:
+            raise InvalidInput("This debate has no groups.", field="phase")
+        return [
+            debate_services.phase_change(actor=actor, debate=group, phase=phase) for group in groups
+        ]
