@@ -262,3 +262,53 @@ def can_subscribe_digest(user: Any, debate: Debate) -> bool:
 def can_unsubscribe_digest(user: Any) -> bool:
     """Anyone signed in may stop their own digests, whatever their role now or the phase."""
     return not is_system(user) and getattr(user, "is_authenticated", False)
+
+
+# --- comments on claims (debate/comments) ---------------------------------------------------
+
+
+def can_comment(user: Any, debate: Debate, claim: Any = None) -> bool:
+    """Comment under a claim. Phase rules: members (debaters, observers, moderators) comment
+    in the opening, rebuttal and voting phases; in setup only moderators (the debate is not
+    open to its participants yet); once closed nobody (read-only, as the map). Visitors and
+    signed-in non-members never comment; the system never does (comments ask people). A
+    hidden or withdrawn `claim` takes comments from moderators only: a reply to something
+    others cannot read would quote it back."""
+    if is_system(user) or debate.phase == Phase.CLOSED:
+        return False
+    if not getattr(user, "is_authenticated", False):
+        return False
+    moderator = is_moderator(user, debate)
+    if not moderator and membership_of(user, debate) is None:
+        return False
+    if claim is not None and (claim.is_hidden or claim.is_withdrawn) and not moderator:
+        return False
+    return moderator or debate.phase != Phase.SETUP
+
+
+def can_edit_comment(
+    user: Any, debate: Debate, comment: Any, *, within_window: bool, claim: Any = None
+) -> bool:
+    """Change a comment's text: its author only (moderators hide, they never rewrite anyone's
+    words), while the author may still comment there and `within_window` (the edit window,
+    settings.COMMENT_EDIT_MINUTES, is the caller's to measure), and not once it is hidden.
+    `claim` (a row or a map node) stands for `comment.claim` where the caller holds it."""
+    if is_system(user) or getattr(user, "pk", None) != comment.author_id:
+        return False
+    if comment.is_hidden or not within_window:
+        return False
+    return can_comment(user, debate, comment.claim if claim is None else claim)
+
+
+def can_hide_comment(user: Any, debate: Debate) -> bool:
+    """Hide or restore a comment (with a reason): moderators, while the debate is open."""
+    return can_moderate(user, debate)
+
+
+# --- small groups (debate/groups) -----------------------------------------------------------
+
+
+def can_split(user: Any, debate: Debate) -> bool:
+    """Split a debate into small groups, and see or drive its groups: its moderators, while
+    it is open (whether or not they may create debates: the groups are this debate's)."""
+    return is_moderator(user, debate) and debate.phase != Phase.CLOSED

@@ -321,6 +321,7 @@ RATE_LIMITS = {
     "join": env_int("RATE_LIMIT_JOINS", 10),  # joining a team, observing
     "token": env_int("RATE_LIMIT_TOKENS", 10),  # API tokens created
     "manage": env_int("RATE_LIMIT_MANAGE", 60),  # set-up writes: debates, teams, sources, ...
+    "comment": env_int("RATE_LIMIT_COMMENTS", 20),  # comments on claims: added or edited
     "signup": env_int("RATE_LIMIT_SIGNUPS", 30),  # per address and hour
     "password_reset": env_int("RATE_LIMIT_PASSWORD_RESETS", 10),  # per address and hour
     "password_reset_account": env_int("RATE_LIMIT_PASSWORD_RESETS_ACCOUNT", 3),  # per account
@@ -335,6 +336,8 @@ if RATE_LIMIT_ADDRESS_FACTOR < 1:
 # Anonymous reads that build a whole large map (the full page, API snapshots), per client
 # address and minute (debate.ratelimit.heavy_read); 0 turns the limit off.
 HEAVY_READS_PER_MINUTE = env_int("HEAVY_READS_PER_MINUTE", 30)
+# How long the author of a comment on a claim may still edit its text (debate/comments).
+COMMENT_EDIT_MINUTES = env_int("COMMENT_EDIT_MINUTES", 10)
 
 # A strict Content-Security-Policy: no inline script or style, no eval. htmx is configured
 # for it (see the htmx-config meta tag in templates/base.html).

@@ -4,9 +4,11 @@ from django.urls import include, path
 from debate.accounts import views as account_views
 from debate.activity import views as activity_views
 from debate.arguments import views as claim_views
+from debate.comments import views as comment_views
 from debate.debates import manage_views, search_views
 from debate.debates import views as debate_views
 from debate.grading import views as grading_views
+from debate.groups import views as groups_views
 from debate.moderation import views as moderation_views
 from debate.people import views as people_views
 from debate.snapshots import views as snapshot_views
@@ -49,6 +51,26 @@ debate_patterns = [
     path("claims/<int:claim_id>/vote/", claim_views.claim_vote, name="claim-vote"),
     path("claims/<int:claim_id>/cite/", claim_views.claim_cite, name="claim-cite"),
     path("claims/<int:claim_id>/flag/", moderation_views.flag_create, name="claim-flag"),
+    # comments on claims (debate/comments)
+    path("claims/<int:claim_id>/comments/", comment_views.comments_page, name="comments"),
+    path("claims/<int:claim_id>/comments/add/", comment_views.comment_add, name="comment-add"),
+    path(
+        "claims/<int:claim_id>/comments/<int:comment_id>/edit/",
+        comment_views.comment_edit,
+        name="comment-edit",
+    ),
+    path(
+        "claims/<int:claim_id>/comments/<int:comment_id>/hide/",
+        comment_views.comment_moderate,
+        {"action": "hide"},
+        name="comment-hide",
+    ),
+    path(
+        "claims/<int:claim_id>/comments/<int:comment_id>/restore/",
+        comment_views.comment_moderate,
+        {"action": "restore"},
+        name="comment-restore",
+    ),
     path("sources/<int:source_id>/", source_views.source_reader, name="source"),
     path(
         "sources/<int:source_id>/propose/",
@@ -93,6 +115,10 @@ debate_patterns = [
         name="snapshot-diff-live",
     ),
     path("summary/", snapshot_views.summary_page, name="debate-summary"),
+    # Small groups (debate/groups): the overview, the split, every group's phase at once.
+    path("groups/", groups_views.groups_overview, name="debate-groups"),
+    path("groups/split/", groups_views.groups_split, name="debate-groups-split"),
+    path("groups/phase/", groups_views.groups_phase, name="debate-groups-phase"),
     # Grading and feedback (debate/grading): moderators only, in every phase.
     path("grading/", grading_views.grading_index, name="debate-grading"),
     path("grading/release/", grading_views.grading_release, name="debate-grading-release"),

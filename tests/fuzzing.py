@@ -260,6 +260,8 @@ def build_world(base: SimpleNamespace, settings, monkeypatch) -> SimpleNamespace
             # grading (debate/grading): people graded here (and one who is not), feedback
             "person": [debater_now.pk, debater_after.pk, outsider.pk],
             "feedback": _grading_feedback(moderator, claim, other_claim),
+            # comments (debate/comments): one on the debate's claim, one on another debate's
+            "comment": _comments(debater_now, claim, other_claim),
         },
         keys=["now", "after", "yes"],
         codes=[team_now.invite_code, team_after.invite_code, other_team.invite_code],
@@ -277,6 +279,17 @@ def _grading_feedback(moderator, claim, other_claim) -> list[int]:
     return [
         Feedback.objects.create(debate=c.debate, claim=c, author=moderator,
                                 student_id=c.author_id, text="Fuzz note.").pk  # fmt: skip
+        for c in (claim, other_claim)
+    ]
+
+
+def _comments(author, claim, other_claim) -> list[int]:
+    """A comment under a claim of the debate, and one under another debate's claim."""
+    from debate.comments.models import Comment
+
+    return [
+        Comment.objects.create(debate=c.debate, claim=c, author=author, kind="question",
+                               text="Fuzz question @debater_after?").pk  # fmt: skip
         for c in (claim, other_claim)
     ]
 

@@ -80,7 +80,8 @@ ENDPOINTS = [
     Endpoint("debates", f"{A}/debates/", ("GET",),
              query={**LIST_QUERY, "phase": "choice:" + "|".join(PHASES)}),
     Endpoint("debate-import", f"{A}/debates/import/", ("POST",), who="creator"),
-    Endpoint("debate", f"{D}/", ("GET",)),
+    Endpoint("debate", f"{D}/", ("GET", "PATCH"), fields={"anonymous": "bool"},
+             who="moderator"),
     Endpoint("phase", f"{D}/phase/", ("POST",), fields={"phase": "choice:" + "|".join(PHASES)},
              who="moderator"),
     Endpoint("positions", f"{D}/positions/", ("GET",), query=LIST_QUERY),
@@ -119,6 +120,17 @@ ENDPOINTS = [
              fields={"min_claims": "vote", "min_rebuttals": "vote", "min_votes": "offset",
                      "min_approved_evidence": "vote", "min_citations": "vote"}),
     Endpoint("grades", f"{D}/grades/", ("GET",), who="moderator"),
+    # comments on claims (debate/comments/api.py)
+    Endpoint("comments", f"{D}/claims/{{claim}}/comments/", ("GET", "POST"),
+             fields={"kind": "choice:question|clarification|source_request|rant",
+                     "text": "text"}, who="debater_after"),
+    Endpoint("comment", f"{D}/comments/{{comment}}/", ("GET", "PATCH"),
+             fields={"text": "text", "version": "vote"}),
+    Endpoint("comment-hide", f"{D}/comments/{{comment}}/hide/", ("POST",),
+             fields={"reason": "text"}, who="moderator"),
+    Endpoint("comment-restore", f"{D}/comments/{{comment}}/restore/", ("POST",),
+             fields={"reason": "text"}, who="moderator"),
+    Endpoint("groups", f"{D}/groups/", ("GET",), who="moderator"),
 ]  # fmt: skip
 
 AUTHS = ["session", "session", "token", "token", "read-only token", "header"]
@@ -155,7 +167,8 @@ def good(kind: str, world: SimpleNamespace):
     if kind.startswith("choice:"):
         return kind[7:].split("|")[0]
     return {"text": "A fair point about accession talks.", "vote": 3, "offset": 0,
-            "quote": "Critics want the war to end first.", "count": "1"}[kind]  # fmt: skip
+            "quote": "Critics want the war to end first.", "count": "1", "bool": True,
+            }[kind]  # fmt: skip
 
 
 def pool(kind: str, world: SimpleNamespace) -> list:
@@ -168,6 +181,7 @@ def pool(kind: str, world: SimpleNamespace) -> list:
     return {"vote": [0, 1, 2, 3, 4, 5, -1, "3", 3.0, 3.5, True, None, "²", [3]],
             "offset": [0, 1, 10, 71, 10**9, -1, "0", None, 2**63],
             "count": ["0", "1", "5", "100000", "9" * 19, "-1"],
+            "bool": [True, False, "true", "false", 1, 0, None, "on", [True]],
             }.get(kind, [good(kind, world)])  # fmt: skip
 
 
@@ -219,7 +233,8 @@ def probe_of(endpoint: Endpoint, world, *, method: str, role: str, auth: str, ph
 
 def good_segments(endpoint: Endpoint, world) -> dict[str, str]:
     values = {"slug": world.slug, "claim": str(world.ids["claim"][0]), "number": "1",
-              "other": "1", "evidence": str(world.ids["evidence"][1])}  # fmt: skip
+              "other": "1", "evidence": str(world.ids["evidence"][1]),
+              "comment": str(world.ids["comment"][0])}  # fmt: skip
     return {name: values[name] for name in names_in(endpoint.path)}
 
 

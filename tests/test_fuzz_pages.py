@@ -184,6 +184,12 @@ ENDPOINTS = [
     Endpoint("member-remove", f"{D}/people/{{membership}}/remove/", POST, who="moderator",
              fields={"reason": "text", "confirm": "choice:1|0"}),
     Endpoint("debate-participation-csv", f"{D}/participation.csv", GET, who="moderator"),
+    # small groups (debate/groups)
+    Endpoint("debate-groups", f"{D}/groups/", GET, who="moderator"),
+    Endpoint("debate-groups-split", f"{D}/groups/split/", BOTH, who="moderator",
+             fields={"count": "count", "assignment": "choice:team|hand|lottery"}),
+    Endpoint("debate-groups-phase", f"{D}/groups/phase/", POST, who="moderator",
+             fields={"phase": "choice:" + "|".join(PHASES)}),
     # grading and feedback (debate/grading)
     Endpoint("debate-grading", f"{D}/grading/", GET, who="moderator"),
     Endpoint("debate-grading-release", f"{D}/grading/release/", POST, who="moderator",
@@ -199,6 +205,17 @@ ENDPOINTS = [
              fields={"text": "text", "audience": "choice:author|everyone|nobody"}),
     Endpoint("debate-grading-feedback-remove", f"{D}/grading/feedback/{{feedback}}/remove/",
              POST, who="moderator"),
+    # comments on claims (debate/comments)
+    Endpoint("comments", f"{D}/claims/{{claim}}/comments/", GET),
+    Endpoint("comment-add", f"{D}/claims/{{claim}}/comments/add/", POST, who="debater_after",
+             fields={"kind": "choice:question|clarification|source_request|rant",
+                     "text": "text"}),
+    Endpoint("comment-edit", f"{D}/claims/{{claim}}/comments/{{comment}}/edit/", POST,
+             who="debater_now", fields={"text": "text", "version": "count"}),
+    Endpoint("comment-hide", f"{D}/claims/{{claim}}/comments/{{comment}}/hide/", POST,
+             who="moderator", fields={"reason": "text"}),
+    Endpoint("comment-restore", f"{D}/claims/{{claim}}/comments/{{comment}}/restore/", POST,
+             who="moderator", fields={"reason": "text"}),
     Endpoint("debate-new", "/debates/new/", BOTH, who="creator",
              fields={"title": "text", "motion": "text", "description": "text",
                      "positions-0-title": "text", "positions-0-description": "text",
@@ -320,7 +337,8 @@ def placeholder(name: str, world: SimpleNamespace) -> st.SearchStrategy[str]:
     if name == "slug":
         return st.sampled_from([world.slug] * 6 + world.slugs[1:])
     ids = {"claim": "claim", "source": "source", "evidence": "evidence", "flag": "flag",
-           "membership": "membership", "person": "person", "feedback": "feedback"}
+           "membership": "membership", "person": "person", "feedback": "feedback",
+           "comment": "comment"}
     if name in ids:
         real = [str(i) for i in world.ids[ids[name]]]
         return st.sampled_from(real * 3 + out_of_range)
@@ -425,6 +443,7 @@ def good_segment(name: str, world: SimpleNamespace) -> str:
         "flag": str(world.ids["flag"][0]), "code": world.codes[0], "uidb64": "MQ",
         "membership": str(world.ids["membership"][0]),
         "person": str(world.ids["person"][0]), "feedback": str(world.ids["feedback"][0]),
+        "comment": str(world.ids["comment"][0]),
         "token": "set-password",
     }[name]  # fmt: skip
 

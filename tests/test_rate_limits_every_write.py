@@ -23,6 +23,7 @@ from rest_framework.test import APIClient
 from debate import ratelimit
 from debate.accounts.models import ApiToken
 from debate.arguments.models import Citation, Claim, Vote
+from debate.comments.models import Comment
 from debate.debates.models import Debate, Membership, Phase, PollResponse, Team
 from debate.moderation.models import Flag
 from debate.snapshots.models import Snapshot
@@ -33,7 +34,7 @@ from tests.helpers import rows_of
 FROZEN_TIME = 1_800_000_030.0  # 30 s into a minute, and into an hour
 ADDRESS = "127.0.0.1"  # the test client's REMOTE_ADDR
 TABLES = (Claim, Vote, Flag, Citation, Evidence, Membership, PollResponse, ApiToken, Snapshot,
-          Debate, Team, Source)
+          Debate, Team, Source, Comment)
 
 
 @pytest.fixture
@@ -96,6 +97,11 @@ def flagged(world):
 def voting(world):
     world.debate.phase = Phase.VOTING
     world.debate.save(update_fields=["phase"])
+
+
+def own_comment(world):
+    return Comment.objects.create(debate=world.debate, claim=other_claim(world),
+                                  author=world.debater_now, kind="question", text="Which?")
 
 
 def observers_allowed(world):
@@ -168,6 +174,26 @@ CASES = [
     Case("review", "moderator", lambda c, w, evidence: c.post(
         f"{A}/evidence/{evidence.pk}/reject/", {"reason": "Not in the source."}, format="json"),
         prepare=proposed, api=True),
+    # comments on claims (debate/comments): added and edited count as "comment"; moderators'
+    # hides and restores as their other reviews
+    Case("comment", "debater_now", lambda c, w, claim: c.post(
+        f"{D}/claims/{claim.pk}/comments/add/", {"kind": "question", "text": "Which source?"}),
+        prepare=other_claim),
+    Case("comment", "debater_now", lambda c, w, claim: c.post(
+        f"{A}/claims/{claim.pk}/comments/", {"kind": "question", "text": "Which source?"},
+        format="json"), prepare=other_claim, api=True),
+    Case("comment", "debater_now", lambda c, w, comment: c.post(
+        f"{D}/claims/{comment.claim_id}/comments/{comment.pk}/edit/",
+        {"text": "Which page?", "version": "1"}), prepare=own_comment),
+    Case("comment", "debater_now", lambda c, w, comment: c.patch(
+        f"{A}/comments/{comment.pk}/", {"text": "Which page?", "version": 1}, format="json"),
+        prepare=own_comment, api=True),
+    Case("review", "moderator", lambda c, w, comment: c.post(
+        f"{D}/claims/{comment.claim_id}/comments/{comment.pk}/hide/", {"reason": "Rude."}),
+        prepare=own_comment),
+    Case("review", "moderator", lambda c, w, comment: c.post(
+        f"{A}/comments/{comment.pk}/hide/", {"reason": "Rude."}, format="json"),
+        prepare=own_comment, api=True),
 ]
 
 
@@ -253,6 +279,7 @@ SETTINGS = {
     "poll": ("RATE_LIMIT_POLLS", 10), "review": ("RATE_LIMIT_REVIEWS", 120),
     "join": ("RATE_LIMIT_JOINS", 10), "token": ("RATE_LIMIT_TOKENS", 10),
     "manage": ("RATE_LIMIT_MANAGE", 60), "signup": ("RATE_LIMIT_SIGNUPS", 30),
+    "comment": ("RATE_LIMIT_COMMENTS", 20),
     "password_reset": ("RATE_LIMIT_PASSWORD_RESETS", 10),
     "password_reset_account": ("RATE_LIMIT_PASSWORD_RESETS_ACCOUNT", 3),
 }  # fmt: skip

@@ -71,7 +71,7 @@ def new_since_last_visit(visit: DebateVisit | None, dmap: DebateMap) -> NewMarks
     since = visit.previous_seen_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
     new = [
         node for node in dmap.claims.values()
-        if node.created_at > since and node.author_id != visit.user_id and node.is_visible
+        if node.created_at > since and dmap.author_of(node.id) != visit.user_id and node.is_visible
         and not node.is_placeholder
     ]  # fmt: skip
     first = min(new, key=lambda node: (node.created_at, node.id), default=None)

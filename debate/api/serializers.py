@@ -81,11 +81,36 @@ class ChoiceInputField(serializers.ChoiceField):
 
 
 class DebateSerializer(serializers.ModelSerializer):
+    anonymous = serializers.BooleanField(
+        read_only=True, help_text="Participants see each other under pseudonyms only "
+        "(PATCH this debate to switch it)."
+    )  # fmt: skip
+
     class Meta:
         model = Debate
         fields = ["slug", "title", "motion", "description", "phase", "is_public",
-                  "allow_observers", "count_observer_votes", "standings_from", "created_at",
-                  "updated_at"]  # fmt: skip
+                  "allow_observers", "count_observer_votes", "standings_from", "anonymous",
+                  "created_at", "updated_at"]  # fmt: skip
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A yes or no must arrive as JSON true or false: "true", 1 and "on" are not."""
+
+    default_error_messages = {"invalid": "Send true or false."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class DebateSettingsInput(StrictSerializer):
+    """PATCH /api/v1/debates/<slug>/: the settings an API client may change."""
+
+    anonymous = StrictBooleanField(
+        help_text="true: participants see each other under pseudonyms only; false: by "
+        "username again (snapshots frozen while anonymous stay anonymous)."
+    )
 
 
 class PositionSerializer(serializers.ModelSerializer):
@@ -100,14 +125,42 @@ class TeamSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "position_id"]
 
 
+def _names(serializer: serializers.Serializer) -> visibility.Names:
+    """The names policy of the serializer's reader (`context["names"]`, from
+    `visibility.names_for`); without one, the debate is taken as not anonymous."""
+    return serializer.context.get("names") or visibility.Names()
+
+
 class ClaimSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.username", default=None, allow_null=True)
+    """A claim, its author named as `context["names"]` says (pseudonyms in an anonymous
+    debate, for everyone but its moderators)."""
+
+    author = serializers.SerializerMethodField()
+    author_pseudonym = serializers.SerializerMethodField()
     team = serializers.CharField(source="team.name", default=None, allow_null=True)
 
     class Meta:
         model = Claim
-        fields = ["id", "position_id", "parent_id", "stance", "text", "author", "team", "team_id",
-                  "version", "is_hidden", "is_withdrawn", "created_at", "updated_at"]  # fmt: skip
+        fields = ["id", "position_id", "parent_id", "stance", "text", "author",
+                  "author_pseudonym", "team", "team_id", "version", "is_hidden", "is_withdrawn",
+                  "created_at", "updated_at"]  # fmt: skip
+
+    @extend_schema_field(
+        {"type": "string", "nullable": True,
+         "description": "The author's username; in an anonymous debate their pseudonym "
+         "(\"Participant 7\") for everyone but its moderators."}
+    )  # fmt: skip
+    def get_author(self, claim: Claim) -> str | None:
+        author = claim.author
+        return _names(self).shown(claim.author_id, author.username if author else None)
+
+    @extend_schema_field(
+        {"type": "string", "nullable": True,
+         "description": "In an anonymous debate: the author's pseudonym there (moderators "
+         "read it beside the username); null otherwise."}
+    )  # fmt: skip
+    def get_author_pseudonym(self, claim: Claim) -> str | None:
+        return _names(self).pseudonym(claim.author_id)
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -255,11 +308,21 @@ class EventSerializer(serializers.Serializer):
         help_text="The debate version this event produced; versions follow commit order."
     )
     created_at = serializers.DateTimeField()
-    actor = serializers.CharField(allow_null=True)
+    actor = serializers.CharField(
+        allow_null=True, help_text="Who did it: a username, or in an anonymous debate a "
+        "pseudonym for everyone but its moderators; null where it is not shown."
+    )  # fmt: skip
+    actor_pseudonym = serializers.CharField(
+        allow_null=True, help_text="In an anonymous debate: the actor's pseudonym (beside the "
+        "username, for moderators); null otherwise."
+    )  # fmt: skip
     action = serializers.CharField()
     object_type = serializers.CharField()
     object_id = serializers.IntegerField(allow_null=True)
-    before = serializers.JSONField(allow_null=True)
+    before = serializers.JSONField(
+        allow_null=True, help_text="The object's state before (in an anonymous debate, "
+        "without the user ids of people, for everyone but its moderators)."
+    )  # fmt: skip
     after = serializers.JSONField(allow_null=True)
 
 
@@ -449,6 +512,10 @@ class ParticipantSerializer(serializers.Serializer):
 
     user_id = serializers.IntegerField()
     username = serializers.CharField()
+    pseudonym = serializers.CharField(
+        allow_blank=True, help_text="In an anonymous debate: the name everyone else reads "
+        '("Participant 7"); empty otherwise.'
+    )  # fmt: skip
     status = serializers.ChoiceField(choices=["current", "removed"])
     role = serializers.CharField()
     team_id = serializers.IntegerField(allow_null=True)

@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from debate.api import views
+from debate.comments import api as comments_api
 
 app_name = "api"
 
@@ -71,4 +72,26 @@ urlpatterns = [
     ),
     path("debates/<slug:slug>/targets/", views.DebateTargets.as_view(), name="targets"),
     path("debates/<slug:slug>/grades/", views.DebateGrades.as_view(), name="grades"),
+    # comments on claims (debate/comments/api.py)
+    path(
+        "debates/<slug:slug>/claims/<int:claim_id>/comments/",
+        comments_api.CommentListCreate.as_view(),
+        name="comments",
+    ),
+    path(
+        "debates/<slug:slug>/comments/<int:comment_id>/",
+        comments_api.CommentDetail.as_view(),
+        name="comment",
+    ),
+    path(
+        "debates/<slug:slug>/comments/<int:comment_id>/hide/",
+        comments_api.CommentHide.as_view(),
+        name="comment-hide",
+    ),
+    path(
+        "debates/<slug:slug>/comments/<int:comment_id>/restore/",
+        comments_api.CommentRestore.as_view(),
+        name="comment-restore",
+    ),
+    path("debates/<slug:slug>/groups/", views.DebateGroups.as_view(), name="groups"),
 ]

@@ -3,7 +3,6 @@ as the pages. Reads are public where the debate is; writes need a session or a f
 
 from __future__ import annotations
 
-import orjson
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django_filters import rest_framework as filters
@@ -27,6 +26,8 @@ from debate.debates import services as debate_services
 from debate.debates.models import Debate, Position, Team
 from debate.errors import Conflict
 from debate.grading.selectors import grades_for
+from debate.groups.selectors import groups_overview
+from debate.groups.serializers import GroupOutput
 from debate.mapview import search, visibility
 from debate.mapview.visibility import visible_debates
 from debate.people import services as people_services
@@ -40,6 +41,7 @@ from debate.snapshots.services import (
     CONTENT_TYPES,
     FORMATS,
     FrozenView,
+    diff_sides,
     document_bytes,
     frozen_view,
     live_snapshot,
@@ -139,11 +141,30 @@ class DebateList(generics.ListAPIView):
         return visible_debates(self.request.user).order_by("-created_at", "id").distinct()
 
 
-class DebateDetail(generics.RetrieveAPIView):
+class DebateDetail(WriteRules, generics.RetrieveAPIView):
+    """The debate; PATCH changes its settings (moderators, while it is open)."""
+
     serializer_class = s.DebateSerializer
 
     def get_object(self):
         return visible_debate(self.request, self.kwargs["slug"])
+
+    @extend_schema(
+        request=s.DebateSettingsInput,
+        responses={200: s.DebateSerializer},
+        description="Moderators switch anonymous mode on or off (audited as "
+        "`debate.anonymous`): in an anonymous debate everyone else reads pseudonyms "
+        '("Participant 7") in every output, never a username or a user id; moderators read '
+        "the username with `author_pseudonym`/`actor_pseudonym` beside it. Others: 403 (404 "
+        "where the debate is hidden from them). Refused once the debate is closed.",
+    )  # fmt: skip
+    def patch(self, request, slug):
+        debate = self.get_object()
+        data = _validated(s.DebateSettingsInput, request)
+        debate = debate_services.debate_anonymity_set(
+            actor=request.user, debate=debate, anonymous=data["anonymous"]
+        )
+        return Response(s.DebateSerializer(debate).data)
 
 
 class DebateChildList(generics.ListAPIView):
@@ -164,10 +185,16 @@ class DebateChildList(generics.ListAPIView):
             self._audience = visibility.audience_of(self.request.user, self.debate())
         return self._audience
 
+    def names(self) -> visibility.Names:
+        if not hasattr(self, "_names"):
+            self._names = visibility.names_for(self.audience(), self.debate())
+        return self._names
+
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if not getattr(self, "swagger_fake_view", False):
             context["audience"] = self.audience()
+            context["names"] = self.names()
         return context
 
     def get_queryset(self):
@@ -233,7 +260,7 @@ class ClaimListCreate(WriteRules, DebateChildList):
             actor=request.user, debate=debate, position=position, parent=parent,
             stance=data["stance"], text=data["text"],
         )  # fmt: skip
-        response = Response(s.ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
+        response = Response(_claim_out(request, debate, claim), status=status.HTTP_201_CREATED)
         response["ETag"] = claim_etag(claim)
         return response
 
@@ -325,6 +352,12 @@ def _claim_in(request, debate: Debate, claim_id: int, *, field: str = "id") -> C
     return claim
 
 
+def _claim_out(request, debate: Debate, claim: Claim) -> dict:
+    """One claim as this caller reads it, its author named by the names policy."""
+    names = visibility.names_for(visibility.audience_of(request.user, debate), debate)
+    return s.ClaimSerializer(claim, context={"names": names}).data
+
+
 def claim_etag(claim: Claim) -> str:
     return f'"claim-{claim.pk}-v{claim.version}"'
 
@@ -332,8 +365,9 @@ def claim_etag(claim: Claim) -> str:
 class ClaimDetail(WriteView):
     @extend_schema(responses=s.ClaimSerializer)
     def get(self, request, slug, claim_id):
-        claim = _claim_in(request, visible_debate(request, slug), claim_id)
-        response = Response(s.ClaimSerializer(claim).data)
+        debate = visible_debate(request, slug)
+        claim = _claim_in(request, debate, claim_id)
+        response = Response(_claim_out(request, debate, claim))
         response["ETag"] = claim_etag(claim)
         return response
 
@@ -347,7 +381,8 @@ class ClaimDetail(WriteView):
         },  # fmt: skip
     )
     def patch(self, request, slug, claim_id):
-        claim = _claim_in(request, visible_debate(request, slug), claim_id)
+        debate = visible_debate(request, slug)
+        claim = _claim_in(request, debate, claim_id)
         if_match = request.headers.get("If-Match")
         if not if_match:
             raise PreconditionRequired()
@@ -361,7 +396,7 @@ class ClaimDetail(WriteView):
         except Conflict as exc:
             # Someone saved between our read and the row lock: the ETag is stale after all.
             raise PreconditionFailed() from exc
-        response = Response(s.ClaimSerializer(claim).data)
+        response = Response(_claim_out(request, debate, claim))
         response["ETag"] = claim_etag(claim)
         return response
 
@@ -369,10 +404,11 @@ class ClaimDetail(WriteView):
 class ClaimWithdraw(WriteView):
     @extend_schema(request=None, responses=s.ClaimSerializer)
     def post(self, request, slug, claim_id):
-        claim = _claim_in(request, visible_debate(request, slug), claim_id)
+        debate = visible_debate(request, slug)
+        claim = _claim_in(request, debate, claim_id)
         _validated(s.NoInput, request)
         claim = claim_services.claim_withdraw(actor=request.user, claim=claim)
-        return Response(s.ClaimSerializer(claim).data)
+        return Response(_claim_out(request, debate, claim))
 
 
 class ClaimVote(WriteView):
@@ -510,8 +546,21 @@ def _frozen(request, debate: Debate, number: int) -> FrozenView:
     if snapshot is None:
         raise NotFound(f"No snapshot {number}.")
     audience = visibility.audience_of(request.user, debate)
-    return frozen_view(snapshot, audience,
+    return frozen_view(snapshot, audience, debate=debate,
                        strengths_shown=visibility.strengths_shown(debate, audience))  # fmt: skip
+
+
+def _diff_sides(request, debate: Debate, number: int, other: int | None):
+    """Both sides of a diff as this reader may read them, named alike (diff_sides)."""
+    rows = Snapshot.objects.filter(debate=debate, number__in=[number, other or number])
+    found = {snapshot.number: snapshot for snapshot in rows}
+    for wanted in (number, other):
+        if wanted is not None and wanted not in found:
+            raise NotFound(f"No snapshot {wanted}.")
+    audience = visibility.audience_of(request.user, debate)
+    return diff_sides(debate, audience, found[number],
+                      found[other] if other is not None else None,
+                      strengths_shown=visibility.strengths_shown(debate, audience))  # fmt: skip
 
 
 class SnapshotDetail(APIView):
@@ -540,10 +589,9 @@ class SnapshotDiff(APIView):
 
     @extend_schema(responses=s.SnapshotDiff)
     def get(self, request, slug, number, other):
-        debate = visible_debate(request, slug)
-        old, new = _frozen(request, debate, number), _frozen(request, debate, other)
-        response = Response({"from": old.number, "to": new.number,
-                             **diff_documents(old.document, new.document)})  # fmt: skip
+        sides = _diff_sides(request, visible_debate(request, slug), number, other)
+        response = Response({"from": number, "to": other,
+                             **diff_documents(sides.old.document, sides.new)})  # fmt: skip
         response["Vary"] = "Authorization, Cookie"
         return response
 
@@ -557,13 +605,9 @@ class SnapshotLiveDiff(APIView):
 
     @extend_schema(responses=s.SnapshotDiff)
     def get(self, request, slug, number):
-        debate = visible_debate(request, slug)
-        old = _frozen(request, debate, number)
-        audience = visibility.audience_of(request.user, debate)
-        version, body = live_snapshot(debate, include_hidden=audience.moderator, fmt="json")
-        live = orjson.loads(body)
-        response = Response({"from": old.number, "to": "live", "version": version,
-                             **diff_documents(old.document, live)})  # fmt: skip
+        sides = _diff_sides(request, visible_debate(request, slug), number, None)
+        response = Response({"from": number, "to": "live", "version": sides.version,
+                             **diff_documents(sides.old.document, sides.new)})  # fmt: skip
         response["Vary"] = "Authorization, Cookie"
         response["Cache-Control"] = "private, no-cache"
         return response
@@ -582,19 +626,25 @@ EVENTS_PAGE = 100
 
 
 def _event_row(
-    event: AuditEvent, audience: visibility.Audience, objects: visibility.EventObjects
+    event: AuditEvent,
+    audience: visibility.Audience,
+    objects: visibility.EventObjects,
+    names: visibility.Names,
 ) -> dict:
     """One event as this audience may see it: the policy decides whether its actor, its
-    before and after, and the review's words on evidence are shown."""
+    before and after, and the review's words on evidence are shown, and how people are
+    named (pseudonyms, and no user id in a state, in an anonymous debate)."""
     shown = visibility.event_shown(
         audience, objects, object_type=event.object_type, object_id=event.object_id
     )
+    actor_id = event.actor_id if shown.actor else None
+    actor = names.shown(actor_id, event.actor.username) if actor_id else None
     return {
         "id": event.id, "version": event.version, "created_at": event.created_at,
-        "actor": event.actor.username if event.actor_id and shown.actor else None,
+        "actor": actor, "actor_pseudonym": names.pseudonym(actor_id),
         "action": event.action, "object_type": event.object_type, "object_id": event.object_id,
-        "before": visibility.event_state(event.before, shown),
-        "after": visibility.event_state(event.after, shown),
+        "before": visibility.state_named(visibility.event_state(event.before, shown), names),
+        "after": visibility.state_named(visibility.event_state(event.after, shown), names),
     }  # fmt: skip
 
 
@@ -628,7 +678,8 @@ class DebateEvents(APIView):
         rows = rows[:EVENTS_PAGE]
         audience = visibility.audience_of(request.user, debate)
         objects = visibility.event_objects(audience, ((e.object_type, e.object_id) for e in rows))
-        data = [_event_row(event, audience, objects) for event in rows]
+        names = visibility.names_for(audience, debate)
+        data = [_event_row(event, audience, objects, names) for event in rows]
         return Response({
             "results": s.EventSerializer(data, many=True).data,
             "next_after": rows[-1].version if rows else after,
@@ -713,4 +764,24 @@ class DebateGrades(APIView):
         permissions.require(rows is not None, "Only the debate's participants see grades.")
         response = Response(s.GradeOutput(rows, many=True).data)
         response["Cache-Control"] = "private, no-store"  # as the participation CSV
+        return response
+
+
+# --- small groups (debate/groups) --------------------------------------------------------------
+
+
+class DebateGroups(APIView):
+    """The groups a debate was split into, side by side: phase, standings, participation and
+    what waits for review (as the overview page). The debate's moderators only; an empty list
+    for a debate that was not split."""
+
+    @extend_schema(responses=GroupOutput(many=True))
+    def get(self, request, slug):
+        debate = visible_debate(request, slug)
+        permissions.require(
+            permissions.is_moderator(request.user, debate), "Only moderators see the groups."
+        )
+        cards = groups_overview(debate, request.user)
+        response = Response(GroupOutput(cards, many=True).data)
+        response["Cache-Control"] = "private, no-store"
         return response

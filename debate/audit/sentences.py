@@ -268,6 +268,14 @@ def _debate_anonymous(event: Any, names: Names) -> list[Piece]:
     return [Piece("switched anonymous mode off: participants see usernames again")]
 
 
+def _debate_split(event: Any, names: Names) -> list[Piece]:
+    state = _state(event)
+    count = _int(state.get("count"))
+    how = "by hand" if state.get("assignment") == "hand" else "by team"
+    groups = f"{count} small groups" if count else "small groups"
+    return [Piece(f"split the debate into {groups}, members {how}")]
+
+
 def _grade_set(event: Any, names: Names) -> list[Piece]:
     state = _state(event)
     return [Piece("graded "), _user(names, state.get("user_id")), Piece(": "),
@@ -289,6 +297,18 @@ def _grade_scale(event: Any, names: Names) -> list[Piece]:
 def _feedback(verb: str) -> Sentence:
     def sentence(event: Any, names: Names) -> list[Piece]:
         return [Piece(f"{verb} "), _claim(names, _state(event).get("claim_id"))]
+
+    return sentence
+
+
+def _comment(verb: str, *, quoted: str = "") -> Sentence:
+    """Comments (debate/comments): "commented on #7: “…”", "hid a comment on #7: reason"."""
+
+    def sentence(event: Any, names: Names) -> list[Piece]:
+        state = _state(event)
+        tail = [Piece(": "), _quote(state.get("text"))] if quoted == "text" else []
+        tail = _because(state.get("hidden_reason")) if quoted == "reason" else tail
+        return [Piece(f"{verb} "), _claim(names, state.get("claim_id")), *tail]
 
     return sentence
 
@@ -338,6 +358,7 @@ SENTENCES: dict[str, Sentence] = {
     "debate.clone": _titled("created this debate as a copy of", "cloned_from"),
     "debate.update": _debate_update,
     "debate.anonymous": _debate_anonymous,
+    "debate.split": _debate_split,
     "debate.phase": _phase,
     "position.create": _titled("added the position"),
     "team.create": _team_create,
@@ -355,6 +376,10 @@ SENTENCES: dict[str, Sentence] = {
     "grades.release": _fixed("released the grades and feedback"),
     "feedback.set": _feedback("left feedback on"),
     "feedback.remove": _feedback("removed the feedback on"),
+    "comment.add": _comment("commented on", quoted="text"),
+    "comment.edit": _comment("edited a comment on", quoted="text"),
+    "comment.hide": _comment("hid a comment on", quoted="reason"),
+    "comment.restore": _comment("restored a comment on"),
     "digest.subscribe": _fixed("subscribed to the email digest"),
     "digest.unsubscribe": _fixed("unsubscribed from the email digest"),
     # Account events carry no debate, so they never reach a debate's trail; worded anyway.

@@ -182,6 +182,7 @@ class NewDebateForm(CappedForm):
     moderators = text(2000, required=False)
     allow_observers = forms.BooleanField(required=False)
     count_observer_votes = forms.BooleanField(required=False)
+    anonymous = forms.BooleanField(required=False)
 
     def clean_moderators(self) -> list[Any]:
         """The users named, each once; every unknown name is refused here, with the rest of
@@ -321,6 +322,7 @@ class NewDebateSetUp:
             "moderators": data["moderators"],
             "allow_observers": data["allow_observers"],
             "count_observer_votes": data["count_observer_votes"],
+            "anonymous": data["anonymous"],
         }  # fmt: skip
 
     def position_choices(self) -> list[tuple[str, str]]:
@@ -368,6 +370,7 @@ class ManageActionForm(CappedForm):
     action = QuotedChoiceField(
         choices=[(a, a) for a in (
             "details", "team", "regenerate", "moderator", "source", "revise", "clone",
+            "anonymous",
         )],
         error_messages={"required": "Unknown action.", "invalid_choice": "Unknown action."},
     )  # fmt: skip
@@ -391,6 +394,16 @@ class TeamForm(CappedForm):
 
 class RegenerateForm(CappedForm):
     team = IdField(error_messages={"invalid": "Unknown team.", "required": "Unknown team."})
+
+
+class AnonymityForm(CappedForm):
+    """Anonymous mode on or off: said outright, so that a form posted without the field
+    never switches it off by omission."""
+
+    anonymous = forms.TypedChoiceField(
+        choices=[("on", "on"), ("off", "off")], coerce=lambda value: value == "on",
+        error_messages={"required": "Say on or off.", "invalid_choice": "Say on or off."},
+    )
 
 
 class ModeratorForm(CappedForm):
@@ -442,4 +455,5 @@ MANAGE_FORMS: dict[str, type[forms.Form]] = {
     "source": SourceForm,
     "revise": ReviseForm,
     "clone": CloneForm,
+    "anonymous": AnonymityForm,
 }

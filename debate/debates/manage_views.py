@@ -131,6 +131,7 @@ def debate_manage(request: HttpRequest, slug: str) -> HttpResponse:
         "source": _add_source,
         "revise": _revise_source,
         "clone": _clone,
+        "anonymous": _set_anonymity,
     }
     action = ""
     try:
@@ -214,3 +215,10 @@ def _clone(request, debate, data):
     return f"“{clone.title}” was created from this debate.", reverse(
         "debate-manage", args=[clone.slug]
     )
+
+
+def _set_anonymity(request, debate, data):
+    services.debate_anonymity_set(actor=request.user, debate=debate, anonymous=data["anonymous"])
+    if data["anonymous"]:
+        return "Anonymous mode is on: participants now see each other under pseudonyms."
+    return "Anonymous mode is off: participants see each other's usernames again."

@@ -405,22 +405,27 @@ def debate_set_up(
     moderators: list[Any] = (),
     allow_observers: bool = False,
     count_observer_votes: bool = True,
+    anonymous: bool = False,
 ) -> Debate:
     """Create a debate with its positions (a title, or a title and a description), teams
     (name, index of its position) and moderators.
 
     The creator becomes its first moderator. Observers join only if `allow_observers`;
-    their votes count in the standings only if `count_observer_votes`.
+    their votes count in the standings only if `count_observer_votes`. `anonymous`: made
+    anonymous at once (audited as a switch, like any later one).
     """
     positions = [(t.strip(), d) for t, d in map(_titled, positions) if t and t.strip()]
     if len(positions) < 2:
         raise InvalidInput("A debate needs at least two positions.", field="positions")
     with counted_as(actor, "manage"):  # one set-up, however many positions and teams
-        return _set_up(
+        debate = _set_up(
             actor=actor, title=title, motion=motion, description=description,
             positions=positions, teams=teams, moderators=moderators,
             allow_observers=allow_observers, count_observer_votes=count_observer_votes,
         )  # fmt: skip
+        if anonymous:
+            debate = debate_anonymity_set(actor=actor, debate=debate, anonymous=True)
+        return debate
 
 
 def position_key(title: str, number: int) -> str:
@@ -481,9 +486,15 @@ def debate_clone(*, actor: Any, debate: Debate, title: str, slug: str = "") -> D
         return _clone(actor=actor, debate=debate, title=title, slug=slug)
 
 
-def _clone(*, actor: Any, debate: Debate, title: str, slug: str) -> Debate:
+def _clone(
+    *, actor: Any, debate: Debate, title: str, slug: str, creator: Any = None,
+    phase: str = Phase.SETUP,
+) -> Debate:  # fmt: skip
+    """`creator`: who creates the debate row, when not `actor` (a split of a debate into
+    small groups is its moderators' to make, whether or not they may create debates);
+    `phase`: the phase the copy starts in (a group starts in its parent's)."""
     clone = debate_create(
-        actor=actor, title=title, slug=slug, motion=debate.motion,
+        actor=creator or actor, title=title, slug=slug, motion=debate.motion, phase=phase,
         description=debate.description, is_public=debate.is_public,
         allow_observers=debate.allow_observers,
         count_observer_votes=debate.count_observer_votes, standings_from=debate.standings_from,

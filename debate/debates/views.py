@@ -12,6 +12,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from debate import permissions
 from debate.activity.selectors import NO_MARKS, NewMarks, new_since_last_visit, pending_for_debate
 from debate.activity.services import visit_record
+from debate.comments.selectors import comment_thread
 from debate.debates import scoring, services
 from debate.debates.charts import poll_bars, standings_chart
 from debate.debates.forms import (
@@ -28,6 +29,7 @@ from debate.debates.forms import (
 from debate.debates.models import Debate, Phase, PollResponse, Team
 from debate.errors import InvalidInput, ServiceError
 from debate.grading.selectors import claim_feedback, my_released
+from debate.groups.selectors import group_rows
 from debate.inputs import ascii_id, cleaned, first_error
 from debate.mapview import cache, layout, visibility
 from debate.mapview.build import ALL_VOTERS, OBSERVERS
@@ -36,7 +38,7 @@ from debate.mapview.live import changes_since
 from debate.mapview.model import DebateMap
 from debate.mapview.viewer import controls_for, map_for_viewer
 from debate.mapview.visibility import MIN_GROUP, Audience, visible_debates
-from debate.people.selectors import task_progress
+from debate.people.selectors import own_pseudonym, task_progress
 from debate.ratelimit import heavy_read
 from debate.rendering import error_status, for_visitors, render_screen
 
@@ -111,7 +113,12 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
             # Invite codes are for moderators' eyes only, so the read model does not carry them.
             context["invites"] = list(debate.teams.select_related("position"))
             context["pending"] = pending_for_debate(debate)  # the "… wait · Review" banner
+            # Small groups (debate/groups): the groups it was split into, for its moderators.
+            context["split_groups"] = group_rows(debate) if debate.group_of_id is None else []
         context["my_grade"] = my_released(debate, request.user)  # grading: theirs alone
+        context["my_pseudonym"] = own_pseudonym(  # anonymous debates: theirs alone
+            debate, request.user, dmap.pseudonym_of(getattr(request.user, "pk", None))
+        )
         return render_screen(request, "debates/debate_detail.html", context)
 
     variant = f"sort={sort}&voters={voters}&page={page}&whole={whole}"
@@ -174,6 +181,7 @@ def claim_detail(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse
             thread=layout.thread_layout(dmap, viewer, claim, sort=sort),
             new=_new_marks(request, debate, dmap),
             claim_feedback=claim_feedback(debate, claim, request.user),  # never in map cache
+            comments=comment_thread(debate, claim, request.user),  # debate/comments
         )
     return render_screen(request, "debates/claim_detail.html", context,
                          region="replies" if replies_only else None)  # fmt: skip

@@ -22,6 +22,7 @@ from debate.grading.forms import FeedbackForm, GradeForm, ReleaseForm, ScaleForm
 from debate.grading.models import Audience, Feedback, ScaleKind
 from debate.inputs import add_service_error, field_errors
 from debate.mapview import cache as maps
+from debate.mapview import visibility
 from debate.rendering import error_context, error_status, render_screen
 
 INDEX = "grading/index.html"
@@ -61,8 +62,15 @@ def _index_context(debate: Debate, **extra) -> dict:
         "scale_kinds": ScaleKind.choices,
         "scale_form": extra.pop("scale_form", None) or _scale_form(scale),
         "release_form": extra.pop("release_form", None) or ReleaseForm(),
+        "names": _moderators_names(debate),
         **extra,
     }
+
+
+def _moderators_names(debate: Debate) -> visibility.Names:
+    """How these moderators' pages name people: the username, with the pseudonym beside it in
+    an anonymous debate (1 query there, none elsewhere)."""
+    return visibility.names_for(visibility.Audience(moderator=True), debate)
 
 
 @require_GET
@@ -176,6 +184,7 @@ def _person_context(debate: Debate, user_id: int, **extra) -> dict:
         "points": scale.kind == ScaleKind.POINTS,
         "grade_form": grade_form,
         "audiences": Audience.choices,
+        "names": _moderators_names(debate),
         **extra,
     }
 

@@ -137,6 +137,8 @@ def _read(debate: Debate, *, include_hidden: bool, voters: str) -> DebateMap:
 
     parents = {node.id: node.parent_id for node in claims.values()}
     shown_claims = _assemble(positions, claims, include_hidden=include_hidden)
+    names = visibility.names_for(audience, debate)
+    authors = _name_authors(shown_claims, names)
     return DebateMap(
         debate=debate,
         positions=positions,
@@ -154,7 +156,29 @@ def _read(debate: Debate, *, include_hidden: bool, voters: str) -> DebateMap:
         parents=parents,
         votes_withheld=withheld,
         strengths_shown=visibility.strengths_shown(debate, audience),
+        _authors=authors,
+        _pseudonyms=dict(names.pseudonyms),
     )  # fmt: skip
+
+
+def _name_authors(claims: dict[int, ClaimNode], names: visibility.Names) -> dict[int, int]:
+    """Name each claim's author as this map's audience may see them (in memory; `names` costs
+    its one query in an anonymous debate, none elsewhere). Where usernames are hidden, the
+    pseudonym replaces the username and the author's id leaves the node (returned, claim id
+    to author id, for DebateMap.author_of); for moderators the pseudonym goes beside it."""
+    authors: dict[int, int] = {}
+    if not names.anonymous:
+        return authors
+    for node in claims.values():
+        if node.author_id is None:
+            continue
+        if names.hidden:
+            authors[node.id] = node.author_id
+            node.author = names.shown(node.author_id, node.author)
+            node.author_id = names.user_id_shown(node.author_id)
+        else:
+            node.pseudonym = names.pseudonym(node.author_id)
+    return authors
 
 
 _CLAIM_FIELDS = (

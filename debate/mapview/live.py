@@ -65,9 +65,10 @@ def changes_since(
         .order_by("version")
         .values_list("action", "object_type", "object_id", "before", "after")[: EVENT_LIMIT + 1]
     )
-    # A moved subtree is easier to show by loading the page again.
+    # A moved subtree is easier to show by loading the page again; so is anonymous mode
+    # switched on or off, which renames the author of every card (and the "you appear as").
     if len(rows) > EVENT_LIMIT or any(
-        action in ("claim.move", "claim.merge") for action, *_ in rows
+        action in ("claim.move", "claim.merge", "debate.anonymous") for action, *_ in rows
     ):
         change.reload = True
         return change

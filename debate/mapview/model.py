@@ -96,6 +96,10 @@ class ClaimNode:
         return self.stance == "con" and self.parent_team_id not in (None, self.team_id)
 
     parent_team_id: int | None = None
+    # In an anonymous debate, the moderators' map names the author by username (`author`)
+    # with this beside it; the participants' map has the pseudonym as `author`, this None,
+    # and no `author_id` (DebateMap.author_of keeps it, out of templates' reach).
+    pseudonym: str | None = None
 
 
 @dataclass
@@ -149,6 +153,24 @@ class DebateMap:
     # Whether this map's audience sees strengths at this version (visibility.strengths_shown):
     # every page, fragment and picture drawn from the map asks here.
     strengths_shown: bool = True
+    # Claim id -> author id, where `ClaimNode.author_id` is withheld (participants' map of an
+    # anonymous debate): for the viewer's own controls only. A leading underscore keeps it
+    # out of every template (Django refuses such names).
+    _authors: dict[int, int] = field(default_factory=dict, repr=False)
+    # User id -> pseudonym in an anonymous debate, as of this version: for "you appear here
+    # as" (each viewer their own), out of templates' reach like `_authors`.
+    _pseudonyms: dict[int, str] = field(default_factory=dict, repr=False)
+
+    def pseudonym_of(self, user_id: int | None) -> str | None:
+        """The viewer's own pseudonym as of this map's version (None if not known here)."""
+        return self._pseudonyms.get(user_id) if user_id is not None else None
+
+    def author_of(self, claim_id: int) -> int | None:
+        """Who wrote a claim shown in this map, for permission checks, never for output."""
+        node = self.claims.get(claim_id)
+        if node is None:
+            return None
+        return node.author_id if node.author_id is not None else self._authors.get(claim_id)
 
     def position(self, position_id: int) -> PositionNode:
         return next(p for p in self.positions if p.id == position_id)

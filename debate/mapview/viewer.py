@@ -80,6 +80,15 @@ def _load_votes(viewer: Viewer, claim_ids: list[int]) -> None:
     viewer.votes_read.update(wanted)
 
 
+@dataclass(frozen=True)
+class _Authored:
+    """What the permission rules read of a claim (permissions.ClaimLike), with its author
+    even where the shared map withholds the author's id (anonymous debates)."""
+
+    author_id: int | None
+    position_id: int
+
+
 def controls_for(dmap: DebateMap, viewer: Viewer, nodes: Iterable[ClaimNode]) -> dict:
     """Each claim's controls for the viewer, in memory: no query per claim."""
     debate = dmap.debate
@@ -95,14 +104,15 @@ def controls_for(dmap: DebateMap, viewer: Viewer, nodes: Iterable[ClaimNode]) ->
     controls = {}
     for node in nodes:
         shown = node.is_visible
+        claim = _Authored(dmap.author_of(node.id), node.position_id)
         controls[node.id] = Controls(
             reply=shown and viewer.can_add[node.position_id],
-            edit=shown and permissions.can_edit_claim(user, debate, node),
-            withdraw=shown and permissions.can_withdraw_claim(user, debate, node,
+            edit=shown and permissions.can_edit_claim(user, debate, claim),
+            withdraw=shown and permissions.can_withdraw_claim(user, debate, claim,
                                                               answered=node.answered),
-            vote=shown and permissions.can_vote(user, debate, node),
+            vote=shown and permissions.can_vote(user, debate, claim),
             moderate=may_moderate,
-            flag=signed_in and shown and permissions.can_flag_claim(user, debate, node),
+            flag=signed_in and shown and permissions.can_flag_claim(user, debate, claim),
             my_vote=viewer.votes.get(node.id),
         )
     return controls

@@ -86,6 +86,17 @@ def claim_shown(audience: Audience, *, is_hidden: bool, is_withdrawn: bool) -> b
     return audience.moderator or not (is_hidden or is_withdrawn)
 
 
+# --- comments on claims (debate/comments) ---------------------------------------------------
+
+
+def comment_q(audience: Audience, prefix: str = "") -> Q:
+    """Comments whose words and author this audience may see: moderators all; others those
+    not hidden, under a claim they may see."""
+    if audience.moderator:
+        return Q()
+    return Q(**{f"{prefix}is_hidden": False}) & claim_q(audience, f"{prefix}claim__")
+
+
 # --- evidence ------------------------------------------------------------------------------
 
 
@@ -279,6 +290,7 @@ _STATELESS_EVENTS = frozenset({"debates.team"})
 # Objects that can leave the map: their events say who and what only while the viewer may
 # still see the object itself.
 _CLAIM, _EVIDENCE, _CITATION = "arguments.claim", "sources.evidence", "arguments.citation"
+_COMMENT = "comments.comment"  # a comment: while not hidden and its claim is shown
 # The moderator's words in an evidence event's state, and the proposer's note to them.
 _REVIEW_FIELDS = ("review_reason", "hidden_reason", "note")
 
@@ -304,11 +316,12 @@ _NOTHING = EventShown(actor=False, state=False, review=False)
 
 
 def event_objects(audience: Audience, refs: Iterable[tuple[str, int | None]]) -> EventObjects:
-    """Look up, in at most three queries, which objects of these (object_type, object_id)
+    """Look up, in at most four queries, which objects of these (object_type, object_id)
     pairs this audience may see now. An object that no longer exists counts as not shown."""
     if audience.moderator:
         return EventObjects()
-    wanted: dict[str, set[int]] = {_CLAIM: set(), _EVIDENCE: set(), _CITATION: set()}
+    wanted: dict[str, set[int]] = {_CLAIM: set(), _EVIDENCE: set(), _CITATION: set(),
+                                   _COMMENT: set()}  # fmt: skip
     for object_type, object_id in refs:
         if object_type in wanted and object_id is not None:
             wanted[object_type].add(object_id)
@@ -329,6 +342,11 @@ def event_objects(audience: Audience, refs: Iterable[tuple[str, int | None]]) ->
             pk__in=wanted[_CITATION],
         )
         shown |= {(_CITATION, pk) for pk in rows.values_list("pk", flat=True)}
+    if wanted[_COMMENT]:
+        from debate.comments.models import Comment
+
+        rows = Comment.objects.filter(comment_q(audience), pk__in=wanted[_COMMENT])
+        shown |= {(_COMMENT, pk) for pk in rows.values_list("pk", flat=True)}
     return EventObjects(shown=frozenset(shown), own_evidence=frozenset(own))
 
 
@@ -345,7 +363,7 @@ def event_shown(
         return EventShown(actor=False)
     if object_type in _STATELESS_EVENTS:
         return EventShown(state=False)
-    if object_type in (_CLAIM, _EVIDENCE, _CITATION) and (
+    if object_type in (_CLAIM, _EVIDENCE, _CITATION, _COMMENT) and (
         object_id is None or (object_type, object_id) not in objects.shown
     ):
         return _NOTHING
@@ -363,6 +381,23 @@ def event_state(state: dict | None, shown: EventShown) -> dict | None:
     if shown.review:
         return state
     return {key: value for key, value in state.items() if key not in _REVIEW_FIELDS}
+
+
+# The keys of an event's state that name a person, by user id or username (model_state
+# writes a foreign key as `<name>_id`).
+_PERSON_KEYS = frozenset({
+    "user", "user_id", "username", "author", "author_id", "proposer", "proposer_id",
+    "created_by", "created_by_id", "ended_by", "ended_by_id", "actor", "actor_id",
+    "student", "student_id", "voter", "voter_id", "reporter", "reporter_id",
+})  # fmt: skip
+
+
+def state_named(state: dict | None, names: Names) -> dict | None:
+    """An event's (already shown) state without the keys that name a person where names are
+    hidden: a user id beside a username in another debate would name them."""
+    if state is None or not names.hidden:
+        return state
+    return {key: value for key, value in state.items() if key not in _PERSON_KEYS}
 
 
 # --- activity notices ----------------------------------------------------------------------

@@ -17,6 +17,7 @@ from debate.debates.models import Debate
 from debate.debates.views import get_visible_debate
 from debate.errors import InvalidInput, ServiceError
 from debate.inputs import add_service_error, cleaned, field_errors, first_error
+from debate.mapview import visibility
 from debate.moderation import services
 from debate.moderation.forms import AuditQuery, EvidenceReviewForm, FlagForm, FlagResolveForm
 from debate.moderation.models import Fallacy, Flag, FlagKind
@@ -45,6 +46,8 @@ def _queue_context(request: HttpRequest, debate: Debate, **extra) -> dict:
         # An error about something not in the queue (hiding approved evidence) shows on top.
         "queued_ids": {item.evidence.pk for item in evidence_items},
         "flag_ids": {flag.pk for flag in flags},
+        # Moderators only: usernames, with the pseudonym beside them in an anonymous debate.
+        "names": visibility.names_for(visibility.Audience(moderator=True), debate),
         **extra,
     }
 

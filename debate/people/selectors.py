@@ -31,7 +31,7 @@ from debate.debates.models import Debate, Membership, PollResponse, Role
 from debate.grading.selectors import EMPTY_SUMMARY, grades_by_user
 from debate.mapview import visibility
 from debate.moderation.models import Flag
-from debate.people.models import TARGET_FIELDS, TARGETS, Targets
+from debate.people.models import TARGET_FIELDS, TARGETS, Pseudonym, Targets, pseudonym_label
 from debate.sources.models import Evidence, EvidenceStatus
 
 COUNTERS = ["claims", "claims_hidden", "rebuttals", "edits", "evidence_proposed",
@@ -86,6 +86,8 @@ class Participant:
     grade_comment: str = ""
     grade_released: bool = False
     feedback_count: int = 0
+    # In an anonymous debate: the name everyone else knows them by (moderators read both).
+    pseudonym: str = ""
 
     @property
     def status(self) -> str:
@@ -274,7 +276,12 @@ def _memberships(debate: Debate) -> list[Membership]:
 
 def participation(debate: Debate) -> list[Participant]:
     """Everyone who takes or took part in `debate` (moderators too), with their counts, tasks
-    and grade, ordered by username; in 12 queries whatever the number of people or rows."""
+    and grade, ordered by username; in 12 queries whatever the number of people or rows (13
+    in an anonymous debate: the pseudonyms)."""
+    pseudonyms = (
+        dict(Pseudonym.objects.filter(debate=debate).values_list("user_id", "number"))
+        if debate.anonymous else {}
+    )  # fmt: skip
     memberships = _memberships(debate)
     counts = _counted(debate, _COUNTS)
     targets = debate_targets(debate)
@@ -293,6 +300,8 @@ def participation(debate: Debate) -> list[Participant]:
             tasks=[] if membership.role == Role.MODERATOR else _tasks(targets, mine),
             grade=grade.value, grade_comment=grade.comment, grade_released=grade.released,
             feedback_count=grade.feedback_count,
+            pseudonym=pseudonym_label(pseudonyms[membership.user_id])
+            if membership.user_id in pseudonyms else "",
         )  # fmt: skip
         people.append(person)
     people.sort(key=lambda p: (p.username.casefold(), p.user_id))
@@ -323,3 +332,18 @@ def task_progress(debate: Debate, user: Any) -> TaskProgress | None:
     needed = {_TASK_SOURCE[key] for name, key, *_ in TARGETS if getattr(targets, name)}
     counts = _counted(debate, sorted(needed), user_id=user.pk).get(user.pk, {})
     return TaskProgress(tasks=_tasks(targets, counts))
+
+
+def own_pseudonym(debate: Debate, user: Any, known: str | None = None) -> str | None:
+    """The pseudonym `user` goes by in `debate`, for their own eyes only ("You appear here as
+    Participant 7"): None outside anonymous debates and for visitors. `known`: the one the
+    map of this version holds (DebateMap.pseudonym_of, no query); else 1 query (someone who
+    joined after the map's version)."""
+    if not debate.anonymous or not getattr(user, "is_authenticated", False):
+        return None
+    if known is not None:
+        return known
+    number = (
+        Pseudonym.objects.filter(debate=debate, user=user).values_list("number", flat=True).first()
+    )
+    return pseudonym_label(number) if number is not None else None

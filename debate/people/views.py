@@ -223,10 +223,18 @@ def csv_cell(value: Any) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_row(person: Participant) -> list[str]:
+def csv_columns(debate: Debate) -> list[str]:
+    """The CSV's columns: in an anonymous debate, each person's pseudonym beside the
+    username (the file is the moderators')."""
+    if debate.anonymous:
+        return [*CSV_COLUMNS[:2], "pseudonym", *CSV_COLUMNS[2:]]
+    return CSV_COLUMNS
+
+
+def csv_row(person: Participant, columns: list[str] = CSV_COLUMNS) -> list[str]:
     values = {**vars(person), "status": person.status, "team": person.team_name,
               "tasks_done": person.tasks_done, "tasks_total": len(person.tasks)}  # fmt: skip
-    return [csv_cell(values[column]) for column in CSV_COLUMNS]
+    return [csv_cell(values[column]) for column in columns]
 
 
 class _Echo:
@@ -241,8 +249,9 @@ def participation_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """Plain UTF-8 (no byte-order mark), one row per participant, current and removed."""
     debate = moderated_debate(request, slug)
     writer = csv.writer(_Echo())
-    lines = [writer.writerow(CSV_COLUMNS)]
-    lines += [writer.writerow(csv_row(person)) for person in participation(debate)]
+    columns = csv_columns(debate)
+    lines = [writer.writerow(columns)]
+    lines += [writer.writerow(csv_row(person, columns)) for person in participation(debate)]
     response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{debate.slug}-participation.csv"'
     response["Cache-Control"] = "private, no-store"  # grades and names: never in a cache

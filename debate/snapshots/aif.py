@@ -21,7 +21,9 @@ The mapping (README, "Formats"):
   time (its locution, YA, TA and schemes share it). Positions and evidence have no time in
   the snapshot document, so they carry the document's `generated_at`.
 - Participants are the document's `author` field as given (so anonymous and pseudonymous
-  debates stay so), or the team when no author is shown.
+  debates stay so), or the team when no author is shown. In an anonymous debate that is the
+  pseudonym for everyone but its moderators, whose copy has the username as `firstname` and
+  the pseudonym as `surname` (`author_pseudonym`); otherwise `surname` is empty.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class _Graph:
     edges: list[Node] = field(default_factory=list)
     locutions: list[Node] = field(default_factory=list)
     participants: dict[str, str] = field(default_factory=dict)  # name → participantID
+    surnames: dict[str, str] = field(default_factory=dict)  # name → pseudonym beside it
 
     def node(self, node_id: str, text: str, kind: str, timestamp: str) -> None:
         self.nodes.append({"nodeID": node_id, "text": text, "type": kind, "timestamp": timestamp})
@@ -69,7 +72,9 @@ class _Graph:
         self.edge(source, node_id)
         self.edge(node_id, target)
 
-    def participant(self, name: str) -> str:
+    def participant(self, name: str, pseudonym: str | None = None) -> str:
+        if pseudonym and pseudonym != name:
+            self.surnames.setdefault(name, pseudonym)
         return self.participants.setdefault(name, str(len(self.participants) + 1))
 
 
@@ -103,7 +108,9 @@ def _dialogue_nodes(graph: _Graph, claim: dict[str, Any], asserted: set[int]) ->
     graph.node(assertion, "Asserting", "YA", when)
     graph.edge(locution, assertion)
     graph.edge(assertion, f"C{claim['id']}")
-    graph.locutions.append({"nodeID": locution, "personID": graph.participant(person),
+    pseudonym = claim.get("author_pseudonym") if claim.get("author") else None
+    graph.locutions.append({"nodeID": locution,
+                            "personID": graph.participant(person, pseudonym),
                             "timestamp": when, "start": None, "end": None,
                             "source": None})  # fmt: skip
     if claim["parent_id"] in asserted:
@@ -146,7 +153,7 @@ def to_aif(document: dict[str, Any]) -> dict[str, Any]:
         "edges": graph.edges,
         "locutions": graph.locutions,
         "participants": [
-            {"participantID": pid, "firstname": name, "surname": ""}
+            {"participantID": pid, "firstname": name, "surname": graph.surnames.get(name, "")}
             for name, pid in graph.participants.items()
         ],
     }

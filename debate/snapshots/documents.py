@@ -2,8 +2,10 @@
 
 `content_hash` covers the canonical content: everything except when and where it was
 generated (generated_at, the live version, the snapshot number), the debate's slug, the
-timestamps and the people, and with database ids replaced by their order. So the same
-debate hashes alike on another instance, and export → import → export keeps the hash.
+timestamps and the people (`author`, `author_pseudonym`), and with database ids replaced by
+their order. So the same debate hashes alike on another instance, export → import → export
+keeps the hash, and a reading that names authors by pseudonym (an anonymous debate) keeps
+the hash of the stored document: the hash of what was frozen.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from debate.mapview.model import DebateMap
 SCHEMA = "debate-snapshot/1"
 _VOLATILE = ("generated_at", "content_hash", "version", "snapshot")
 _TABLES = ("positions", "teams", "claims", "sources", "evidence", "citations")
-_CLAIM_VOLATILE = ("created_at", "updated_at", "author")
+_CLAIM_VOLATILE = ("created_at", "updated_at", "author", "author_pseudonym")
 
 
 def _round(value: float | None) -> float | None:

@@ -16,6 +16,7 @@ from debate.mapview import cache, visibility
 from debate.mapview.cache import debate_map
 from debate.snapshots.documents import build_document, content_hash
 from debate.snapshots.models import Snapshot
+from debate.snapshots.names import claim_authors, name_document
 
 FORMATS = ("json", "aif", "argdown", "graphml")
 CONTENT_TYPES = {
@@ -49,7 +50,7 @@ def live_snapshot(
     dmap = debate_map(debate, include_hidden=include_hidden)
 
     def build() -> bytes:
-        document = _as_shown(dmap)
+        document = _named_live(_as_shown(dmap), dmap.debate, include_hidden=include_hidden)
         if with_text:
             attach_source_texts(document)
         return document_bytes(document, fmt)
@@ -61,10 +62,29 @@ def live_snapshot(
 
 def live_document(debate: Debate, *, include_hidden: bool, with_text: bool = False) -> dict:
     """The live state of the whole debate, from the one read model."""
-    document = _as_shown(debate_map(debate, include_hidden=include_hidden))
+    dmap = debate_map(debate, include_hidden=include_hidden)
+    document = _named_live(_as_shown(dmap), dmap.debate, include_hidden=include_hidden)
     if with_text:
         attach_source_texts(document)
     return document
+
+
+def _named_live(document: dict, debate: Debate, *, include_hidden: bool) -> dict:
+    """The live document with its authors named as the audience may read them (2 queries in
+    an anonymous debate, none else; `debate` is the map's row, of the map's version)."""
+    return named_for(document, debate, visibility.Audience(moderator=include_hidden),
+                     anonymous=debate.anonymous)  # fmt: skip
+
+
+def named_for(
+    document: dict, debate: Debate, audience: visibility.Audience, *, anonymous: bool
+) -> dict:
+    """A document (live or frozen) with its claims' authors named for `audience`, where
+    `anonymous` (the debate's setting, or `visibility.snapshot_anonymous` for a frozen one)."""
+    if not anonymous:
+        return document
+    names = visibility.names_for(audience, debate, anonymous=True)
+    return name_document(document, names, claim_authors(debate.pk))
 
 
 def _as_shown(dmap) -> dict:
@@ -87,13 +107,26 @@ class FrozenView:
 
 
 def frozen_view(
-    snapshot: Snapshot, audience: visibility.Audience, *, strengths_shown: bool = True
+    snapshot: Snapshot,
+    audience: visibility.Audience,
+    *,
+    strengths_shown: bool = True,
+    debate: Debate | None = None,
+    anonymous: bool | None = None,
 ) -> FrozenView:
     """The stored document, redacted of what was hidden since it was frozen (the row itself is
     never changed: its content hash still names what was frozen). The ETag is the content
     hash while nothing is redacted, and changes with what is, so no cache keeps serving a
     reading from before a claim was hidden. Without `strengths_shown` (the debate's
-    `visibility.strengths_shown` for this audience now) the strengths are blanked too."""
+    `visibility.strengths_shown` for this audience now) the strengths are blanked too.
+
+    Names: pseudonyms (moderators: usernames with `author_pseudonym`) where the snapshot was
+    frozen while the debate was anonymous, or the debate is anonymous now
+    (`visibility.snapshot_anonymous`), or `anonymous` says so (a diff whose other side is
+    anonymous names both sides alike). `debate`: the snapshot's, if the caller has it."""
+    debate = debate or snapshot.debate
+    if anonymous is None:
+        anonymous = visibility.snapshot_anonymous(debate, frozen_anonymous=snapshot.anonymous)
     document = snapshot.document
     hidden = visibility.document_hidden(audience, snapshot.debate_id, document)
     etag = f'"{snapshot.content_hash}"'
@@ -105,7 +138,42 @@ def frozen_view(
     if not strengths_shown:
         document = visibility.redact_strengths(document)
         etag = f'{etag[:-1]}.s"'
+    if anonymous:
+        document = named_for(document, debate, audience, anonymous=True)
+        etag = f'{etag[:-1]}.a{audience.key}"'
     return FrozenView(number=snapshot.number, document=document, etag=etag)
+
+
+@dataclass(frozen=True)
+class DiffSides:
+    """The two documents of a diff as one reader may see them, named alike."""
+
+    old: FrozenView
+    new: dict
+    version: int | None  # the live version, where `new` is the live debate
+
+
+def diff_sides(
+    debate: Debate,
+    audience: visibility.Audience,
+    old: Snapshot,
+    new: Snapshot | None,
+    *,
+    strengths_shown: bool = True,
+) -> DiffSides:
+    """Snapshot `old` and snapshot `new` (None: the live debate), each as this reader may
+    read it. If either side names people by pseudonym, both do: a claim's author seen as
+    "Participant 7" on one side and by username on the other would name the person."""
+    anonymous = debate.anonymous or old.anonymous or bool(new is not None and new.anonymous)
+    view = frozen_view(old, audience, strengths_shown=strengths_shown, debate=debate,
+                       anonymous=anonymous)  # fmt: skip
+    if new is not None:
+        document = frozen_view(new, audience, strengths_shown=strengths_shown, debate=debate,
+                               anonymous=anonymous).document  # fmt: skip
+        return DiffSides(old=view, new=document, version=None)
+    version, body = live_snapshot(debate, include_hidden=audience.moderator, fmt="json")
+    live = named_for(orjson.loads(body), debate, audience, anonymous=anonymous)
+    return DiffSides(old=view, new=live, version=version)
 
 
 def attach_source_texts(document: dict) -> None:
@@ -147,10 +215,15 @@ def snapshot_take(*, actor: Any, debate: Debate, seen: int | None = None) -> Sna
     # With its strengths even before participants may see them: each reading of it asks the
     # visibility policy of its day (frozen_view).
     document = build_document(debate_map(debate, include_hidden=False))
+    # Frozen while anonymous: the stored rows keep the usernames with the pseudonyms beside
+    # them (moderators read both); each reading names them for its reader (frozen_view).
+    document = named_for(document, debate, visibility.Audience(moderator=True),
+                         anonymous=debate.anonymous)  # fmt: skip
     document["snapshot"] = number
     snapshot = Snapshot.objects.create(
         debate=debate, number=number, content_hash=document["content_hash"], document=document,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        anonymous=debate.anonymous,
     )  # fmt: skip
     audit_record(
         actor=actor, debate=debate, action="snapshot.take", obj=snapshot, before=None,

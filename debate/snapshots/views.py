@@ -5,7 +5,6 @@ summary. Everything is read through the same services as the API (`live_snapshot
 
 from __future__ import annotations
 
-import orjson
 from django.contrib import messages
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
@@ -36,6 +35,7 @@ from debate.snapshots.models import Snapshot
 from debate.snapshots.services import (
     FORMATS,
     FrozenView,
+    diff_sides,
     document_bytes,
     frozen_view,
     live_snapshot,
@@ -174,7 +174,7 @@ def _snapshots(debate: Debate, *numbers: int) -> dict[int, Snapshot]:
 def _as_read(request: HttpRequest, debate: Debate, snapshot: Snapshot) -> FrozenView:
     """The snapshot as this viewer may read it today (as the API's `_frozen`)."""
     audience = visibility.audience_of(request.user, debate)
-    return frozen_view(snapshot, audience,
+    return frozen_view(snapshot, audience, debate=debate,
                        strengths_shown=visibility.strengths_shown(debate, audience))  # fmt: skip
 
 
@@ -234,14 +234,16 @@ def snapshot_diff(request: HttpRequest, slug: str, number: int, other: int | Non
     missing = [n for n in wanted if n not in found]
     if missing:
         return _missing_snapshot(request, debate, missing[0])
-    old = _as_read(request, debate, found[number])
+    # Both sides as the API's diff reads them, named alike (diff_sides).
+    audience = visibility.audience_of(request.user, debate)
+    sides = diff_sides(debate, audience, found[number],
+                       found[other] if other is not None else None,
+                       strengths_shown=visibility.strengths_shown(debate, audience))  # fmt: skip
+    old, new_document = sides.old, sides.new
     if other is None:
-        audience = visibility.audience_of(request.user, debate)
-        version, body = live_snapshot(debate, include_hidden=audience.moderator, fmt="json")
-        new_document, to_label = orjson.loads(body), "the live debate"
+        version, to_label = sides.version, "the live debate"
     else:
-        new_document, to_label = _as_read(request, debate, found[other]).document, None
-        version = new_document.get("version")
+        version, to_label = new_document.get("version"), None
     diff = _named(diff_documents(old.document, new_document), old.document, new_document)
     pick = DiffPick(initial={"a": number, "b": LIVE if other is None else other})
     context = _exports_context(request, debate, pick=pick)

@@ -101,3 +101,38 @@ def test_the_large_snapshot_has_every_visible_claim_with_votes(two_sizes):
     assert len(document["claims"]) == LARGE - 1  # the hidden leaf is left out
     assert all(c["votes"]["count"] == 2 for c in document["claims"])
     assert len(document["citations"]) == LARGE - 1
+
+
+def anonymous_debate(slug: str, size: int):
+    """`build_debate` made anonymous, each claim by one of ten authors with pseudonyms, and
+    one snapshot frozen."""
+    from debate.people.services import pseudonyms_assign
+    from debate.snapshots.services import snapshot_take
+
+    debate, moderator = build_debate(slug, size)
+    authors = [MembershipFactory(debate=debate, role=Role.DEBATER).user for _ in range(10)]
+    for i, claim in enumerate(Claim.objects.filter(debate=debate).order_by("id")):
+        Claim.objects.filter(pk=claim.pk).update(author=authors[i % 10])
+    pseudonyms_assign(debate, [u.pk for u in authors])
+    debate.anonymous = True
+    debate.save(update_fields=["anonymous"])
+    snapshot_take(actor=moderator, debate=debate)
+    return debate, moderator
+
+
+ANONYMOUS_READS = [*READS, "snapshots/1/", "snapshots/1/?format=aif", "snapshots/1/diff/live/",
+                   "claims/?ordering=-id"]  # fmt: skip
+
+
+@pytest.mark.parametrize("who", ["anonymous", "moderator"])
+def test_anonymous_reads_take_the_same_queries_at_two_sizes(db, who):
+    (small, small_mod) = anonymous_debate("anon-small", SMALL)
+    (large, large_mod) = anonymous_debate("anon-large", LARGE)
+    small_client = APIClient() if who == "anonymous" else session_client(small_mod)
+    large_client = APIClient() if who == "anonymous" else session_client(large_mod)
+
+    small_counts = {p: queries_for(small_client, url(p, slug=small.slug)) for p in ANONYMOUS_READS}
+    large_counts = {p: queries_for(large_client, url(p, slug=large.slug)) for p in ANONYMOUS_READS}
+
+    assert small_counts == large_counts
+    assert max(small_counts.values()) <= 17, small_counts

@@ -45,6 +45,7 @@ EXAMPLES = 10  # per operation, positive and negative cases mixed: small and bou
 OPERATIONS = [
     ("GET", "/api/v1/debates/"),
     ("GET", "/api/v1/debates/{slug}/"),
+    ("PATCH", "/api/v1/debates/{slug}/"),
     ("GET", "/api/v1/debates/{slug}/citations/"),
     ("GET", "/api/v1/debates/{slug}/claims/"),
     ("POST", "/api/v1/debates/{slug}/claims/"),
@@ -74,6 +75,13 @@ OPERATIONS = [
     ("GET", "/api/v1/debates/{slug}/targets/"),
     ("PUT", "/api/v1/debates/{slug}/targets/"),
     ("GET", "/api/v1/debates/{slug}/grades/"),
+    ("GET", "/api/v1/debates/{slug}/claims/{claim_id}/comments/"),
+    ("POST", "/api/v1/debates/{slug}/claims/{claim_id}/comments/"),
+    ("GET", "/api/v1/debates/{slug}/comments/{comment_id}/"),
+    ("PATCH", "/api/v1/debates/{slug}/comments/{comment_id}/"),
+    ("POST", "/api/v1/debates/{slug}/comments/{comment_id}/hide/"),
+    ("POST", "/api/v1/debates/{slug}/comments/{comment_id}/restore/"),
+    ("GET", "/api/v1/debates/{slug}/groups/"),
     ("POST", "/api/v1/debates/import/"),
 ]
 
@@ -111,6 +119,7 @@ def real_ids(seeded_token) -> dict[str, list]:
     return {
         "claim_id": sorted(debate.claims.values_list("id", flat=True)),
         "evidence_id": sorted(debate.evidence.values_list("id", flat=True)),
+        "comment_id": sorted(debate.comments.values_list("id", flat=True)) or [1],
         "number": [1],
         "other": [1],
     }

@@ -160,6 +160,13 @@ def payloads(w) -> dict[str, tuple[dict, str]]:
         "grades.release": ({}, "moderator released the grades and feedback"),
         "feedback.set": ({"after": {"claim_id": 7}}, "moderator left feedback on #7"),
         "feedback.remove": ({"before": {"claim_id": 7}}, "moderator removed the feedback on #7"),
+        "comment.add": ({"after": {"claim_id": 7, "text": "Which source?"}},
+                        "moderator commented on #7: “Which source?”"),
+        "comment.edit": ({"after": {"claim_id": 7, "text": "Which page?"}},
+                         "moderator edited a comment on #7: “Which page?”"),
+        "comment.hide": ({"after": {"claim_id": 7, "hidden_reason": "Rude"}},
+                         "moderator hid a comment on #7: Rude"),
+        "comment.restore": ({"after": {"claim_id": 7}}, "moderator restored a comment on #7"),
         "digest.subscribe": ({}, "moderator subscribed to the email digest"),
         "digest.unsubscribe": ({}, "moderator unsubscribed from the email digest"),
         "user.signup": ({}, "moderator signed up"),
@@ -171,6 +178,10 @@ def payloads(w) -> dict[str, tuple[dict, str]]:
         "debate.anonymous": (
             {"after": {"anonymous": True}},
             "moderator made the debate anonymous: participants see pseudonyms only",
+        ),
+        "debate.split": (
+            {"after": {"count": 3, "assignment": "team", "groups": ["a-g1", "a-g2", "a-g3"]}},
+            "moderator split the debate into 3 small groups, members by team",
         ),
     }  # fmt: skip
 

@@ -151,6 +151,10 @@ def hostile_debate(cast) -> World:
     CitationFactory(claim=top, evidence=approved)
     Flag.objects.create(debate=debate, claim=top, reporter=cast.debater_after, kind="off_topic",
                         note=f"{WORD} {URL}")  # fmt: skip
+    from debate.comments.models import Comment
+
+    Comment.objects.create(debate=debate, claim=top, author=cast.debater_after, kind="question",
+                           text=f"@{WORD[:40]} {WORD} {RTL} {EMOJI} {URL}")  # fmt: skip
     return World(HOSTILE_SLUG, top.pk, str(top.pk), "now", source.pk, team_now.invite_code, now.pk,
                  cast.debater_now.pk)  # fmt: skip
 

@@ -67,11 +67,13 @@ EXPECTED = {
     # progress is counted: people.selectors.task_progress); grade: what of their own grade
     # and feedback is released (grading.selectors.my_released)
     "debate page, debater": (19, 10),
-    # debate, version, build, feedback | debate, version, feedback (feedback: what of the
-    # grading's feedback on the claim this reader may see, never in the map cache)
-    "claim page, anonymous": (11, 3),
-    # as the debate page, the visit's row there already, with feedback and without tasks
-    "claim page, debater": (17, 9),
+    # debate, version, build, feedback, comments | debate, version, feedback, comments
+    # (feedback: what of the grading's feedback on the claim this reader may see, never in
+    # the map cache; comments: the claim's thread, debate/comments/selectors.py)
+    "claim page, anonymous": (12, 4),
+    # as the debate page, the visit's row there already, with feedback, comments and without
+    # tasks
+    "claim page, debater": (18, 10),
     # debate, vote (with the debate row's lock), events, version, build | debate, vote,
     # events (the map patched)
     "vote fragment, not voted": (25, 16),
