@@ -51,12 +51,18 @@ def targets_set(*, actor: Any, debate: Debate, **values: int) -> Targets:
     return targets
 
 
+# Pseudonyms are numbered 1..99 in any debate of up to 26 people, whenever each joined.
+PSEUDONYM_NUMBERS = 100
+
+
 def pseudonyms_assign(debate: Debate, user_ids: Iterable[int | None]) -> None:
     """Give everyone here without one a pseudonym in `debate` (2 queries, none when all
     have one). Called under the debate's lock by every write that makes a member (joins,
     roles, imports) and when anonymity is switched on, so numbers never race; a person
-    keeps theirs for good. Numbers are drawn at random from a range a few times the
-    debate's size, so "Participant 3" says nothing about who came first."""
+    keeps theirs for good. Numbers are drawn at random from 1..99 (a range a few times the
+    debate's size once it outgrows that), the same range for the first member (the
+    moderator who set it up) as for the twentieth, so a number says nothing about who came
+    first (a range that grew with the debate made a high number mean "joined late")."""
     wanted = {uid for uid in user_ids if uid is not None}
     if not wanted:
         return
@@ -65,7 +71,8 @@ def pseudonyms_assign(debate: Debate, user_ids: Iterable[int | None]) -> None:
     if not new:
         return
     used = set(taken.values())
-    pool = [n for n in range(1, 3 * (len(taken) + len(new)) + 20) if n not in used]
+    top = max(PSEUDONYM_NUMBERS, 3 * (len(taken) + len(new)) + 20)
+    pool = [n for n in range(1, top) if n not in used]
     numbers = secrets.SystemRandom().sample(pool, len(new))
     Pseudonym.objects.bulk_create([
         Pseudonym(debate=debate, user_id=uid, number=number)

@@ -104,6 +104,13 @@ def _check_row_counts(document: dict) -> None:
             )
 
 
+def author_name(claim: dict) -> str | None:
+    """The name an imported claim is credited to: its pseudonym where the document carries
+    one (an anonymous debate's moderator exports usernames beside pseudonyms; importing the
+    usernames would publish who wrote what), else its author."""
+    return claim.get("author_pseudonym") or claim.get("author") or None
+
+
 def _check_sizes(document: dict) -> None:
     """Field sizes the JSON Schema leaves open (it describes exports, which may be larger)."""
     texts = [("debate/description", document["debate"].get("description", ""), MAX_DESCRIPTION)]
@@ -111,12 +118,12 @@ def _check_sizes(document: dict) -> None:
               for i, p in enumerate(document["positions"])]  # fmt: skip
     texts += [(f"sources/{i}/text", s.get("text", ""), MAX_SOURCE_TEXT)
               for i, s in enumerate(document["sources"])]  # fmt: skip
-    texts += [(f"claims/{i}/author", c.get("author") or "", MAX_AUTHOR_NAME)
+    texts += [(f"claims/{i}/author", author_name(c) or "", MAX_AUTHOR_NAME)
               for i, c in enumerate(document["claims"])]  # fmt: skip
     for where, text, limit in texts:
         if len(text) > limit:
             raise InvalidInput(f"{where}: at most {limit:,} characters.", field=where)
-    authors = {c["author"] for c in document["claims"] if c.get("author")}
+    authors = {author_name(c) for c in document["claims"] if author_name(c)}
     if len(authors) > MAX_AUTHORS:
         raise InvalidInput(f"The document names {len(authors):,} authors; an import takes at "
                            f"most {MAX_AUTHORS:,}.", field="claims")  # fmt: skip
@@ -318,7 +325,7 @@ def _import(actor: Any, document: dict, slug: str) -> Debate:
     }
     taken = _taken_usernames(debate)
     users = _placeholder_authors(
-        debate, {c["author"] for c in document["claims"] if c.get("author")}, taken
+        debate, {author_name(c) for c in document["claims"] if author_name(c)}, taken
     )
     claim_ids: dict[int, int] = {}
     created: list[Claim] = []
@@ -327,7 +334,7 @@ def _import(actor: Any, document: dict, slug: str) -> Debate:
             debate=debate, position_id=position_ids[row["position_id"]],
             parent_id=claim_ids.get(row["parent_id"]), stance=row["stance"],
             text=row["text"] if row["text"] is not None else PLACEHOLDER_TEXT,
-            author_id=users.get(row.get("author")),
+            author_id=users.get(author_name(row)),
             team_id=team_ids.get(row.get("team_id")), **_claim_state(row),
         )  # fmt: skip
         # auto_now_add overrides a value given to create(); bulk_update below does not.
