@@ -48,14 +48,19 @@ def notice_send(
 
 
 def notice_many(
-    *, user_ids: Iterable[int], actor: Any, debate: Debate, kind: str, message: str, url: str = ""
-) -> int:
-    """`notice_send` to each of `user_ids` at once: two queries however many there are.
-    Returns how many were told."""
+    *, user_ids: Iterable[int], actor: Any, debate: Debate, kind: str, message: str, url: str = "",
+    event: AuditEvent | None = None,
+) -> int:  # fmt: skip
+    """`notice_send` to each of `user_ids` at once: two queries however many there are (none
+    for nobody). Returns how many were told."""
     actor_id = getattr(actor, "pk", None)
     wanted = {uid for uid in user_ids if uid is not None and uid != actor_id}
+    if not wanted:
+        return 0
     notices = [
-        Notice(user_id=uid, debate=debate, kind=kind, message=message[:500], url=url[:300])
+        Notice(
+            user_id=uid, debate=debate, kind=kind, message=message[:500], url=url[:300], event=event
+        )
         for uid in sorted(_may_hear(debate, wanted))
     ]
     Notice.objects.bulk_create(notices)

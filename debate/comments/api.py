@@ -53,7 +53,9 @@ class CommentOutput(serializers.Serializer):
     placeholder = serializers.BooleanField(
         help_text="True: a moderator hid it; neither words nor author are shown."
     )
-    hidden_reason = serializers.CharField(help_text="Moderators only.")
+    hidden_reason = serializers.CharField(
+        help_text="Why a moderator hid it: for moderators and the comment's author only."
+    )
 
 
 class CommentCreateInput(StrictSerializer):

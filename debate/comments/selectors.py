@@ -28,7 +28,8 @@ HIDDEN_PLACEHOLDER = "A comment was hidden by a moderator."
 @dataclass(frozen=True)
 class CommentItem:
     """One comment as one viewer may see it. For a hidden comment shown to a non-moderator,
-    `text`, `author`, `author_id` and `kind` are empty: `placeholder` is True."""
+    `text`, `author`, `author_id` and `kind` are empty: `placeholder` is True (and
+    `hidden_reason` is given to its author alone)."""
 
     id: int
     kind: str
@@ -71,10 +72,12 @@ class Thread:
 def _item(row: Comment, *, names: visibility.Names, moderator: bool, user, debate: Debate,
           claim, now: datetime, may_hide: bool) -> CommentItem:  # fmt: skip
     if row.is_hidden and not moderator:
+        # Its author alone reads why (the hide form promises it); the placeholder names nobody.
+        own_reason = row.hidden_reason if getattr(user, "pk", None) == row.author_id else ""
         return CommentItem(
             id=row.pk, kind="", kind_label="", text="", parts=[], author=None, author_id=None,
             author_pseudonym=None, created_at=row.created_at, edited_at=None, version=row.version,
-            is_hidden=True, placeholder=True, hidden_reason="", hidden_by=None,
+            is_hidden=True, placeholder=True, hidden_reason=own_reason, hidden_by=None,
         )  # fmt: skip
     until = row.created_at + edit_window()
     own = getattr(user, "pk", None) == row.author_id

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from debate import permissions
-from debate.activity.services import notice_send
+from debate.activity.services import notice_many, notice_send
 from debate.arguments.models import Claim
 from debate.audit.models import AuditEvent
 from debate.audit.sentences import clip
@@ -127,8 +127,9 @@ def comment_add_or_find(*, actor: Any, claim: Claim, kind: Any, text: Any) -> tu
 @transaction.atomic
 def comment_edit(*, actor: Any, comment: Comment, text: Any, version: Any) -> Comment:
     """Change the text of one's own comment, within the edit window, from the version read:
-    a stale `version` is a Conflict (the newer text comes with it), never an overwrite.
-    People it newly @mentions are told; those told before are not told again."""
+    a stale `version` is a Conflict (the newer text comes with it), never an overwrite; the
+    words saved already, sent again (a double submit), are no conflict. People it newly
+    @mentions are told; those told before are not told again."""
     debate, comment = _locked_comment(comment)
     if getattr(actor, "pk", None) != comment.author_id and permissions.is_moderator(actor, debate):
         raise NotAllowed("Moderators hide comments; they never change anyone's words.")
@@ -142,11 +143,12 @@ def comment_edit(*, actor: Any, comment: Comment, text: Any, version: Any) -> Co
     )
     rate_check(actor, "comment")
     text = comment_text(text)
-    if not isinstance(version, int) or isinstance(version, bool) or version != comment.version:
+    a_version = isinstance(version, int) and not isinstance(version, bool)
+    if a_version and text == comment.text:
+        return comment  # these words are saved already (a double submit): nothing to overwrite
+    if not a_version or version != comment.version:
         raise Conflict("Someone changed this comment since you opened it (another tab?): "
                        "here is the newer text.", current=comment)  # fmt: skip
-    if text == comment.text:
-        return comment
     before = model_state(comment, FIELDS)
     comment.text, comment.version, comment.edited_at = text, comment.version + 1, timezone.now()
     comment.save(update_fields=["text", "version", "edited_at"])
@@ -223,6 +225,11 @@ def _who(actor: Any, names: Names, recipient_id: int | None, debate: Debate) -> 
             debate=debate, user_id=recipient_id, role=Role.MODERATOR
         ).exists()
     )
+    return _writer(actor, names, moderator=moderator)
+
+
+def _writer(actor: Any, names: Names, *, moderator: bool) -> str:
+    """The commenter as a moderator (username with pseudonym) or a participant names them."""
     if moderator:
         return dataclasses.replace(names, moderator=True).label(actor.pk, actor.username) or ""
     return names.shown(actor.pk, actor.username) or ""
@@ -240,10 +247,14 @@ def _tell_mentioned(actor: Any, debate: Debate, comment: Comment, event: AuditEv
     if new:
         Mention.objects.bulk_create([Mention(comment=comment, user_id=uid) for uid in sorted(new)])
     claim = comment.claim
-    for user_id in sorted(new):
-        notice_send(
-            user_id=user_id, actor=actor, debate=debate, kind="comment.mention",
-            message=f"{_who(actor, names, user_id, debate)} mentioned you in a comment on "
+    # The words differ only between moderators and the others (how the writer is named), so
+    # two inserts tell everyone: never a query per person named.
+    moderators = set(Membership.objects.filter(debate=debate, user_id__in=new, role=Role.MODERATOR)
+                     .values_list("user_id", flat=True)) if new else set()  # fmt: skip
+    for audience_ids, moderator in ((new - moderators, False), (moderators, True)):
+        notice_many(
+            user_ids=audience_ids, actor=actor, debate=debate, kind="comment.mention",
+            message=f"{_writer(actor, names, moderator=moderator)} mentioned you in a comment on "
             f"#{claim.pk}: “{clip(claim.text, 60)}”.",
             url=comment_url(comment), event=event,
         )  # fmt: skip

@@ -10,7 +10,6 @@ through `Debate.group_of`.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import Any
 
@@ -20,7 +19,8 @@ from debate import permissions
 from debate.audit.services import audit_record, counted_as, debate_lock
 from debate.debates import services as debate_services
 from debate.debates.models import PHASE_ORDER, Debate, Membership, Role, Team
-from debate.errors import InvalidInput
+from debate.errors import InvalidInput, NotAllowed
+from debate.groups.selectors import _moderated_of
 
 MIN_GROUPS = 2
 MAX_GROUPS = 12
@@ -31,15 +31,24 @@ ALREADY_SPLIT = "This debate was split into groups already: one split per debate
 A_GROUP = "This debate is a small group itself: split the debate it came from instead."
 
 
+# Every slug `group_slug` can make starts with the parent's first SLUG_STEM characters (80
+# less the longest "-g12", a "-99999" tail and a dash cut off) and ends "-g<n>" or
+# "-g<n>-<k>": what `_make_groups` asks the database for, in one query.
+SLUG_STEM = 69
+GROUP_SLUG_END = r"-g[0-9]+(-[0-9]+)?$"
+
+
 def group_slug(slug: str, number: int, taken: set[str]) -> str:
     """`<slug>-g<number>`, within the 80 characters of a slug, with `-2`, `-3`, ... added
-    when another debate has that slug already."""
-    suffix = f"-g{number}"
-    base = f"{slug[: 80 - len(suffix)]}{suffix}"
-    candidate, extra = base, 2
+    when another debate has that slug already. The parent's slug is what gets cut, never
+    the "-g<number>" (a long slug's groups would otherwise lose their number, and two of
+    them compete for one slug). A cut ending on a dash loses it: "--g1" is no slug the
+    debate would keep (slugify makes it "-g1", perhaps taken)."""
+    suffix, tail, extra = f"-g{number}", "", 2
+    candidate = f"{slug[: 80 - len(suffix)].rstrip('-')}{suffix}"
     while candidate in taken:
         tail = f"-{extra}"
-        candidate = f"{base[: 80 - len(tail)]}{tail}"
+        candidate = f"{slug[: 80 - len(suffix) - len(tail)].rstrip('-')}{suffix}{tail}"
         extra += 1
     return candidate
 
@@ -146,9 +155,9 @@ def debate_split(
 
 def _make_groups(actor: Any, debate: Debate, count: int) -> list[Debate]:
     """The group debates, each a clone of the parent with its settings and phase."""
-    stems = [f"{debate.slug[:74]}-g{n}" for n in range(1, count + 1)]
     taken = set(
-        Debate.objects.filter(slug__regex=r"^(" + "|".join(map(re.escape, stems)) + r")(-[0-9]+)?$")
+        Debate.objects.filter(slug__startswith=debate.slug[:SLUG_STEM],
+                              slug__regex=GROUP_SLUG_END)
         .values_list("slug", flat=True)
     )  # fmt: skip
     groups = []
@@ -212,6 +221,14 @@ def groups_phase_change(*, actor: Any, debate: Debate, phase: str) -> list[Debat
         groups = list(Debate.objects.filter(group_of=debate).order_by("group_number"))
         if not groups:
             raise InvalidInput("This debate has no groups.", field="phase")
+        # Each group's moderators may have changed since the split (one query for all): say
+        # which groups are in the way rather than fail on the first with a general refusal.
+        moderated = _moderated_of(actor, [group.pk for group in groups])
+        if stray := [f"Group {g.group_number}" for g in groups if g.pk not in moderated]:
+            raise NotAllowed(
+                f"You no longer moderate {', '.join(stray)}, so no group was moved: ask "
+                "its moderators, or move the other groups from their own pages."
+            )
         return [
             debate_services.phase_change(actor=actor, debate=group, phase=phase) for group in groups
         ]
