@@ -39,6 +39,12 @@ class Names:
     users: dict[int, str] = field(default_factory=dict)
     positions: dict[int, str] = field(default_factory=dict)
     teams: dict[int, str] = field(default_factory=dict)
+    # The moderators' names policy (visibility.names_for): in an anonymous debate every
+    # person reads "ana_k (Participant 7)", the trail being the moderators' alone.
+    people: Any = None
+
+    def person(self, user_id: int | None, username: str | None) -> str | None:
+        return self.people.label(user_id, username) if self.people is not None else username
 
 
 @dataclass(frozen=True)
@@ -399,7 +405,7 @@ def fallback(event: Any, names: Names) -> list[Piece]:
 
 def sentence_pieces(event: Any, names: Names) -> list[Piece]:
     """The whole sentence for one event, its actor first."""
-    actor = getattr(event.actor, "username", "") if event.actor_id else ""
+    actor = names.person(event.actor_id, event.actor.username) if event.actor_id else ""
     build = SENTENCES.get(event.action, fallback)
     who = Piece(actor, typed=True) if actor else Piece("system")
     return [who, Piece(" "), *build(event, names)]
@@ -427,14 +433,18 @@ def _referenced(events: Iterable[Any]) -> dict[str, set[int]]:
 
 
 def load_names(debate: Any, events: Sequence[Any]) -> Names:
-    """At most three queries (people, positions, teams) whatever the events."""
+    """At most four queries (people, positions, teams, and pseudonyms in an anonymous
+    debate) whatever the events."""
     from debate.debates.models import Position, Team
+    from debate.mapview.visibility import Audience, names_for
 
     ids = _referenced(events)
-    names = Names(slug=debate.slug)
+    names = Names(slug=debate.slug, people=names_for(Audience(moderator=True), debate))
     if ids["users"]:
         users = get_user_model().objects.filter(pk__in=ids["users"])
-        names.users = dict(users.values_list("pk", "username"))
+        names.users = {
+            pk: names.person(pk, name) for pk, name in users.values_list("pk", "username")
+        }
     if ids["positions"]:
         names.positions = dict(
             Position.objects.filter(debate=debate, pk__in=ids["positions"]).values_list(

@@ -483,7 +483,12 @@ def debate_clone(*, actor: Any, debate: Debate, title: str, slug: str = "") -> D
     A closed debate can be cloned: that only reads it."""
     permissions.require(permissions.is_moderator(actor, debate), "Only moderators clone a debate.")
     with counted_as(actor, "manage"):  # one clone, however much it copies
-        return _clone(actor=actor, debate=debate, title=title, slug=slug)
+        clone = _clone(actor=actor, debate=debate, title=title, slug=slug)
+        # Anonymous mode is a setting like the others: the copy of an anonymous seminar is
+        # anonymous before anyone joins it (audited as a switch, as at set-up).
+        if debate.anonymous:
+            clone = debate_anonymity_set(actor=actor, debate=clone, anonymous=True)
+        return clone
 
 
 def _clone(

@@ -14,7 +14,7 @@ class Snapshot(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # Frozen while the debate was anonymous: it stays anonymous for non-moderators after the
-    # debate's setting is switched off (mapview.visibility.names_for_snapshot).
+    # debate's setting is switched off (mapview.visibility.snapshot_anonymous).
     anonymous = models.BooleanField(default=False)
 
     class Meta:

@@ -117,3 +117,17 @@ def test_a_new_debate_is_not_anonymous_unless_asked(db):
     })  # fmt: skip
 
     assert not Debate.objects.get().anonymous
+
+
+def test_the_audit_trail_names_people_with_their_pseudonym_beside(moderator, debater_now,
+                                                                   debate, position_now):
+    from debate.arguments.services import claim_create
+    from debate.debates.services import debate_anonymity_set
+
+    debate_anonymity_set(actor=moderator, debate=debate, anonymous=True)
+    claim_create(actor=debater_now, debate=debate, position=position_now, stance="pro",
+                 text="A claim.")
+    pseudonym = Pseudonym.objects.get(debate=debate, user=debater_now).label
+    page = client_as(moderator).get(reverse("audit", args=[debate.slug]))
+    assert page.status_code == 200
+    assert f"{debater_now.username} ({pseudonym})".encode() in page.content
