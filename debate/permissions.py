@@ -72,6 +72,19 @@ def membership_of(user: Any, debate: Debate) -> Membership | None:
     return cache[debate.pk]
 
 
+def memberships_load(user: Any, debates: list[Debate]) -> None:
+    """Fill `membership_of`'s cache for many debates in one query, so a rule asked of each
+    (a split debate's groups) costs nothing more per debate."""
+    if is_system(user) or not getattr(user, "is_authenticated", False):
+        return
+    cache = user.__dict__.setdefault(_CACHE_ATTR, {})
+    wanted = [d.pk for d in debates if d.pk not in cache]
+    found = {m.debate_id: m for m in
+             Membership.objects.select_related("team").filter(user=user, debate_id__in=wanted)}
+    for pk in wanted:
+        cache[pk] = found.get(pk)
+
+
 def forget_memberships(user: Any) -> None:
     if not is_system(user) and hasattr(user, "__dict__"):
         user.__dict__.pop(_CACHE_ATTR, None)

@@ -127,7 +127,7 @@ def _count_of(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _with_pending(debates: QuerySet) -> QuerySet:
+def with_pending(debates: QuerySet) -> QuerySet:
     # The moderation queue's two lists (moderation.selectors): proposed evidence, open flags.
     return debates.annotate(
         pending_evidence=_count_of(
@@ -139,7 +139,7 @@ def _with_pending(debates: QuerySet) -> QuerySet:
 
 def pending_for_debate(debate: Debate) -> Pending:
     """What waits in the moderation queue of `debate`, in one query."""
-    row = _with_pending(Debate.objects.filter(pk=debate.pk)).values(
+    row = with_pending(Debate.objects.filter(pk=debate.pk)).values(
         "pending_evidence", "pending_flags"
     )
     counts = row.first() or {"pending_evidence": 0, "pending_flags": 0}
@@ -177,7 +177,7 @@ def moderated_debates(user) -> list[ModeratedDebate]:
     moderated = Membership.objects.filter(user=user, role=Role.MODERATOR).values("debate_id")
     subscribed = DigestSubscription.objects.filter(user=user, debate=OuterRef("pk"))
     rows = (
-        _with_pending(Debate.objects.filter(pk__in=moderated))
+        with_pending(Debate.objects.filter(pk__in=moderated))
         .annotate(digest=Exists(subscribed))
         .order_by("-created_at", "id")
         .values("id", "slug", "title", "phase", "pending_evidence", "pending_flags", "digest")

@@ -127,8 +127,11 @@ class TeamSerializer(serializers.ModelSerializer):
 
 def _names(serializer: serializers.Serializer) -> visibility.Names:
     """The names policy of the serializer's reader (`context["names"]`, from
-    `visibility.names_for`); without one, the debate is taken as not anonymous."""
-    return serializer.context.get("names") or visibility.Names()
+    `visibility.names_for`). Without one it fails closed: nobody is named, as if the debate
+    were anonymous to a participant with no pseudonyms known (a forgotten context shows in
+    the tests as "A participant", never as a leaked username)."""
+    names = serializer.context.get("names")
+    return names if names is not None else visibility.Names(anonymous=True)
 
 
 class ClaimSerializer(serializers.ModelSerializer):

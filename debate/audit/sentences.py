@@ -282,6 +282,18 @@ def _debate_split(event: Any, names: Names) -> list[Piece]:
     return [Piece(f"split the debate into {groups}, members {how}")]
 
 
+def _membership_split_in(event: Any, names: Names) -> list[Piece]:
+    """One event for everyone a split put into this group: the counts by role (no list of
+    people, which an anonymous group's trail would have to hide)."""
+    state = _state(event)
+    roles = ("debater", "observer", "moderator")
+    counts = {role: _int(state.get(f"{role}s")) or 0 for role in roles}
+    parts = [f"{n} {role}{'' if n == 1 else 's'}" for role, n in counts.items() if n]
+    count = _int(state.get("count")) or 0
+    return [Piece(f"added {count} member{'' if count == 1 else 's'} from the split"
+                  + (f" ({', '.join(parts)})" if parts else ""))]  # fmt: skip
+
+
 def _grade_set(event: Any, names: Names) -> list[Piece]:
     state = _state(event)
     return [Piece("graded "), _user(names, state.get("user_id")), Piece(": "),
@@ -371,6 +383,7 @@ SENTENCES: dict[str, Sentence] = {
     "team.regenerate_code": _team_code,
     "membership.join": _membership_join,
     "membership.set": _membership_set,
+    "membership.split_in": _membership_split_in,
     "membership.change": _membership_set,
     "membership.end": _membership_end,
     "poll.before": _poll("opening"),

@@ -15,8 +15,10 @@ import re
 from dataclasses import dataclass
 
 from debate.mapview.visibility import Names
+from debate.people.models import pseudonym_label
 
-# A mention starts at "@" not glued to a preceding word character (an e-mail address).
+# A mention starts at "@" not glued to a preceding word character (an e-mail address). The
+# word is people.models.pseudonym_label's: a label in another wording needs this too.
 PSEUDONYM = re.compile(r"(?<![\w@.+-])@(participant)\s?(\d{1,9})\b", re.IGNORECASE)
 USERNAME = re.compile(r"(?<![\w@.+-])@([\w.@+-]{1,150})")
 # Characters that end a sentence rather than a username ("ask @ana_k.").
@@ -60,7 +62,7 @@ def segments(text: str) -> list[Segment]:
 def tokens(text: str) -> tuple[set[str], set[str]]:
     """The usernames and the pseudonyms ("Participant 7") the text mentions."""
     usernames: set[str] = set()
-    pseudonyms = {f"Participant {int(m.group(2))}" for m in PSEUDONYM.finditer(text)}
+    pseudonyms = {pseudonym_label(int(m.group(2))) for m in PSEUDONYM.finditer(text)}
     for start, end in _spans(text):
         word = text[start + 1 : end]
         if not PSEUDONYM.fullmatch(text[start:end]):

@@ -7,12 +7,10 @@ everyone but moderators, a placeholder with neither words nor author.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Count
 from django.utils import timezone
 
 from debate import permissions
@@ -21,8 +19,6 @@ from debate.comments.models import Comment, CommentKind
 from debate.comments.services import edit_window
 from debate.debates.models import Debate
 from debate.mapview import visibility
-
-HIDDEN_PLACEHOLDER = "A comment was hidden by a moderator."
 
 
 @dataclass(frozen=True)
@@ -122,13 +118,3 @@ def comment_thread(debate: Debate, claim, user) -> Thread:
     ]  # fmt: skip
     thread.can_add = permissions.can_comment(user, debate, claim)
     return thread
-
-
-def comment_counts(debate: Debate, claim_ids: Iterable[int], audience) -> dict[int, int]:
-    """How many comments each claim has that this audience sees (placeholders of hidden ones
-    count for nobody but moderators): one grouped query, whatever the number of claims."""
-    rows = Comment.objects.filter(debate=debate, claim_id__in=list(claim_ids))
-    if not audience.moderator:
-        rows = rows.filter(is_hidden=False)
-    grouped = rows.values("claim_id").annotate(n=Count("id")).order_by()
-    return {row["claim_id"]: row["n"] for row in grouped}

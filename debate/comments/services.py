@@ -27,7 +27,7 @@ from debate.audit.sentences import clip
 from debate.audit.services import audit_record, debate_lock, model_state, rate_check
 from debate.comments.mentions import mentioned_ids
 from debate.comments.models import REASON_MAX, TEXT_MAX, Comment, CommentKind, Mention
-from debate.debates.models import Debate, Membership, Role
+from debate.debates.models import Debate, Membership, Phase, Role
 from debate.errors import Conflict, InvalidInput, NotAllowed
 from debate.mapview.visibility import Audience, Names, names_for
 
@@ -112,9 +112,9 @@ def comment_add_or_find(*, actor: Any, claim: Claim, kind: Any, text: Any) -> tu
                                      text=text)  # fmt: skip
     event = audit_record(actor=actor, debate=debate, action="comment.add", obj=comment,
                          before=None, after=model_state(comment, FIELDS))  # fmt: skip
-    told = _tell_mentioned(actor, debate, comment, event)
+    names = _names(debate)
+    told = _tell_mentioned(actor, debate, comment, event, names)
     if claim.author_id not in told:
-        names = _names(debate)
         notice_send(
             user_id=claim.author_id, actor=actor, debate=debate, kind="comment.new",
             message=f"{_who(actor, names, claim.author_id, debate)} commented on your claim "
@@ -154,7 +154,7 @@ def comment_edit(*, actor: Any, comment: Comment, text: Any, version: Any) -> Co
     comment.save(update_fields=["text", "version", "edited_at"])
     event = audit_record(actor=actor, debate=debate, action="comment.edit", obj=comment,
                          before=before, after=model_state(comment, FIELDS))  # fmt: skip
-    _tell_mentioned(actor, debate, comment, event)
+    _tell_mentioned(actor, debate, comment, event, _names(debate))
     return comment
 
 
@@ -204,9 +204,9 @@ def comment_url(comment: Comment) -> str:
 
 
 def _refusal(actor: Any, debate: Debate) -> str:
-    if debate.phase == "closed":
+    if debate.phase == Phase.CLOSED:
         return "The debate is closed: comments are read-only until a moderator reopens it."
-    if debate.phase == "setup":
+    if debate.phase == Phase.SETUP:
         return "Comments open with the opening phase (moderators may comment during set-up)."
     return "Only the debate's members comment, and only on claims they can read."
 
@@ -235,10 +235,11 @@ def _writer(actor: Any, names: Names, *, moderator: bool) -> str:
     return names.shown(actor.pk, actor.username) or ""
 
 
-def _tell_mentioned(actor: Any, debate: Debate, comment: Comment, event: AuditEvent) -> set[int]:
+def _tell_mentioned(
+    actor: Any, debate: Debate, comment: Comment, event: AuditEvent, names: Names
+) -> set[int]:
     """Record and tell the current members the comment @mentions who were not told before
     (never the writer). Returns everyone it has mentioned, old and new."""
-    names = _names(debate)
     named = mentioned_ids(comment.text, debate=debate, names=names,
                           writer_moderates=permissions.is_moderator(actor, debate))  # fmt: skip
     named.discard(actor.pk)

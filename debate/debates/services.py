@@ -206,6 +206,34 @@ def membership_set(
 
 
 @transaction.atomic
+def memberships_split_in(
+    *, actor: Any, debate: Debate, members: list[tuple[Any, str, Team | None]]
+) -> list[Membership]:
+    """Give many people their first role in `debate` at once: a split filling one of its
+    groups. The rules of `membership_set` for each (role known, a debater in a team of this
+    debate, one role per debate: nobody here already), in a fixed number of queries however
+    many join (lock, permission, one insert, pseudonyms, one audit event with the counts)."""
+    debate = _locked_for_set_up(actor, debate, "Only moderators assign roles.")
+    rows = [(user, role, _team_for_role(debate, role, team)) for user, role, team in members]
+    ids = [user.pk for user, _, _ in rows]
+    taken = Membership.objects.filter(debate=debate, user_id__in=ids).exists()
+    if taken or len(set(ids)) != len(ids):
+        raise InvalidInput("Each person has one role in a debate.", field="members")
+    created = Membership.objects.bulk_create([
+        Membership(debate=debate, user=user, role=role, team=team) for user, role, team in rows
+    ])  # fmt: skip
+    pseudonyms_assign(debate, ids)
+    for user, _, _ in rows:
+        permissions.forget_memberships(user)
+    counts = {f"{role}s": sum(1 for _, r, _ in rows if r == role) for role in Role.values}
+    audit_record(
+        actor=actor, debate=debate, action="membership.split_in", obj=debate, before=None,
+        after={"count": len(rows), **counts},
+    )  # fmt: skip
+    return created
+
+
+@transaction.atomic
 def phase_change(*, actor: Any, debate: Debate, phase: str) -> Debate:
     # The lock every phase-dependent write takes first: each one commits before the phase
     # moves (and is in the closing snapshot), or waits and is judged by the new phase.
@@ -483,7 +511,7 @@ def debate_clone(*, actor: Any, debate: Debate, title: str, slug: str = "") -> D
     A closed debate can be cloned: that only reads it."""
     permissions.require(permissions.is_moderator(actor, debate), "Only moderators clone a debate.")
     with counted_as(actor, "manage"):  # one clone, however much it copies
-        clone = _clone(actor=actor, debate=debate, title=title, slug=slug)
+        clone = clone_into(actor=actor, debate=debate, title=title, slug=slug)
         # Anonymous mode is a setting like the others: the copy of an anonymous seminar is
         # anonymous before anyone joins it (audited as a switch, as at set-up).
         if debate.anonymous:
@@ -491,7 +519,7 @@ def debate_clone(*, actor: Any, debate: Debate, title: str, slug: str = "") -> D
         return clone
 
 
-def _clone(
+def clone_into(
     *, actor: Any, debate: Debate, title: str, slug: str, creator: Any = None,
     phase: str = Phase.SETUP,
 ) -> Debate:  # fmt: skip

@@ -15,11 +15,11 @@ from typing import Any
 from django.db.models import Count, Q
 
 from debate import permissions
-from debate.activity.selectors import Pending, _with_pending
+from debate.activity.selectors import Pending, with_pending
 from debate.arguments.models import Claim, Vote
 from debate.debates.models import Debate, Membership, Phase, Role
 from debate.mapview import cache, visibility
-from debate.people.selectors import _rebuttal_q
+from debate.people.selectors import rebuttal_q
 from debate.sources.models import Evidence, EvidenceStatus
 
 
@@ -73,7 +73,7 @@ def group_rows(debate: Debate) -> list[dict]:
 def groups_overview(debate: Debate, user: Any) -> list[GroupCard]:
     """Every group of `debate` side by side: phase, standings (where the viewer's audience
     in that group may see them: moderators always), participation and what waits."""
-    rows = list(_with_pending(Debate.objects.filter(group_of=debate)).order_by("group_number"))
+    rows = list(with_pending(Debate.objects.filter(group_of=debate)).order_by("group_number"))
     if not rows:
         return []
     ids = [group.pk for group in rows]
@@ -85,7 +85,7 @@ def groups_overview(debate: Debate, user: Any) -> list[GroupCard]:
     )  # fmt: skip
     claims = _grouped(
         Claim.objects.filter(debate_id__in=ids, is_withdrawn=False), "debate_id",
-        claims=Count("id"), rebuttals=Count("id", filter=_rebuttal_q()),
+        claims=Count("id"), rebuttals=Count("id", filter=rebuttal_q()),
     )  # fmt: skip
     votes = _grouped(
         Vote.objects.active().filter(claim__debate_id__in=ids), "claim__debate_id",
@@ -96,7 +96,8 @@ def groups_overview(debate: Debate, user: Any) -> list[GroupCard]:
                                 is_hidden=False),
         "debate_id", evidence=Count("id"),
     )  # fmt: skip
-    moderated = _moderated_of(user, ids)
+    permissions.memberships_load(user, rows)  # one query: is_moderator asks no more
+    moderated = {group.pk for group in rows if permissions.is_moderator(user, group)}
     phases = dict(Phase.choices)
     cards = []
     for group in rows:
@@ -119,18 +120,6 @@ def groups_overview(debate: Debate, user: Any) -> list[GroupCard]:
             card.standings_later = visibility.strengths_later(group)
         cards.append(card)
     return cards
-
-
-def _moderated_of(user: Any, ids: list[int]) -> set[int]:
-    """Which of these debates `user` moderates (1 query; a superuser moderates all)."""
-    if permissions.is_system(user) or getattr(user, "is_superuser", False):
-        return set(ids)
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(
-        Membership.objects.filter(user=user, debate_id__in=ids, role=Role.MODERATOR)
-        .values_list("debate_id", flat=True)
-    )  # fmt: skip
 
 
 def split_members(debate: Debate) -> list[Membership]:

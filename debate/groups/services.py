@@ -1,6 +1,6 @@
 """Small groups: split one debate into N group debates, and move them through the phases.
 
-A split copies the parent's set-up into each group (debates.services._clone: positions,
+A split copies the parent's set-up into each group (debates.services.clone_into: positions,
 teams with new invite codes, sources, approved evidence), gives every group the parent's
 settings and phase, and deals the parent's members out: moderators moderate every group,
 debaters and observers go to one group each. Each group is then a debate of its own (its
@@ -19,8 +19,7 @@ from debate import permissions
 from debate.audit.services import audit_record, counted_as, debate_lock
 from debate.debates import services as debate_services
 from debate.debates.models import PHASE_ORDER, Debate, Membership, Role, Team
-from debate.errors import InvalidInput, NotAllowed
-from debate.groups.selectors import _moderated_of
+from debate.errors import InvalidInput, NotAllowed, ServiceError
 
 MIN_GROUPS = 2
 MAX_GROUPS = 12
@@ -58,16 +57,31 @@ def group_title(title: str, number: int) -> str:
     return f"{title[: 200 - len(suffix)]}{suffix}"
 
 
+def split_refusal(
+    actor: Any, debate: Debate, *, has_groups: bool | None = None
+) -> ServiceError | None:
+    """Why `actor` may not split `debate` now (the error a split would raise), or None: the
+    one place these rules live, for the service and for the pages that offer the form.
+    `has_groups`: whether the debate has groups, when the caller knows (else 1 query)."""
+    try:
+        permissions.require_open(debate)
+    except NotAllowed as closed:
+        return closed
+    if not permissions.can_split(actor, debate):
+        return NotAllowed("Only the debate's moderators split it into groups.")
+    if debate.group_of_id is not None:
+        return InvalidInput(A_GROUP, field="count")
+    if has_groups is None:
+        has_groups = Debate.objects.filter(group_of=debate).exists()
+    if has_groups:
+        return InvalidInput(ALREADY_SPLIT, field="count")
+    return None
+
+
 def _check_split(actor: Any, debate: Debate, count: Any, assignment: str) -> int:
     """The rules of a split, read under the parent's lock; the count as an int."""
-    permissions.require_open(debate)
-    permissions.require(
-        permissions.can_split(actor, debate), "Only the debate's moderators split it into groups."
-    )
-    if debate.group_of_id is not None:
-        raise InvalidInput(A_GROUP, field="count")
-    if Debate.objects.filter(group_of=debate).exists():
-        raise InvalidInput(ALREADY_SPLIT, field="count")
+    if refusal := split_refusal(actor, debate):
+        raise refusal
     if isinstance(count, bool) or not isinstance(count, int):
         raise InvalidInput(COUNT_RANGE, field="count")
     if not MIN_GROUPS <= count <= MAX_GROUPS:
@@ -164,16 +178,16 @@ def _make_groups(actor: Any, debate: Debate, count: int) -> list[Debate]:
     for number in range(1, count + 1):
         slug = group_slug(debate.slug, number, taken)
         taken.add(slug)
-        group = debate_services._clone(
+        group = debate_services.clone_into(
             actor=actor, debate=debate, title=group_title(debate.title, number), slug=slug,
             creator=permissions.SYSTEM, phase=debate.phase,
         )  # fmt: skip
-        # What the clone does not copy: the place in the split, and anonymous mode (set
-        # before any member is added; every member gets a pseudonym as they join anyway).
-        Debate.objects.filter(pk=group.pk).update(
-            group_of=debate, group_number=number, anonymous=debate.anonymous
-        )
-        group.group_of, group.group_number, group.anonymous = debate, number, debate.anonymous
+        # What the clone does not copy: the place in the split, and anonymous mode (switched
+        # on through its service, audited in the group, before any member is added).
+        Debate.objects.filter(pk=group.pk).update(group_of=debate, group_number=number)
+        group.group_of, group.group_number = debate, number
+        if debate.anonymous:
+            group = debate_services.debate_anonymity_set(actor=actor, debate=group, anonymous=True)
         groups.append(group)
     return groups
 
@@ -182,27 +196,33 @@ def _fill_groups(
     actor: Any, groups: list[Debate], moderators: list[Membership], members: list[Membership],
     assigned: dict[int, int],
 ) -> None:  # fmt: skip
-    """Every moderator into every group, every other member into theirs, through
-    `membership_set` (pseudonyms given, each audited in its group)."""
+    """Every moderator into every group, every other member into theirs: per group one
+    `memberships_split_in` (its rules, pseudonyms, one audit event in the group), so a split
+    costs the same few queries per group whatever the number of members."""
     teams: dict[tuple[int, str], Team] = {
         (team.debate_id, team.name): team
         for team in Team.objects.filter(debate__in=[g.pk for g in groups])
     }
     names = dict(Team.objects.filter(debate_id=groups[0].group_of_id).values_list("id", "name"))
-    for group in groups:
-        for membership in moderators:
-            if membership.user_id != getattr(actor, "pk", None):  # the clone made them one
-                debate_services.membership_set(
-                    actor=actor, debate=group, user=membership.user, role=Role.MODERATOR
-                )
+    joining: dict[int, list[tuple[Any, str, Team | None]]] = {
+        group.group_number: [
+            (membership.user, Role.MODERATOR, None) for membership in moderators
+            if membership.user_id != getattr(actor, "pk", None)  # the clone made them one
+        ]
+        for group in groups
+    }  # fmt: skip
     by_number = {group.group_number: group for group in groups}
     for membership in members:
-        group = by_number[assigned[membership.user_id]]
-        team = teams.get((group.pk, names.get(membership.team_id, "")))
-        debate_services.membership_set(
-            actor=actor, debate=group, user=membership.user, role=membership.role,
-            team=team if membership.role == Role.DEBATER else None,
-        )  # fmt: skip
+        number = assigned[membership.user_id]
+        team = teams.get((by_number[number].pk, names.get(membership.team_id, "")))
+        joining[number].append(
+            (membership.user, membership.role, team if membership.role == Role.DEBATER else None)
+        )
+    for group in groups:
+        if joining[group.group_number]:
+            debate_services.memberships_split_in(
+                actor=actor, debate=group, members=joining[group.group_number]
+            )
     permissions.forget_memberships(actor)
 
 
@@ -215,7 +235,7 @@ def groups_phase_change(*, actor: Any, debate: Debate, phase: str) -> list[Debat
     with counted_as(actor, "manage"):
         debate = debate_lock(debate)
         permissions.require(
-            permissions.is_moderator(actor, debate),
+            permissions.can_change_phase(actor, debate),
             "Only the debate's moderators move its groups.",
         )
         groups = list(Debate.objects.filter(group_of=debate).order_by("group_number"))
@@ -223,8 +243,10 @@ def groups_phase_change(*, actor: Any, debate: Debate, phase: str) -> list[Debat
             raise InvalidInput("This debate has no groups.", field="phase")
         # Each group's moderators may have changed since the split (one query for all): say
         # which groups are in the way rather than fail on the first with a general refusal.
-        moderated = _moderated_of(actor, [group.pk for group in groups])
-        if stray := [f"Group {g.group_number}" for g in groups if g.pk not in moderated]:
+        permissions.forget_memberships(actor)  # read afresh, under the lock
+        permissions.memberships_load(actor, groups)
+        allowed = {g.pk for g in groups if permissions.can_change_phase(actor, g)}
+        if stray := [f"Group {g.group_number}" for g in groups if g.pk not in allowed]:
             raise NotAllowed(
                 f"You no longer moderate {', '.join(stray)}, so no group was moved: ask "
                 "its moderators, or move the other groups from their own pages."

@@ -36,8 +36,7 @@ def _overview(
         # The form offers the phase the first group is in (a form posted back: as posted).
         "phase_form": phase_form or GroupsPhaseForm(initial={"phase": cards[0].phase} if cards
                                                      else None),
-        "can_split": permissions.can_split(request.user, debate) and not cards
-        and debate.group_of_id is None,
+        "can_split": services.split_refusal(request.user, debate, has_groups=bool(cards)) is None,
     }, status=status)  # fmt: skip
 
 
@@ -86,6 +85,8 @@ def groups_split(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, "The debate is split into "
                                           f"{form.cleaned_data['count']} groups.")  # fmt: skip
                 return redirect("debate-groups", slug=debate.slug)
+    groups = selectors.group_rows(debate)
+    refusal = services.split_refusal(request.user, debate, has_groups=bool(groups))
     names = visibility.names_for(visibility.audience_of(request.user, debate), debate)
     rows = [
         {"membership": m, "name": names.label(m.user_id, m.user.username),
@@ -95,6 +96,5 @@ def groups_split(request: HttpRequest, slug: str) -> HttpResponse:
     return render_screen(request, "groups/split.html", {
         "debate": debate, "form": form, "rows": rows, "assignments": ASSIGNMENT_CHOICES,
         "min_groups": services.MIN_GROUPS, "max_groups": services.MAX_GROUPS,
-        "groups": selectors.group_rows(debate),
-        "can_split": permissions.can_split(request.user, debate),
+        "groups": groups, "refusal": refusal,
     }, status=status)  # fmt: skip

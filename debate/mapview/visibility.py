@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -384,20 +385,39 @@ def event_state(state: dict | None, shown: EventShown) -> dict | None:
 
 
 # The keys of an event's state that name a person, by user id or username (model_state
-# writes a foreign key as `<name>_id`).
+# writes a foreign key as `<name>_id`): these, and every foreign key to a user in any model
+# (`person_keys`), so that a new model's `reviewer` cannot be forgotten here.
 _PERSON_KEYS = frozenset({
     "user", "user_id", "username", "author", "author_id", "proposer", "proposer_id",
     "created_by", "created_by_id", "ended_by", "ended_by_id", "actor", "actor_id",
     "student", "student_id", "voter", "voter_id", "reporter", "reporter_id",
+    "members", "user_ids",
 })  # fmt: skip
+
+
+@cache
+def person_keys() -> frozenset[str]:
+    """`_PERSON_KEYS` and the name and attname of every foreign key to the user model."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model()
+    keys = set(_PERSON_KEYS)
+    for model in apps.get_models():
+        for f in model._meta.get_fields():
+            if getattr(f, "related_model", None) is user and f.concrete:
+                keys |= {f.name, f.attname}
+    return frozenset(keys)
 
 
 def state_named(state: dict | None, names: Names) -> dict | None:
     """An event's (already shown) state without the keys that name a person where names are
-    hidden: a user id beside a username in another debate would name them."""
+    hidden: a user id beside a username in another debate would name them. A list of people
+    (`members`, `user_ids`) goes whole: the state is flat, and a key is a person or not."""
     if state is None or not names.hidden:
         return state
-    return {key: value for key, value in state.items() if key not in _PERSON_KEYS}
+    keys = person_keys()
+    return {key: value for key, value in state.items() if key not in keys}
 
 
 # --- activity notices ----------------------------------------------------------------------

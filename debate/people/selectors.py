@@ -113,7 +113,7 @@ def _by_user(rows: Iterable[dict], key: str) -> dict[int, dict]:
     return {row.pop(key): row for row in rows}
 
 
-def _rebuttal_q() -> Q:
+def rebuttal_q() -> Q:
     """`ClaimNode.is_rebuttal` for querysets: a con claim under another team's claim."""
     return Q(stance=Stance.CON, parent__team__isnull=False) & (
         Q(team__isnull=True) | ~Q(team_id=F("parent__team_id"))
@@ -127,7 +127,7 @@ def _claim_counts(debate: Debate, users: Q) -> dict[int, dict]:
         .annotate(
             claims=Count("id"),
             claims_hidden=Count("id", filter=Q(is_hidden=True)),
-            rebuttals=Count("id", filter=_rebuttal_q()),
+            rebuttals=Count("id", filter=rebuttal_q()),
             edits=Sum(F("version") - 1),
         )
         .order_by()
@@ -278,10 +278,8 @@ def participation(debate: Debate) -> list[Participant]:
     """Everyone who takes or took part in `debate` (moderators too), with their counts, tasks
     and grade, ordered by username; in 12 queries whatever the number of people or rows (13
     in an anonymous debate: the pseudonyms)."""
-    pseudonyms = (
-        dict(Pseudonym.objects.filter(debate=debate).values_list("user_id", "number"))
-        if debate.anonymous else {}
-    )  # fmt: skip
+    # The roster is the moderators': usernames, and pseudonyms beside them when anonymous.
+    names = visibility.names_for(MODERATOR_VIEW, debate)
     memberships = _memberships(debate)
     counts = _counted(debate, _COUNTS)
     targets = debate_targets(debate)
@@ -300,8 +298,7 @@ def participation(debate: Debate) -> list[Participant]:
             tasks=[] if membership.role == Role.MODERATOR else _tasks(targets, mine),
             grade=grade.value, grade_comment=grade.comment, grade_released=grade.released,
             feedback_count=grade.feedback_count,
-            pseudonym=pseudonym_label(pseudonyms[membership.user_id])
-            if membership.user_id in pseudonyms else "",
+            pseudonym=names.pseudonym(membership.user_id) or "",
         )  # fmt: skip
         people.append(person)
     people.sort(key=lambda p: (p.username.casefold(), p.user_id))

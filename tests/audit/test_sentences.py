@@ -144,6 +144,10 @@ def payloads(w) -> dict[str, tuple[dict, str]]:
         "membership.change": ({"after": member},
                               "moderator made debater-now a debater in Team Now"),
         "membership.end": ({"before": member}, "moderator removed debater-now from the debate"),
+        "membership.split_in": (
+            {"after": {"count": 5, "debaters": 4, "observers": 1, "moderators": 0}},
+            "moderator added 5 members from the split (4 debaters, 1 observer)",
+        ),
         "poll.before": ({"after": {"position_id": now.pk}},
                         "moderator answered the opening poll: “Accession talks now, during the "
                         "war”"),

@@ -41,7 +41,7 @@ def assert_never_named(page: Page, *usernames: str) -> None:
         assert name not in html, f"{name} appears on {page.url}"
 
 
-def test_students_comment_and_mention_under_pseudonyms(new_page, cast, live_server):
+def test_students_comment_and_mention_under_pseudonyms(new_page, cast, live_server, screenshot):
     base = f"{live_server.url}/d/{SEEDED_SLUG}"
     teacher = new_page(cast.moderator)
     teacher.goto(f"{base}/manage/")
@@ -80,6 +80,8 @@ def test_students_comment_and_mention_under_pseudonyms(new_page, cast, live_serv
     nadia_page.goto(claim_url)
     expect(nadia_page.locator("#comments")).to_contain_text("the 2024 summit declaration")
     assert_never_named(nadia_page, anton.username, cast.moderator.username)
+    nadia_page.locator("#comments").scroll_into_view_if_needed()
+    screenshot(nadia_page, "anonymous-comments.png")  # the README's
 
     teacher.goto(claim_url)
     thread = teacher.locator("#comments")

@@ -55,6 +55,12 @@ def test_a_moderator_splits_through_the_form_and_opens_the_overview(
     groups = list(Debate.objects.filter(group_of=seminar.debate).order_by("group_number"))
     assert len(groups) == 3
     if not javascript:
+        # The split page, once split, says why in the service's words, and offers no form.
+        page.goto(f"{live_server.url}/d/{SEEDED_SLUG}/groups/split/")
+        expect(page.locator("p.notice")).to_contain_text("split into groups already")
+        expect(page.get_by_role("link", name="See its 3 groups")).to_be_visible()
+        expect(page.get_by_label("Number of groups")).to_have_count(0)
+        _keep(screenshot(page, "groups-split-refused.png"))
         return
     # A claim in group 1 shows in group 1's card only.
     author = groups[0].memberships.filter(role=Role.DEBATER).first().user

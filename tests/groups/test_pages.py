@@ -236,3 +236,24 @@ def test_the_split_table_names_members_as_the_names_policy_says(world):
     html = client_as(world.moderator).get(
         reverse("debate-groups-split", args=[world.debate.slug])).content.decode()  # fmt: skip
     assert "debater-now (Participant " in html  # moderators of an anonymous debate see both
+
+
+def test_the_split_page_and_the_overview_give_the_services_refusal(seminar, groups):
+    """One rule (groups.services.split_refusal): the page says what the service would."""
+    from debate.groups.services import A_GROUP, ALREADY_SPLIT
+
+    moderator = client_as(seminar.moderator)
+    parent = moderator.get(reverse("debate-groups-split", args=[seminar.debate.slug]))
+    html = parent.content.decode()
+    assert ALREADY_SPLIT in html and "See its 3 groups" in html and 'name="count"' not in html
+    overview = moderator.get(reverse("debate-groups", args=[seminar.debate.slug])).content
+    assert reverse("debate-groups-split", args=[seminar.debate.slug]) not in overview.decode()
+    group = moderator.get(reverse("debate-groups-split", args=[groups[0].slug])).content
+    assert A_GROUP in group.decode() and 'name="count"' not in group.decode()
+
+
+def test_a_closed_debate_shows_why_no_split_is_offered(world):
+    Debate.objects.filter(pk=world.debate.pk).update(phase=Phase.CLOSED)
+    html = client_as(world.moderator).get(
+        reverse("debate-groups-split", args=[world.debate.slug])).content.decode()  # fmt: skip
+    assert "The debate is closed" in html and 'name="count"' not in html

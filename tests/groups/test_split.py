@@ -248,3 +248,12 @@ def test_an_anonymous_debate_splits_into_anonymous_groups(world):
         members = set(Membership.objects.filter(debate=group).values_list("user_id", flat=True))
         assert members <= set(Pseudonym.objects.filter(debate=group)
                               .values_list("user_id", flat=True))  # fmt: skip
+
+
+def test_a_superuser_moves_every_group_as_the_permissions_module_allows(world):
+    from tests.factories import UserFactory
+
+    debate_split(actor=world.moderator, debate=world.debate, count=2)
+    admin = UserFactory(username="admin-ü", is_superuser=True)
+    moved = groups_phase_change(actor=admin, debate=world.debate, phase=Phase.VOTING)
+    assert {g.phase for g in moved} == {Phase.VOTING}
