@@ -14,8 +14,10 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 
 from debate import permissions
+from debate.activity.services import notice_many
 from debate.audit.services import audit_record, counted_as, debate_lock
 from debate.debates import services as debate_services
 from debate.debates.models import PHASE_ORDER, Debate, Membership, Role, Team
@@ -223,7 +225,19 @@ def _fill_groups(
             debate_services.memberships_split_in(
                 actor=actor, debate=group, members=joining[group.group_number]
             )
+            _tell_placed(actor, group, joining[group.group_number])
     permissions.forget_memberships(actor)
+
+
+def _tell_placed(actor: Any, group: Debate, joining: list[tuple[Any, str, Team | None]]) -> None:
+    """Each student placed in `group` is told where they argue now (2 queries per group):
+    the parent's page no longer takes their claims, and they would not find the group."""
+    notice_many(
+        user_ids=[user.pk for user, role, _ in joining if role != Role.MODERATOR],
+        actor=actor, debate=group, kind="group.placed",
+        message=f"You argue in small group {group.group_number} now: “{group.title}”.",
+        url=reverse("debate", args=[group.slug]),
+    )  # fmt: skip
 
 
 @transaction.atomic

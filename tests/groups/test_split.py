@@ -257,3 +257,19 @@ def test_a_superuser_moves_every_group_as_the_permissions_module_allows(world):
     admin = UserFactory(username="admin-ü", is_superuser=True)
     moved = groups_phase_change(actor=admin, debate=world.debate, phase=Phase.VOTING)
     assert {g.phase for g in moved} == {Phase.VOTING}
+
+
+def test_each_student_is_told_which_group_they_argue_in(seminar):
+    from debate.activity.models import Notice
+
+    groups = split3(seminar)
+    for group in groups:
+        students = set(group.memberships.exclude(role=Role.MODERATOR)
+                       .values_list("user_id", flat=True))  # fmt: skip
+        told = Notice.objects.filter(debate=group, kind="group.placed")
+        assert set(told.values_list("user_id", flat=True)) == students
+        assert all(f"small group {group.group_number}" in n.message for n in told)
+        assert all(n.url == f"/d/{group.slug}/" for n in told)
+    assert not Notice.objects.filter(kind="group.placed", user=seminar.moderator).exists()
+    assert not Notice.objects.filter(kind="group.placed",
+                                     user=seminar.second_moderator).exists()  # fmt: skip
