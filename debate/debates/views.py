@@ -79,6 +79,14 @@ def _wants_whole_map(request: HttpRequest) -> bool:
     return query.is_valid() and query.cleaned_data["whole"]
 
 
+def _moderated_parent(debate: Debate, user) -> Debate | None:
+    """The debate this small group was split from, if `user` moderates it too."""
+    if debate.group_of_id is None:
+        return None
+    parent = Debate.objects.filter(pk=debate.group_of_id).first()
+    return parent if parent is not None and permissions.is_moderator(user, parent) else None
+
+
 @require_GET
 @heavy_read("whole_map", when=_wants_whole_map)
 def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -115,6 +123,9 @@ def debate_detail(request: HttpRequest, slug: str) -> HttpResponse:
             context["pending"] = pending_for_debate(debate)  # the "… wait · Review" banner
             # Small groups (debate/groups): the groups it was split into, for its moderators.
             context["split_groups"] = group_rows(debate) if debate.group_of_id is None else []
+            # A group's moderators who also moderate the debate it came from (the overview is
+            # theirs; a moderator of this group alone would get a 404 there): 1 query.
+            context["parent"] = _moderated_parent(debate, request.user)
         context["my_grade"] = my_released(debate, request.user)  # grading: theirs alone
         context["my_pseudonym"] = own_pseudonym(  # anonymous debates: theirs alone
             debate, request.user, dmap.pseudonym_of(getattr(request.user, "pk", None))

@@ -257,3 +257,19 @@ def test_a_closed_debate_shows_why_no_split_is_offered(world):
     html = client_as(world.moderator).get(
         reverse("debate-groups-split", args=[world.debate.slug])).content.decode()  # fmt: skip
     assert "The debate is closed" in html and 'name="count"' not in html
+
+
+def test_a_groups_page_links_the_overview_only_for_the_parents_moderators(seminar, groups):
+    from debate.debates.services import membership_set
+    from debate.permissions import SYSTEM
+    from tests.factories import UserFactory
+
+    group = groups[1]
+    overview = reverse("debate-groups", args=[seminar.debate.slug])
+    page = client_as(seminar.moderator).get(reverse("debate", args=[group.slug]))
+    assert f'href="{overview}"' in page.content.decode()
+    own = UserFactory(username="group-two-tutor")  # moderates this group alone
+    membership_set(actor=SYSTEM, debate=group, user=own, role=Role.MODERATOR)
+    page = client_as(own).get(reverse("debate", args=[group.slug])).content.decode()
+    assert "Small group 2" in page and f'href="{overview}"' not in page
+    assert client_as(own).get(overview).status_code == 404
