@@ -143,6 +143,36 @@ def test_argdown_parses_an_anonymous_debates_argdown(anon_world, role, tmp_path)
         assert parsed["statements"], path
 
 
+@pytest.mark.parametrize("role", ["rival", "moderator"])
+def test_the_outside_readers_take_hostile_names_and_words_in_an_anonymous_debate(
+    anon_world, role, tmp_path
+):
+    """A username of letters from other scripts and every character Django allows beside
+    them (the moderators' AIF names them, with the pseudonym as surname), and claims in
+    every wording that means something to Argdown or JSON."""
+    from debate.debates.models import Role
+    from debate.debates.services import membership_set
+    from debate.permissions import SYSTEM
+    from tests.factories import ClaimFactory
+    from tests.snapshots.helpers import HOSTILE_STRINGS
+
+    debate = anon_world.debate
+    odd = UserFactory(username="Ґанна_حسن.o+k@-x")
+    team = debate.teams.first()
+    membership_set(actor=SYSTEM, debate=debate, user=odd, role=Role.DEBATER, team=team)
+    for text in HOSTILE_STRINGS:  # written in any phase (the phase rules are not tested here)
+        ClaimFactory(author=odd, debate=debate, position=team.position, team=team, text=text)
+    client = token_client(anon_world.users[role])
+    document = client.get(url("snapshot/")).json()
+    aif = client.get(url("snapshot/"), {"format": "aif"}).json()
+    names = {row["author"] for row in document["claims"]}
+    assert (odd.username in names) == (role == "moderator")
+    assert_arguebuf_reads_the_map(aif, document)
+    check_aif_rules(aif)
+    text = client.get(url("snapshot/"), {"format": "argdown"}).content.decode()
+    assert argdown_json(text, tmp_path)["statements"]
+
+
 # --- the importer ----------------------------------------------------------------------------
 
 
