@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test screenshots lint serve install install-test tools clean
+.PHONY: run test screenshots lint messages serve install install-test tools clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -89,8 +89,20 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+	PYTHON=$(BIN)/python .ci/i18n-check
 	DJANGO_ENV=production SECRET_KEY=ci-only-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))') \
 		ALLOWED_HOSTS=debate.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## Messages: gather the interface's strings into debate/locale/uk (new ones untranslated, for
+## a translator to fill) and compile the .mo files that are committed beside them. Needs
+## gettext (Debian's `gettext` package); `make run` and `make test` do not.
+messages: install
+	@set -e; for domain in django djangojs; do \
+	  $(BIN)/python manage.py makemessages -d $$domain -l uk --no-location --no-obsolete \
+	    -i staticfiles -i node_modules -i tests -i bench; \
+	  msgfmt --check --statistics -o debate/locale/uk/LC_MESSAGES/$$domain.mo \
+	    debate/locale/uk/LC_MESSAGES/$$domain.po; \
+	done
 
 clean:
 	rm -rf $(VENV) $(TOOLS) staticfiles .pytest_cache .ruff_cache

@@ -1,4 +1,13 @@
-VOTE_LEVELS = [("0", "none"), ("1", "minor"), ("2", "moderate"), ("3", "strong"), ("4", "decisive")]
+from django.utils.translation import pgettext_lazy
+
+# The words of the impact scale (a vote's weight), beside its digits.
+VOTE_LEVELS = [
+    ("0", pgettext_lazy("impact", "none")),
+    ("1", pgettext_lazy("impact", "minor")),
+    ("2", pgettext_lazy("impact", "moderate")),
+    ("3", pgettext_lazy("impact", "strong")),
+    ("4", pgettext_lazy("impact", "decisive")),
+]
 
 
 def vote_levels(request):
@@ -42,3 +51,11 @@ def return_to(request):
     """`return_to`: the `next` of the header's "Log in" and "Sign up" links and the page's."""
     full = request.get_full_path()
     return {"return_to": full if len(full) <= RETURN_QUERY_LIMIT else request.path}
+
+
+def interface_languages(request):
+    """The switcher's choices, each named in its own language ("English", «Українська»):
+    Django's `get_available_languages` would translate the names into the current one."""
+    from django.conf import settings
+
+    return {"interface_languages": settings.LANGUAGES}

@@ -7,10 +7,15 @@ import logging
 
 from django.db import DatabaseError, DataError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 logger = logging.getLogger(__name__)
-MESSAGE = "The database is unavailable right now. Nothing was saved; try again in a moment."
-TIMEOUT_MESSAGE = (
+MESSAGE = gettext_noop(
+    "The database is unavailable right now. Nothing was saved; try again in a moment."
+)
+TIMEOUT_MESSAGE = gettext_noop(
     "The database took too long to answer, so the request was stopped. Try again in a moment."
 )
 # PostgreSQL's SQLSTATE for a statement it cancelled: statement_timeout (debate.settings) ran
@@ -81,6 +86,7 @@ def unavailable(request, exception: BaseException) -> HttpResponse:
         ("database_timeout", TIMEOUT_MESSAGE) if timed_out
         else ("database_unavailable", MESSAGE)
     )  # fmt: skip
+    message = _(message)
     if request.path.startswith("/api/"):
         response = JsonResponse(
             {"error": {"status": 503, "code": code, "message": message, "fields": {}}},
@@ -88,7 +94,9 @@ def unavailable(request, exception: BaseException) -> HttpResponse:
         )
     else:
         response = HttpResponse(
-            f"<!doctype html><title>Unavailable</title><h1>Unavailable</h1><p>{message}</p>",
+            "<!doctype html><title>{title}</title><h1>{title}</h1><p>{message}</p>".format(
+                title=escape(_("Unavailable")), message=escape(message)
+            ),
             status=503,
         )
     response["Retry-After"] = "5"
@@ -145,5 +153,24 @@ class CleanInputMiddleware:
         try:
             unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
         except UnicodeDecodeError:
-            return "The form was not sent as UTF-8 text."
+            return _("The form was not sent as UTF-8 text.")
         return ""
+
+
+class UserLanguageMiddleware:
+    """A signed-in person's chosen language (put in the session at login and by the
+    switcher) wins over the cookie and Accept-Language. No query: the session holds it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        from debate.accounts.services import SESSION_LANGUAGE, language_supported
+
+        language = language_supported(getattr(request, "session", {}).get(SESSION_LANGUAGE))
+        if language and request.user.is_authenticated:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language
 
 from debate.errors import Conflict, NotAllowed, ServiceError
 from debate.ratelimit import RateLimited
@@ -81,7 +80,7 @@ def for_visitors(
     part = "fragment" if request.htmx else "page"
     # `variant`: the page's own parsed parameters, never the raw query string, which anyone
     # could vary to fill the cache.
-    name = f"page:{get_language()}:{part}:{request.path}:{variant}"
+    name = f"page:{part}:{request.path}:{variant}"  # per language: cache.per_version
     # While one thread renders a new version, other visitors get the last one rendered, if
     # nothing was taken away since: its live poll brings them up to date within seconds.
     content, content_type, status = cache.per_version(

@@ -98,9 +98,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the session and LocaleMiddleware: a signed-in person's stored language wins.
+    "debate.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -139,6 +142,7 @@ TEMPLATES = [
                 "debate.context_processors.unread_notices",
                 "debate.context_processors.review_waiting",
                 "debate.context_processors.return_to",
+                "debate.context_processors.interface_languages",
             ],
         },
     },
@@ -240,7 +244,14 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Debates <noreply@localhost>")
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 3600)  # seconds a link works
 
+# The interface in English or Ukrainian (debate/locale/). What people write is never
+# translated. A visitor's language comes from the switcher's cookie or Accept-Language; a
+# signed-in person's choice is stored (accounts.LanguagePreference) and wins after login.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("uk", "Українська")]
+LOCALE_PATHS = [BASE_DIR / "debate" / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

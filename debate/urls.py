@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from debate.accounts import views as account_views
 from debate.activity import views as activity_views
@@ -164,6 +165,8 @@ urlpatterns = [
         account_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    path("accounts/language/", account_views.language_switch, name="language-switch"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("debate.api.urls")),
     path("admin/", admin.site.urls),

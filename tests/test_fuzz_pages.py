@@ -250,6 +250,10 @@ ENDPOINTS = [
              who="anonymous", fields={"new_password1": "newpassword",
                                       "new_password2": "newpassword"}),
     Endpoint("password_reset_complete", "/accounts/reset/done/", GET),
+    # the interface language (issue 16): the navigation's switcher, and Django's JS catalogue
+    Endpoint("language-switch", "/accounts/language/", POST, who="debater_now",
+             fields={"language": "choice:uk|en-gb|de|UK|", "next": "next"}),
+    Endpoint("javascript-catalog", "/jsi18n/", GET),
 ]  # fmt: skip
 
 # Pages that Django's own apps serve and that take no input of ours.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.utils.translation import gettext_lazy
 
 from debate.inputs import CappedBoundField, CappedForm, IdField, QuotedChoiceField, TextField
 
@@ -33,6 +35,13 @@ class NextForm(CappedForm):
     next = forms.CharField(max_length=2000, required=False)
 
 
+class LanguageForm(CappedForm):
+    """The navigation's language switcher (what Django's set_language reads, checked first)."""
+
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    next = forms.CharField(max_length=2000, required=False)
+
+
 def next_of(data) -> str:
     form = NextForm(data)
     return form.cleaned_data["next"] if form.is_valid() else ""
@@ -45,8 +54,8 @@ class SignupForm(UserCreationForm):
     bound_field_class = CappedBoundField
 
     email = forms.EmailField(
-        max_length=254, required=False,
-        help_text="Optional: where a password reset link is sent.",
+        max_length=254, required=False, label=gettext_lazy("Email"),
+        help_text=gettext_lazy("Optional: where a password reset link is sent."),
     )  # fmt: skip
 
 

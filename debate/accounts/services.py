@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from debate import permissions
-from debate.accounts.models import ApiToken, hash_token
+from debate.accounts.models import ApiToken, LanguagePreference, hash_token
 from debate.audit.services import audit_record, rate_check
 from debate.errors import InvalidInput, NotAllowed
 
@@ -25,7 +27,7 @@ def user_signup(*, username: str, password: str, email: str = ""):
                 username=username, password=password, email=email
             )
     except IntegrityError as exc:
-        raise InvalidInput("This username is taken.", field="username") from exc
+        raise InvalidInput(_("This username is taken."), field="username") from exc
     audit_record(
         actor=user, debate=None, action="user.signup", obj=user, before=None,
         after={"username": user.username},
@@ -39,11 +41,11 @@ def token_create(
 ) -> tuple[ApiToken, str]:
     """A new personal API token for `user`; returns the row and the raw token (shown once)."""
     if not permissions.is_system(actor) and actor.pk != user.pk:
-        raise NotAllowed("You can only create tokens for yourself.")
+        raise NotAllowed(_("You can only create tokens for yourself."))
     rate_check(actor, "token")
-    name = (name or "").strip() or "API token"
+    name = (name or "").strip() or _("API token")
     if len(name) > 80:
-        raise InvalidInput("At most 80 characters.", field="name")
+        raise InvalidInput(_("At most %(limit)s characters.") % {"limit": 80}, field="name")
     raw = ApiToken.generate()
     token = ApiToken.objects.create(
         user=user, name=name, key_hash=hash_token(raw), prefix=raw[:8], read_only=read_only
@@ -58,7 +60,7 @@ def token_create(
 @transaction.atomic
 def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     if not permissions.is_system(actor) and actor.pk != token.user_id:
-        raise NotAllowed("You can only revoke your own tokens.")
+        raise NotAllowed(_("You can only revoke your own tokens."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -74,7 +76,7 @@ def creator_set(*, actor: Any, user: Any, allowed: bool = True) -> bool:
     """Give `user` the "Can create debates" permission (or take it back); returns whether
     anything changed. Idempotent: asking for what already holds writes and records nothing."""
     permissions.require(
-        permissions.can_grant_creator(actor), "Only an administrator can give this permission."
+        permissions.can_grant_creator(actor), _("Only an administrator can give this permission.")
     )
     perm = Permission.objects.get(content_type__app_label="debates", codename="create_debate")
     held = user.user_permissions.filter(pk=perm.pk).exists()
@@ -91,3 +93,39 @@ def creator_set(*, actor: Any, user: Any, allowed: bool = True) -> bool:
         obj=user, before={"can_create_debates": held}, after={"can_create_debates": allowed},
     )  # fmt: skip
     return True
+
+
+# --- the interface language -----------------------------------------------------------------
+
+# Where a signed-in person's chosen language travels within their session: read on every
+# request by debate.middleware.UserLanguageMiddleware without a query.
+SESSION_LANGUAGE = "interface_language"
+
+
+def language_supported(code: Any) -> str | None:
+    """`code` if it is one of settings.LANGUAGES, else None."""
+    return code if code in dict(settings.LANGUAGES) else None
+
+
+def language_set(*, user: Any, language: str) -> None:
+    """Remember `language` for a signed-in `user` (not audited: a reader's own setting, like
+    their visits). Unknown codes change nothing."""
+    if not getattr(user, "is_authenticated", False) or language_supported(language) is None:
+        return
+    LanguagePreference.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def language_of(user: Any) -> str | None:
+    """The language `user` chose, or None when they never chose one."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    chosen = LanguagePreference.objects.filter(user=user).values_list("language", flat=True)
+    return language_supported(chosen.first())
+
+
+def language_on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """On every sign-in (the `user_logged_in` signal): the person's stored language goes into
+    their new session, so it wins over the browser's cookie and Accept-Language."""
+    language = language_of(user)
+    if request is not None and hasattr(request, "session") and language:
+        request.session[SESSION_LANGUAGE] = language

@@ -5,10 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from debate import permissions
 from debate.accounts.forms import (
+    LanguageForm,
     LoginForm,
     PasswordChangeForm,
     PasswordResetForm,
@@ -20,7 +23,13 @@ from debate.accounts.forms import (
     next_of,
 )
 from debate.accounts.models import ApiToken
-from debate.accounts.services import token_create, token_revoke, user_signup
+from debate.accounts.services import (
+    SESSION_LANGUAGE,
+    language_set,
+    token_create,
+    token_revoke,
+    user_signup,
+)
 from debate.errors import InvalidInput, ServiceError
 from debate.inputs import cleaned
 from debate.ratelimit import RateLimited, check_rate, check_rate_key, rate_limited_response
@@ -79,12 +88,13 @@ def profile(request: HttpRequest) -> HttpResponse:
                 chosen = cleaned(TokenRevokeForm, request.POST)["token"]
                 token = ApiToken.objects.filter(pk=chosen, user=request.user).first()
                 if token is None:
-                    raise InvalidInput("No such token.", field="token")
+                    raise InvalidInput(_("No such token."), field="token")
                 token_revoke(actor=request.user, token=token)
-                messages.success(request, f"Token {token.prefix}… revoked.")
+                revoked = _("Token %(prefix)s… revoked.") % {"prefix": token.prefix}
+                messages.success(request, revoked)
                 return redirect("profile")
             data = cleaned(TokenCreateForm, request.POST)
-            _, created_raw = token_create(
+            _token, created_raw = token_create(
                 actor=request.user, user=request.user, name=data["name"],
                 read_only=data["read_only"],
             )  # fmt: skip
@@ -150,3 +160,20 @@ class PasswordChangeView(RefusedIs422, auth_views.PasswordChangeView):
 
 class PasswordResetConfirmView(RefusedIs422, auth_views.PasswordResetConfirmView):
     form_class = SetPasswordForm
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """The navigation's language switcher: Django's `set_language` (the cookie, and back to
+    `next` on this site), and for a signed-in person the choice stored and put in the
+    session, so it survives a new login on another browser. An unknown language is a 400
+    that changes nothing."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return render(request, "400.html", status=400)
+    language = form.cleaned_data["language"]
+    response = set_language(request)
+    if request.user.is_authenticated:
+        language_set(user=request.user, language=language)
+        request.session[SESSION_LANGUAGE] = language
+    return response

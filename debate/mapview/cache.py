@@ -19,6 +19,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils.translation import get_language
 
 from debate.debates.models import Debate
 from debate.mapview.build import ALL_VOTERS, build_map, debate_version
@@ -190,9 +191,11 @@ def per_version(
     """Anything else derived from one debate version (a snapshot's bytes, a picture's tree,
     a page for visitors). `stale_ok(older_version)`: whether, while another thread builds
     this version, the last one built may answer instead of waiting (for readers whose page
-    catches up live, and only where the versions between took nothing away)."""
+    catches up live, and only where the versions between took nothing away). Kept per
+    interface language: what is built may hold translated words (a picture's labels)."""
     if not cacheable():
         return build()
+    name = f"{get_language()}:{name}"
     key = f"derived:{_of(debate)}:{version}:{name}"
     latest = f"latest:{_of(debate)}:{name}"
     value = _derived.get(key)

@@ -46,6 +46,7 @@ NOT_PAGES = {
     "debate-export": "a file download (Content-Disposition: attachment), not a page",
     "snapshot-export": "a file download (Content-Disposition: attachment), not a page",
     "debate-participation-csv": "a file download (Content-Disposition: attachment), not a page",
+    "javascript-catalog": "Django's JavaScript translation catalogue (/jsi18n/), not a page",
 }
 
 # Pages a route table cannot name: the error pages and the API's HTML docs.
