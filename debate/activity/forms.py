@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from debate.inputs import CappedForm, QuotedChoiceField
 
 
 class DigestForm(CappedForm):
     digest = QuotedChoiceField(
         choices=[("on", "on"), ("off", "off")],
-        error_messages={"required": "Say whether the digest should be on or off."},
+        error_messages={"required": gettext_lazy("Say whether the digest should be on or off.")},
     )

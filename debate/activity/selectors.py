@@ -14,8 +14,11 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from debate.activity.models import DebateVisit, DigestSubscription, Notice
+from debate.activity.notices import notice_texts
 from debate.debates.models import Debate, Membership, Phase, Role
 from debate.mapview import visibility
 from debate.mapview.model import ClaimNode, DebateMap
@@ -24,8 +27,9 @@ from debate.sources.models import Evidence, EvidenceStatus
 
 
 def notices_for(user, *, limit: int = 100) -> list[Notice]:
-    """The user's latest notices, newest first. Each carries `withheld`: whether its words
-    quote something the user may no longer see (the visibility policy decides)."""
+    """The user's latest notices, newest first. Each carries `text`, its sentence in the
+    active language (notices.notice_texts), and `withheld`: whether its words quote
+    something the user may no longer see (the visibility policy decides)."""
     # Newest first by time: a moderator's "N wait for review" notice moves up when it is
     # brought up to date (services.notice_moderators bumps its created_at).
     notices = list(
@@ -34,6 +38,7 @@ def notices_for(user, *, limit: int = 100) -> list[Notice]:
         .order_by("-created_at", "-id")[:limit]
     )
     withheld = visibility.notices_withheld(user, notices)
+    notice_texts(notices, user)
     for notice in notices:
         notice.withheld = notice.pk in withheld
     return notices
@@ -98,21 +103,23 @@ class Pending:
     @property
     def phrase(self) -> str:
         """ "3 evidence proposals and 1 flag wait", "1 flag waits" (empty when nothing)."""
-        parts = [
-            _counted(self.evidence, "evidence proposal", "evidence proposals"),
-            _counted(self.flags, "flag", "flags"),
-        ]
-        parts = [part for part in parts if part]
-        if not parts:
-            return ""
-        verb = "waits" if self.total == 1 else "wait"
-        return f"{' and '.join(parts)} {verb}"
-
-
-def _counted(count: int, one: str, many: str) -> str:
-    if not count:
+        if self.evidence and self.flags:
+            # Translators: both counts together, e.g. "3 evidence proposals and 1 flag".
+            return _("%(proposals)s and %(flags)s wait") % {
+                "proposals": ngettext("%(count)s evidence proposal",
+                                      "%(count)s evidence proposals", self.evidence)
+                % {"count": self.evidence},
+                "flags": ngettext("%(count)s flag", "%(count)s flags", self.flags)
+                % {"count": self.flags},
+            }  # fmt: skip
+        if self.evidence:
+            return ngettext("%(count)s evidence proposal waits",
+                            "%(count)s evidence proposals wait", self.evidence) % {
+                "count": self.evidence}  # fmt: skip
+        if self.flags:
+            return ngettext("%(count)s flag waits", "%(count)s flags wait", self.flags) % {
+                "count": self.flags}  # fmt: skip
         return ""
-    return f"{count} {one if count == 1 else many}"
 
 
 def _count_of(queryset: QuerySet) -> Coalesce:

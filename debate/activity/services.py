@@ -8,11 +8,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from debate import permissions
 from debate.activity.models import DebateVisit, DigestSubscription, Notice
@@ -30,26 +33,37 @@ def notice_send(
     actor: Any,
     debate: Debate,
     kind: str,
-    message: str,
+    params: dict | None = None,
+    message: str | None = None,
     url: str = "",
     event: AuditEvent | None = None,
 ) -> Notice | None:
     """Tell one participant that something happened to their work (never about their own act).
 
     A message that quotes someone else's object names the `event` that wrote it, so that the
-    panel shows the words only while the reader may still see that object."""
+    panel shows the words only while the reader may still see that object.
+
+    `params` holds what the kind's sentence needs (debate/activity/notices.py words it when
+    it is read); `message` is a fixed line kept verbatim, for kinds without a sentence."""
     actor_id = getattr(actor, "pk", None)
     if user_id is None or user_id == actor_id or not _may_hear(debate, [user_id]):
         return None
     return Notice.objects.create(
-        user_id=user_id, debate=debate, kind=kind, message=message[:500], url=url[:300],
-        event=event,
+        user_id=user_id, debate=debate, kind=kind, params=_params(params, message),
+        url=url[:300], event=event,
     )  # fmt: skip
 
 
+def _params(params: dict | None, message: str | None) -> dict:
+    """What a notice stores: its params, or a fixed line as {"text": ...} (shown verbatim)."""
+    if message is not None:
+        return {"text": message[:500]}
+    return dict(params or {})
+
+
 def notice_many(
-    *, user_ids: Iterable[int], actor: Any, debate: Debate, kind: str, message: str, url: str = "",
-    event: AuditEvent | None = None,
+    *, user_ids: Iterable[int], actor: Any, debate: Debate, kind: str, params: dict | None = None,
+    message: str | None = None, url: str = "", event: AuditEvent | None = None,
 ) -> int:  # fmt: skip
     """`notice_send` to each of `user_ids` at once: two queries however many there are (none
     for nobody). Returns how many were told."""
@@ -59,7 +73,8 @@ def notice_many(
         return 0
     notices = [
         Notice(
-            user_id=uid, debate=debate, kind=kind, message=message[:500], url=url[:300], event=event
+            user_id=uid, debate=debate, kind=kind, params=_params(params, message), url=url[:300],
+            event=event,
         )
         for uid in sorted(_may_hear(debate, wanted))
     ]
@@ -80,12 +95,16 @@ def _may_hear(debate: Debate, user_ids: Iterable[int]) -> set[int]:
     return user_ids - (ended - current)
 
 
-def notice_members(*, actor: Any, debate: Debate, kind: str, message: str, url: str = "") -> int:
+def notice_members(
+    *, actor: Any, debate: Debate, kind: str, params: dict | None = None,
+    message: str | None = None, url: str = "",
+) -> int:  # fmt: skip
     """Tell every member of the debate at once, in one insert."""
     actor_id = getattr(actor, "pk", None)
     user_ids = Membership.objects.filter(debate=debate).exclude(user_id=actor_id)
     notices = [
-        Notice(user_id=user_id, debate=debate, kind=kind, message=message[:500], url=url[:300])
+        Notice(user_id=user_id, debate=debate, kind=kind, params=_params(params, message),
+               url=url[:300])  # fmt: skip
         for user_id in user_ids.values_list("user_id", flat=True)
     ]
     Notice.objects.bulk_create(notices)
@@ -148,11 +167,14 @@ def visit_record(*, user: Any, debate: Debate, now: datetime | None = None) -> D
 REVIEW_KINDS = {"evidence": "review.evidence", "flags": "review.flags"}
 
 
-def notice_moderators(*, actor: Any, debate: Debate, kind: str, message: str, url: str = "") -> int:
+def notice_moderators(
+    *, actor: Any, debate: Debate, kind: str, params: dict | None = None,
+    message: str | None = None, url: str = "",
+) -> int:  # fmt: skip
     """Tell every current moderator of `debate` (not the actor) that something waits.
 
     Never a flood: a moderator who has an unread notice of this kind for this debate gets
-    that one brought up to date (words, link, time) instead of another. Call it inside the
+    that one brought up to date (params, link, time) instead of another. Call it inside the
     write's transaction, so a write rolled back leaves no notice. The unread rows are locked
     first: a moderator marking them read meanwhile waits, so none is updated after it was
     read (and so missed). At most four queries, whatever the number of moderators."""
@@ -168,14 +190,14 @@ def notice_moderators(*, actor: Any, debate: Debate, kind: str, message: str, ur
         user_id__in=moderator_ids, debate=debate, kind=kind, read_at__isnull=True
     )
     current = dict(unread.select_for_update().values_list("pk", "user_id"))
-    message, url = message[:500], url[:300]
+    params, url = _params(params, message), url[:300]
     if current:
         Notice.objects.filter(pk__in=current).update(
-            message=message, url=url, created_at=timezone.now()
+            params=params, url=url, created_at=timezone.now()
         )
     told = set(current.values())
     Notice.objects.bulk_create(
-        Notice(user_id=user_id, debate=debate, kind=kind, message=message, url=url)
+        Notice(user_id=user_id, debate=debate, kind=kind, params=params, url=url)
         for user_id in moderator_ids
         if user_id not in told
     )
@@ -189,10 +211,8 @@ def notice_review_waiting(*, actor: Any, debate: Debate, what: str) -> int:
     count = pending.evidence if what == "evidence" else pending.flags
     if not count:
         return 0
-    only = Pending(evidence=count) if what == "evidence" else Pending(flags=count)
     return notice_moderators(
-        actor=actor, debate=debate, kind=REVIEW_KINDS[what],
-        message=f"{only.phrase} for review in “{debate.title}”",
+        actor=actor, debate=debate, kind=REVIEW_KINDS[what], params={"count": count},
         url=reverse("moderation-queue", args=[debate.slug]),
     )  # fmt: skip
 
@@ -209,7 +229,7 @@ def digest_subscribe(*, actor: Any, debate: Debate) -> DigestSubscription:
     """Ask for the daily email about `debate` (its moderators, while it is open)."""
     permissions.require(
         permissions.can_subscribe_digest(actor, debate),
-        "Only the debate's moderators can have its digest, while it is open.",
+        _("Only the debate's moderators can have its digest, while it is open."),
     )
     rate_check(actor, "manage")
     subscription, created = DigestSubscription.objects.get_or_create(user=actor, debate=debate)
@@ -278,7 +298,9 @@ def digests_send(now: datetime | None = None, *, base_url: str | None = None) ->
     send leaves it due for the next run. Not audited: the app's bookkeeping, not a change."""
     now = now or timezone.now()
     base = site_url(base_url)
-    due = list(digests_due(now).select_related("user", "debate").order_by("id"))
+    due = list(
+        digests_due(now).select_related("user__language_preference", "debate").order_by("id")
+    )
     moderating = set(
         Membership.objects.filter(
             role=Role.MODERATOR, user_id__in={s.user_id for s in due},
@@ -352,14 +374,26 @@ def _digest_send_one(
     from debate.mapview import visibility
 
     withheld = visibility.notices_withheld(subscription.user, content.notices)
-    send_mail(
-        subject=digest_subject(subscription.debate, content),
-        message=digest_body(subscription, content, base=base, withheld=withheld),
-        from_email=None,
-        recipient_list=[subscription.user.email],
-    )
+    # In the subscriber's language (the one they chose, else the site's), not the sender's.
+    with translation.override(_language(subscription.user)):
+        subject = digest_subject(subscription.debate, content)
+        body = digest_body(subscription, content, base=base, withheld=withheld)
+    send_mail(subject=subject, message=body, from_email=None,
+              recipient_list=[subscription.user.email])  # fmt: skip
     DigestSubscription.objects.filter(pk=subscription.pk).update(last_sent_at=now)
     return 1
+
+
+def _language(user: Any) -> str:
+    """The language `user` chose (accounts.services.language_of, read with the
+    subscription: no query), else the site's."""
+    from debate.accounts.services import language_supported
+
+    try:
+        chosen = user.language_preference.language
+    except ObjectDoesNotExist:
+        chosen = None
+    return language_supported(chosen) or settings.LANGUAGE_CODE
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
@@ -373,12 +407,11 @@ def one_line(text: str, limit: int) -> str:
 
 def digest_subject(debate: Debate, content: DigestContent) -> str:
     pending = Pending(evidence=len(content.evidence), flags=len(content.flags))
-    what = pending.phrase or _counted_notices(len(content.notices))
-    return one_line(f"{what} · “{debate.title}”", 180)
-
-
-def _counted_notices(count: int) -> str:
-    return f"{count} unread notice{'s' if count != 1 else ''}"
+    count = len(content.notices)
+    what = pending.phrase or ngettext(
+        "%(count)s unread notice", "%(count)s unread notices", count) % {"count": count}
+    # Translators: the digest's subject: what waits, then the debate's title.
+    return one_line(_("%(what)s · “%(title)s”") % {"what": what, "title": debate.title}, 180)
 
 
 def digest_body(
@@ -387,41 +420,57 @@ def digest_body(
 ) -> str:  # fmt: skip
     """The plain-text email: what waits in the queue, then the unread notices, with
     absolute links. Plain text is never rendered as HTML, so user text goes in as it is
-    (on one line each, so that nobody's words can pose as a line of ours)."""
+    (on one line each, so that nobody's words can pose as a line of ours). Worded in the
+    active language (digests_send makes it the subscriber's)."""
+    from debate.activity.notices import notice_texts
+
     debate = subscription.debate
     queue = f"{base}{reverse('moderation-queue', args=[debate.slug])}"
-    lines = [f"Hello {subscription.user.username},", "",
-             f"Your daily digest of “{one_line(debate.title, 200)}”.", ""]  # fmt: skip
+    lines = [_("Hello %(username)s,") % {"username": subscription.user.username}, "",
+             _("Your daily digest of “%(title)s”.") % {"title": one_line(debate.title, 200)},
+             ""]  # fmt: skip
     if content.evidence or content.flags:
         pending = Pending(evidence=len(content.evidence), flags=len(content.flags))
-        lines += [f"Waiting for review: {pending.phrase}.", f"Review them: {queue}", ""]
+        lines += [_("Waiting for review: %(what)s.") % {"what": pending.phrase},
+                  _("Review them: %(url)s") % {"url": queue}, ""]  # fmt: skip
     if content.evidence:
-        lines.append("Evidence proposals:")
+        lines.append(_("Evidence proposals:"))
         for item in content.evidence[:DIGEST_LIST_LIMIT]:
-            who = item.proposer.username if item.proposer else "the app"
-            lines.append(f"- “{one_line(item.quote, 160)}” (#{item.pk}, proposed by {who})")
+            values = {"quote": one_line(item.quote, 160), "id": item.pk}
+            if item.proposer:
+                values["who"] = item.proposer.username
+                # Translators: a line of the digest: the quote, its number and its proposer.
+                lines.append(_("- “%(quote)s” (#%(id)s, proposed by %(who)s)") % values)
+            else:
+                lines.append(_("- “%(quote)s” (#%(id)s, proposed by the app)") % values)
         lines += _more(len(content.evidence)) + [""]
     if content.flags:
-        lines.append("Flags:")
+        lines.append(_("Flags:"))
         for flag in content.flags[:DIGEST_LIST_LIMIT]:
             claim = f"{base}{reverse('claim', args=[debate.slug, flag.claim_id])}"
-            lines.append(f"- Claim #{flag.claim_id}: {flag.get_kind_display().lower()} {claim}")
+            # Translators: a line of the digest: the claim's number, the kind of flag, a link.
+            lines.append(_("- Claim #%(id)s: %(kind)s %(url)s") % {
+                "id": flag.claim_id, "kind": flag.get_kind_display().lower(), "url": claim})
         lines += _more(len(content.flags)) + [""]
     if content.notices:
-        lines.append(f"Unread notices ({len(content.notices)}):")
+        texts = notice_texts(content.notices, subscription.user)
+        lines.append(_("Unread notices (%(count)s):") % {"count": len(content.notices)})
         for notice in content.notices[:DIGEST_LIST_LIMIT]:
-            text = ("This notice quoted something that is no longer in the map."
-                    if notice.pk in withheld else one_line(notice.message, 300))  # fmt: skip
+            text = (_("This notice quoted something that is no longer in the map.")
+                    if notice.pk in withheld else one_line(texts[notice.pk], 300))  # fmt: skip
             link = f" {base}{notice.url}" if notice.url and notice.pk not in withheld else ""
             lines.append(f"- {text}{link}")
         lines += _more(len(content.notices)) + [""]
     lines += [
         "--",
-        f"You get this email because you asked for the digest of this debate. To stop it, "
-        f"switch it off on your activity page: {base}{reverse('activity')}",
+        _("You get this email because you asked for the digest of this debate. To stop it, "
+          "switch it off on your activity page: %(url)s") % {"url": f"{base}{reverse('activity')}"},
     ]
     return "\n".join(lines) + "\n"
 
 
 def _more(count: int) -> list[str]:
-    return [f"  … and {count - DIGEST_LIST_LIMIT} more"] if count > DIGEST_LIST_LIMIT else []
+    if count <= DIGEST_LIST_LIMIT:
+        return []
+    more = count - DIGEST_LIST_LIMIT
+    return [ngettext("  … and %(count)s more", "  … and %(count)s more", more) % {"count": more}]

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from debate.activity.forms import DigestForm
@@ -52,10 +53,12 @@ def digest_toggle(request: HttpRequest, slug: str) -> HttpResponse:
         context["error_slug"] = debate.slug if debate.slug in listed else ""
         return render_screen(request, "activity/panel.html", context, region="waiting",
                              status=error_status(error))  # fmt: skip
-    state = "on" if switch_on else "off"
+    if switch_on:
+        done = _("The daily digest of “%(title)s” is on.") % {"title": debate.title}
+    else:
+        done = _("The daily digest of “%(title)s” is off.") % {"title": debate.title}
     if not request.htmx:
-        messages.success(request, f"The daily digest of “{debate.title}” is {state}.")
+        messages.success(request, done)
         return redirect("activity")
-    context = _panel_context(request, done=f"The daily digest of “{debate.title}” is {state}.",
-                             done_slug=debate.slug)  # fmt: skip
+    context = _panel_context(request, done=done, done_slug=debate.slug)
     return render_screen(request, "activity/panel.html", context, region="waiting")

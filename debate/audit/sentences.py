@@ -1,21 +1,26 @@
 """The audit trail read as sentences: "ana_k attacked #31: “…”", "moderator rejected evidence
 #12: off topic".
 
-A sentence is a list of pieces (text, optionally a link) that the template escapes one by
-one, so nothing a user wrote is ever marked safe. The people, claims, positions and teams an
-event names are loaded in bulk for the whole page (`audit_lines`), so a page costs the same
-few queries whatever its events are.
+A sentence is ONE translatable string with named placeholders ("%(actor)s supported
+%(claim)s: %(quote)s"), split at its placeholders into pieces (text, optionally a link) that
+the template escapes one by one, so nothing a user wrote is ever marked safe, and the
+translation may put the actor, claim and quote in any order. The people, claims, positions
+and teams an event names are loaded in bulk for the whole page (`audit_lines`), so a page
+costs the same few queries whatever its events are.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 QUOTE_MAX = 80  # characters of a claim, quote or reason shown inside a sentence
 
@@ -84,301 +89,478 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+# -- a translated sentence, split into pieces --------------------------------------------
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def say(template: str, **values: Any) -> list[Piece]:
+    """`template` (already translated, with %(name)s placeholders) as pieces: the text
+    between placeholders as plain pieces, each placeholder as its value (a Piece, or text).
+    "%%" stands for a literal percent sign."""
+    pieces: list[Piece] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(template):
+        if match.start() > position:
+            pieces.append(Piece(template[position:match.start()].replace("%%", "%")))
+        value = values[match.group(1)]
+        pieces.append(value if isinstance(value, Piece) else Piece(str(value)))
+        position = match.end()
+    if position < len(template):
+        pieces.append(Piece(template[position:].replace("%%", "%")))
+    return [piece for piece in pieces if piece.text or piece.href]
+
+
 # -- the pieces sentences are made of -----------------------------------------------------
 
 
 def _claim(names: Names, claim_id: Any) -> Piece:
     claim_id = _int(claim_id)
     if claim_id is None:
-        return Piece("a claim")
+        return Piece(_("a claim"))
     return Piece(f"#{claim_id}", reverse("claim", args=[names.slug, claim_id]))
 
 
+def _quoted(text: Any) -> str:
+    # Translators: quotation marks around a quoted text («%(text)s» in Ukrainian).
+    return _("“%(text)s”") % {"text": clip(text)}
+
+
 def _quote(text: Any) -> Piece:
-    return Piece(f"“{clip(text)}”", typed=True)
+    return Piece(_quoted(text), typed=True)
 
 
-def _because(reason: Any) -> list[Piece]:
-    """The pieces for ": <reason>", when the moderator gave a reason."""
-    return [Piece(": "), Piece(clip(reason), typed=True)] if str(reason or "").strip() else []
+def _reason(reason: Any) -> Piece | None:
+    """The moderator's reason, when they gave one."""
+    return Piece(clip(reason), typed=True) if str(reason or "").strip() else None
 
 
 def _position(names: Names, position_id: Any) -> Piece:
     title = names.positions.get(_int(position_id) or 0)
-    return Piece(f"“{clip(title)}”", typed=True) if title else Piece("a position")
+    return Piece(_quoted(title), typed=True) if title else Piece(_("a position"))
 
 
 def _team(names: Names, team_id: Any) -> Piece:
     name = names.teams.get(_int(team_id) or 0)
-    return Piece(name, typed=True) if name else Piece("a team")
+    return Piece(name, typed=True) if name else Piece(_("a team"))
 
 
 def _user(names: Names, user_id: Any) -> Piece:
     name = names.users.get(_int(user_id) or 0)
-    return Piece(name, typed=True) if name else Piece("someone")
+    return Piece(name, typed=True) if name else Piece(_("someone"))
 
 
-def _evidence(event: Any) -> Piece:
-    return Piece(f"evidence #{event.object_id}")
+def _label(choices: Any, value: Any) -> str:
+    """A choice's translated label in lower case, or the stored value as it is."""
+    try:
+        return str(choices(value).label).lower()
+    except ValueError:
+        return str(value or "").replace("_", " ")
 
 
-# -- one function per action ----------------------------------------------------------------
+# -- one function per action: (event, names, actor piece) → pieces --------------------------
 
-Sentence = Callable[[Any, Names], list[Piece]]
+Sentence = Callable[[Any, Names, Piece], list[Piece]]
 
 
-def _claim_create(event: Any, names: Names) -> list[Piece]:
+def _claim_create(event: Any, names: Names, actor: Piece) -> list[Piece]:
     state = _state(event)
     href = reverse("claim", args=[names.slug, event.object_id])
-    quote = Piece(f"“{clip(state.get('text'))}”", href, typed=True)
+    quote = Piece(_quoted(state.get("text")), href, typed=True)
     parent, pro = state.get("parent_id"), state.get("stance") == "pro"
     if _int(parent) is None:
-        verb = "argued for " if pro else "argued against "
-        return [Piece(verb), _position(names, state.get("position_id")), Piece(": "), quote]
-    return [Piece("supported " if pro else "attacked "), _claim(names, parent), Piece(": "), quote]
+        position = _position(names, state.get("position_id"))
+        if pro:
+            return say(_("%(actor)s argued for %(position)s: %(quote)s"), actor=actor,
+                       position=position, quote=quote)  # fmt: skip
+        return say(_("%(actor)s argued against %(position)s: %(quote)s"), actor=actor,
+                   position=position, quote=quote)  # fmt: skip
+    claim = _claim(names, parent)
+    if pro:
+        return say(_("%(actor)s supported %(claim)s: %(quote)s"), actor=actor, claim=claim,
+                   quote=quote)  # fmt: skip
+    return say(_("%(actor)s attacked %(claim)s: %(quote)s"), actor=actor, claim=claim,
+               quote=quote)  # fmt: skip
 
 
-def _claim_edit(event: Any, names: Names) -> list[Piece]:
-    return [Piece("edited "), _claim(names, event.object_id), Piece(": "),
-            _quote(_state(event).get("text"))]  # fmt: skip
+def _claim_edit(event: Any, names: Names, actor: Piece) -> list[Piece]:
+    return say(_("%(actor)s edited %(claim)s: %(quote)s"), actor=actor,
+               claim=_claim(names, event.object_id),
+               quote=_quote(_state(event).get("text")))  # fmt: skip
 
 
-def _claim_move(event: Any, names: Names) -> list[Piece]:
+def _claim_move(event: Any, names: Names, actor: Piece) -> list[Piece]:
     state = _state(event)
-    where = (
-        [Piece("under "), _claim(names, state.get("parent_id"))]
-        if _int(state.get("parent_id")) is not None
-        else [Piece("under the position "), _position(names, state.get("position_id"))]
-    )
-    return [Piece("moved "), _claim(names, event.object_id), Piece(" "), *where]
+    claim = _claim(names, event.object_id)
+    if _int(state.get("parent_id")) is not None:
+        return say(_("%(actor)s moved %(claim)s under %(parent)s"), actor=actor, claim=claim,
+                   parent=_claim(names, state.get("parent_id")))  # fmt: skip
+    return say(_("%(actor)s moved %(claim)s under the position %(position)s"), actor=actor,
+               claim=claim, position=_position(names, state.get("position_id")))  # fmt: skip
 
 
-def _claim_hide(event: Any, names: Names) -> list[Piece]:
-    return [Piece("hid "), _claim(names, event.object_id),
-            *_because(_state(event).get("hidden_reason"))]  # fmt: skip
+def _claim_hide(event: Any, names: Names, actor: Piece) -> list[Piece]:
+    claim = _claim(names, event.object_id)
+    if (reason := _reason(_state(event).get("hidden_reason"))) is not None:
+        return say(_("%(actor)s hid %(claim)s: %(reason)s"), actor=actor, claim=claim,
+                   reason=reason)  # fmt: skip
+    return say(_("%(actor)s hid %(claim)s"), actor=actor, claim=claim)
 
 
-def _claim_merge(event: Any, names: Names) -> list[Piece]:
-    into = _state(event).get("merged_into_id")
-    return [Piece("merged "), _claim(names, event.object_id), Piece(" into "), _claim(names, into)]
+def _claim_merge(event: Any, names: Names, actor: Piece) -> list[Piece]:
+    return say(_("%(actor)s merged %(claim)s into %(into)s"), actor=actor,
+               claim=_claim(names, event.object_id),
+               into=_claim(names, _state(event).get("merged_into_id")))  # fmt: skip
 
 
-def _citation_add(event: Any, names: Names) -> list[Piece]:
+def _citation_add(event: Any, names: Names, actor: Piece) -> list[Piece]:
     state = _state(event)
-    how = " as a concession in " if state.get("relation") == "concedes" else " in support of "
-    return [Piece(f"cited evidence #{state.get('evidence_id')}{how}"),
-            _claim(names, state.get("claim_id"))]  # fmt: skip
+    values = {"actor": actor, "evidence": state.get("evidence_id"),
+              "claim": _claim(names, state.get("claim_id"))}  # fmt: skip
+    if state.get("relation") == "concedes":
+        return say(_("%(actor)s cited evidence #%(evidence)s as a concession in %(claim)s"),
+                   **values)  # fmt: skip
+    return say(_("%(actor)s cited evidence #%(evidence)s in support of %(claim)s"), **values)
 
 
-def _vote_cast(event: Any, names: Names) -> list[Piece]:
+def _vote_cast(event: Any, names: Names, actor: Piece) -> list[Piece]:
     after, before = event.after or {}, event.before or {}
     claim = _claim(names, after.get("claim_id"))
     if before.get("value") is not None:
-        return [Piece("changed their vote on "), claim,
-                Piece(f" from {before.get('value')} to {after.get('value')}")]  # fmt: skip
-    return [Piece(f"voted {after.get('value')} on "), claim]
+        return say(_("%(actor)s changed their vote on %(claim)s from %(old)s to %(new)s"),
+                   actor=actor, claim=claim, old=before.get("value"),
+                   new=after.get("value"))  # fmt: skip
+    # Translators: %(value)s is the weight voted, e.g. "moderator voted 3 on #7".
+    return say(_("%(actor)s voted %(value)s on %(claim)s"), actor=actor,
+               value=after.get("value"), claim=claim)  # fmt: skip
 
 
-def _flag_create(event: Any, names: Names) -> list[Piece]:
+def _vote_withdraw(event: Any, names: Names, actor: Piece) -> list[Piece]:
+    return say(_("%(actor)s withdrew their vote on %(claim)s"), actor=actor,
+               claim=_claim(names, (event.before or {}).get("claim_id")))  # fmt: skip
+
+
+def _flag_create(event: Any, names: Names, actor: Piece) -> list[Piece]:
+    from debate.moderation.models import Fallacy, FlagKind
+
     state = _state(event)
-    kind = str(state.get("fallacy") or state.get("kind") or "a problem").replace("_", " ")
-    return [Piece("flagged "), _claim(names, state.get("claim_id")), Piece(f" as {kind}"),
-            *_because(state.get("note"))]  # fmt: skip
+    if state.get("fallacy"):
+        kind = _label(Fallacy, state.get("fallacy"))
+    elif state.get("kind"):
+        kind = _label(FlagKind, state.get("kind"))
+    else:
+        kind = _("a problem")
+    values = {"actor": actor, "claim": _claim(names, state.get("claim_id")), "kind": kind}
+    if (reason := _reason(state.get("note"))) is not None:
+        # Translators: %(kind)s is the kind of flag or the fallacy, %(reason)s the note.
+        return say(_("%(actor)s flagged %(claim)s as %(kind)s: %(reason)s"), reason=reason,
+                   **values)  # fmt: skip
+    return say(_("%(actor)s flagged %(claim)s as %(kind)s"), **values)
 
 
-def _flag_closed(verb: str) -> Sentence:
-    def sentence(event: Any, names: Names) -> list[Piece]:
-        state = _state(event)
-        return [Piece(f"{verb} the flag on "), _claim(names, state.get("claim_id")),
-                *_because(state.get("resolution_reason"))]  # fmt: skip
-
-    return sentence
-
-
-def _evidence_verb(verb: str, reason_key: str = "") -> Sentence:
-    def sentence(event: Any, names: Names) -> list[Piece]:
-        reason = _because(_state(event).get(reason_key)) if reason_key else []
-        return [Piece(f"{verb} "), _evidence(event), *reason]
-
-    return sentence
-
-
-def _evidence_propose(event: Any, names: Names) -> list[Piece]:
-    return [Piece("proposed "), _evidence(event), Piece(": "), _quote(_state(event).get("quote"))]
-
-
-def _phase(event: Any, names: Names) -> list[Piece]:
-    return [Piece(f"moved the debate to the {_state(event).get('phase', '?')} phase")]
+def _flag_closed(event: Any, names: Names, actor: Piece) -> list[Piece]:
+    state = _state(event)
+    values = {"actor": actor, "claim": _claim(names, state.get("claim_id"))}
+    reason = _reason(state.get("resolution_reason"))
+    if event.action == "flag.dismissed":
+        if reason is not None:
+            return say(_("%(actor)s dismissed the flag on %(claim)s: %(reason)s"),
+                       reason=reason, **values)  # fmt: skip
+        return say(_("%(actor)s dismissed the flag on %(claim)s"), **values)
+    if event.action == "flag.hidden":
+        if reason is not None:
+            return say(_("%(actor)s hid the claim and closed the flag on %(claim)s: %(reason)s"),
+                       reason=reason, **values)  # fmt: skip
+        return say(_("%(actor)s hid the claim and closed the flag on %(claim)s"), **values)
+    if reason is not None:
+        return say(_("%(actor)s merged the claim and closed the flag on %(claim)s: %(reason)s"),
+                   reason=reason, **values)  # fmt: skip
+    return say(_("%(actor)s merged the claim and closed the flag on %(claim)s"), **values)
 
 
-def _membership_join(event: Any, names: Names) -> list[Piece]:
+def _evidence(event: Any, names: Names, actor: Piece) -> list[Piece]:
+    state = _state(event)
+    values = {"actor": actor, "id": event.object_id}
+    action = event.action
+    if action == "evidence.propose":
+        return say(_("%(actor)s proposed evidence #%(id)s: %(quote)s"),
+                   quote=_quote(state.get("quote")), **values)  # fmt: skip
+    if action == "evidence.approved":
+        return say(_("%(actor)s approved evidence #%(id)s"), **values)
+    if action == "evidence.restore":
+        return say(_("%(actor)s restored evidence #%(id)s"), **values)
+    if action == "evidence.rejected":
+        if (reason := _reason(state.get("review_reason"))) is not None:
+            return say(_("%(actor)s rejected evidence #%(id)s: %(reason)s"), reason=reason,
+                       **values)  # fmt: skip
+        return say(_("%(actor)s rejected evidence #%(id)s"), **values)
+    if (reason := _reason(state.get("hidden_reason"))) is not None:
+        return say(_("%(actor)s hid evidence #%(id)s: %(reason)s"), reason=reason, **values)
+    return say(_("%(actor)s hid evidence #%(id)s"), **values)
+
+
+def _phase(event: Any, names: Names, actor: Piece) -> list[Piece]:
+    from debate.debates.models import Phase
+
+    # Translators: %(phase)s is a phase's name in lower case, e.g. "voting".
+    return say(_("%(actor)s moved the debate to the %(phase)s phase"), actor=actor,
+               phase=_label(Phase, _state(event).get("phase", "?")))  # fmt: skip
+
+
+def _membership_join(event: Any, names: Names, actor: Piece) -> list[Piece]:
     state = _state(event)
     if _int(state.get("team_id")) is not None:
-        return [Piece("joined "), _team(names, state.get("team_id"))]
-    return [Piece(f"joined as {_role(state.get('role'))}")]
+        return say(_("%(actor)s joined %(team)s"), actor=actor,
+                   team=_team(names, state.get("team_id")))  # fmt: skip
+    role = str(state.get("role") or "")
+    if role == "observer":
+        return say(_("%(actor)s joined as an observer"), actor=actor)
+    if role == "debater":
+        return say(_("%(actor)s joined as a debater"), actor=actor)
+    if role == "moderator":
+        return say(_("%(actor)s joined as a moderator"), actor=actor)
+    return say(_("%(actor)s joined as %(role)s"), actor=actor, role=role or _("a member"))
 
 
-def _role(role: Any) -> str:
-    return {"observer": "an observer", "debater": "a debater", "moderator": "a moderator"}.get(
-        str(role), str(role or "a member")
-    )
-
-
-def _membership_set(event: Any, names: Names) -> list[Piece]:
+def _membership_set(event: Any, names: Names, actor: Piece) -> list[Piece]:
     state = _state(event)
-    team = [Piece(" in "), _team(names, state.get("team_id"))] if state.get("team_id") else []
-    return [Piece("made "), _user(names, state.get("user_id")),
-            Piece(f" {_role(state.get('role'))}"), *team]  # fmt: skip
+    values = {"actor": actor, "user": _user(names, state.get("user_id"))}
+    role = str(state.get("role") or "")
+    if state.get("team_id"):
+        values["team"] = _team(names, state.get("team_id"))
+        if role == "debater":
+            return say(_("%(actor)s made %(user)s a debater in %(team)s"), **values)
+        if role == "observer":
+            return say(_("%(actor)s made %(user)s an observer in %(team)s"), **values)
+        if role == "moderator":
+            return say(_("%(actor)s made %(user)s a moderator in %(team)s"), **values)
+        return say(_("%(actor)s made %(user)s %(role)s in %(team)s"),
+                   role=role or _("a member"), **values)  # fmt: skip
+    if role == "debater":
+        return say(_("%(actor)s made %(user)s a debater"), **values)
+    if role == "observer":
+        return say(_("%(actor)s made %(user)s an observer"), **values)
+    if role == "moderator":
+        return say(_("%(actor)s made %(user)s a moderator"), **values)
+    return say(_("%(actor)s made %(user)s %(role)s"), role=role or _("a member"), **values)
 
 
-def _membership_end(event: Any, names: Names) -> list[Piece]:
+def _membership_end(event: Any, names: Names, actor: Piece) -> list[Piece]:
     user_id = (event.before or {}).get("user_id") or _state(event).get("user_id")
-    return [Piece("removed "), _user(names, user_id), Piece(" from the debate")]
+    return say(_("%(actor)s removed %(user)s from the debate"), actor=actor,
+               user=_user(names, user_id))  # fmt: skip
 
 
-def _poll(which: str) -> Sentence:
-    def sentence(event: Any, names: Names) -> list[Piece]:
-        return [Piece(f"answered the {which} poll: "),
-                _position(names, _state(event).get("position_id"))]  # fmt: skip
-
-    return sentence
-
-
-def _titled(verb: str, key: str = "title") -> Sentence:
-    def sentence(event: Any, names: Names) -> list[Piece]:
-        return [Piece(f"{verb} "), _quote(_state(event).get(key))]
-
-    return sentence
+def _poll(event: Any, names: Names, actor: Piece) -> list[Piece]:
+    position = _position(names, _state(event).get("position_id"))
+    if event.action == "poll.before":
+        return say(_("%(actor)s answered the opening poll: %(position)s"), actor=actor,
+                   position=position)  # fmt: skip
+    return say(_("%(actor)s answered the closing poll: %(position)s"), actor=actor,
+               position=position)  # fmt: skip
 
 
-def _team_create(event: Any, names: Names) -> list[Piece]:
+def _titled(event: Any, names: Names, actor: Piece) -> list[Piece]:
+    """Sentences that quote a title or a name from the event's state."""
     state = _state(event)
-    return [Piece("added the team "), Piece(clip(state.get("name")), typed=True), Piece(" for "),
-            _position(names, state.get("position_id"))]  # fmt: skip
+    templates = {
+        "source.create": (_("%(actor)s added the source %(title)s"), "title"),
+        "source.update_text": (_("%(actor)s replaced the text of the source %(title)s"), "title"),
+        "source.revise": (_("%(actor)s revised the source %(title)s"), "title"),
+        "debate.create": (_("%(actor)s created the debate %(title)s"), "title"),
+        "debate.clone": (_("%(actor)s created this debate as a copy of %(title)s"),
+                         "cloned_from"),  # fmt: skip
+        "position.create": (_("%(actor)s added the position %(title)s"), "title"),
+        "token.create": (_("%(actor)s created the API token %(title)s"), "name"),
+    }
+    template, key = templates[event.action]
+    return say(template, actor=actor, title=_quote(state.get(key)))
 
 
-def _team_code(event: Any, names: Names) -> list[Piece]:
-    return [Piece("made a new invite code for "), _team(names, event.object_id)]
+def _team_create(event: Any, names: Names, actor: Piece) -> list[Piece]:
+    state = _state(event)
+    return say(_("%(actor)s added the team %(team)s for %(position)s"), actor=actor,
+               team=Piece(clip(state.get("name")), typed=True),
+               position=_position(names, state.get("position_id")))  # fmt: skip
 
 
-def _debate_update(event: Any, names: Names) -> list[Piece]:
+def _team_code(event: Any, names: Names, actor: Piece) -> list[Piece]:
+    return say(_("%(actor)s made a new invite code for %(team)s"), actor=actor,
+               team=_team(names, event.object_id))  # fmt: skip
+
+
+def _debate_update(event: Any, names: Names, actor: Piece) -> list[Piece]:
     before, after = event.before or {}, event.after or {}
     changed = sorted(k for k in after if before.get(k) != after.get(k))
-    what = ", ".join(name.replace("_", " ") for name in changed) or "nothing"
-    return [Piece(f"changed the debate's settings ({what})")]
+    # The names of the settings are the fields' (machine) names, as the JSON below shows them.
+    what = ", ".join(name.replace("_", " ") for name in changed) or _("nothing")
+    # Translators: %(fields)s lists the changed settings by their field names.
+    return say(_("%(actor)s changed the debate's settings (%(fields)s)"), actor=actor,
+               fields=what)  # fmt: skip
 
 
-def _debate_anonymous(event: Any, names: Names) -> list[Piece]:
+def _debate_anonymous(event: Any, names: Names, actor: Piece) -> list[Piece]:
     if (event.after or {}).get("anonymous"):
-        return [Piece("made the debate anonymous: participants see pseudonyms only")]
-    return [Piece("switched anonymous mode off: participants see usernames again")]
+        return say(_("%(actor)s made the debate anonymous: participants see pseudonyms only"),
+                   actor=actor)  # fmt: skip
+    return say(_("%(actor)s switched anonymous mode off: participants see usernames again"),
+               actor=actor)  # fmt: skip
 
 
-def _debate_split(event: Any, names: Names) -> list[Piece]:
+def _debate_split(event: Any, names: Names, actor: Piece) -> list[Piece]:
     state = _state(event)
     count = _int(state.get("count"))
-    how = "by hand" if state.get("assignment") == "hand" else "by team"
-    groups = f"{count} small groups" if count else "small groups"
-    return [Piece(f"split the debate into {groups}, members {how}")]
+    hand = state.get("assignment") == "hand"
+    if count and hand:
+        template = ngettext("%(actor)s split the debate into %(count)s small group, members "
+                            "by hand",
+                            "%(actor)s split the debate into %(count)s small groups, members by "
+                            "hand", count)  # fmt: skip
+    elif count:
+        template = ngettext("%(actor)s split the debate into %(count)s small group, members "
+                            "by team",
+                            "%(actor)s split the debate into %(count)s small groups, members by "
+                            "team", count)  # fmt: skip
+    elif hand:
+        template = _("%(actor)s split the debate into small groups, members by hand")
+    else:
+        template = _("%(actor)s split the debate into small groups, members by team")
+    return say(template, actor=actor, count=count)
 
 
-def _membership_split_in(event: Any, names: Names) -> list[Piece]:
+def _membership_split_in(event: Any, names: Names, actor: Piece) -> list[Piece]:
     """One event for everyone a split put into this group: the counts by role (no list of
     people, which an anonymous group's trail would have to hide)."""
     state = _state(event)
-    roles = ("debater", "observer", "moderator")
-    counts = {role: _int(state.get(f"{role}s")) or 0 for role in roles}
-    parts = [f"{n} {role}{'' if n == 1 else 's'}" for role, n in counts.items() if n]
+    counted = {
+        "debater": lambda n: ngettext("%(count)s debater", "%(count)s debaters", n),
+        "observer": lambda n: ngettext("%(count)s observer", "%(count)s observers", n),
+        "moderator": lambda n: ngettext("%(count)s moderator", "%(count)s moderators", n),
+    }
+    parts = []
+    for role, words in counted.items():
+        if n := _int(state.get(f"{role}s")) or 0:
+            parts.append(words(n) % {"count": n})
     count = _int(state.get("count")) or 0
-    return [Piece(f"added {count} member{'' if count == 1 else 's'} from the split"
-                  + (f" ({', '.join(parts)})" if parts else ""))]  # fmt: skip
+    if parts:
+        # Translators: %(roles)s lists the counts by role, e.g. "4 debaters, 1 observer".
+        template = ngettext("%(actor)s added %(count)s member from the split (%(roles)s)",
+                            "%(actor)s added %(count)s members from the split (%(roles)s)",
+                            count)  # fmt: skip
+    else:
+        template = ngettext("%(actor)s added %(count)s member from the split",
+                            "%(actor)s added %(count)s members from the split", count)  # fmt: skip
+    return say(template, actor=actor, count=count, roles=", ".join(parts))
 
 
-def _grade_set(event: Any, names: Names) -> list[Piece]:
+def _grade_set(event: Any, names: Names, actor: Piece) -> list[Piece]:
     state = _state(event)
-    return [Piece("graded "), _user(names, state.get("user_id")), Piece(": "),
-            Piece(clip(state.get("value") or "no grade"), typed=True)]  # fmt: skip
+    grade = Piece(clip(state.get("value")), typed=True) if state.get("value") else None
+    return say(_("%(actor)s graded %(user)s: %(grade)s"), actor=actor,
+               user=_user(names, state.get("user_id")), grade=grade or _("no grade"))  # fmt: skip
 
 
-def _grade_scale(event: Any, names: Names) -> list[Piece]:
+def _grade_scale(event: Any, names: Names, actor: Piece) -> list[Piece]:
     state = _state(event)
     if state.get("kind") == "points":
-        return [Piece(f"set the grading scale to points out of {state.get('max_points')}")]
+        return say(_("%(actor)s set the grading scale to points out of %(max)s"), actor=actor,
+                   max=state.get("max_points"))  # fmt: skip
     letters = state.get("letters")
     shown = ", ".join(str(x) for x in letters) if isinstance(letters, list) else ""
-    return [
-        Piece("set the grading scale to letters"),
-        *([Piece(f" ({clip(shown)})")] if shown else []),
-    ]
+    if shown:
+        return say(_("%(actor)s set the grading scale to letters (%(letters)s)"), actor=actor,
+                   letters=clip(shown))  # fmt: skip
+    return say(_("%(actor)s set the grading scale to letters"), actor=actor)
 
 
-def _feedback(verb: str) -> Sentence:
-    def sentence(event: Any, names: Names) -> list[Piece]:
-        return [Piece(f"{verb} "), _claim(names, _state(event).get("claim_id"))]
+def _feedback(event: Any, names: Names, actor: Piece) -> list[Piece]:
+    claim = _claim(names, _state(event).get("claim_id"))
+    if event.action == "feedback.set":
+        return say(_("%(actor)s left feedback on %(claim)s"), actor=actor, claim=claim)
+    return say(_("%(actor)s removed the feedback on %(claim)s"), actor=actor, claim=claim)
 
-    return sentence
 
-
-def _comment(verb: str, *, quoted: str = "") -> Sentence:
+def _comment(event: Any, names: Names, actor: Piece) -> list[Piece]:
     """Comments (debate/comments): "commented on #7: “…”", "hid a comment on #7: reason"."""
-
-    def sentence(event: Any, names: Names) -> list[Piece]:
-        state = _state(event)
-        tail = [Piece(": "), _quote(state.get("text"))] if quoted == "text" else []
-        tail = _because(state.get("hidden_reason")) if quoted == "reason" else tail
-        return [Piece(f"{verb} "), _claim(names, state.get("claim_id")), *tail]
-
-    return sentence
-
-
-def _targets_set(event: Any, names: Names) -> list[Piece]:
     state = _state(event)
+    values = {"actor": actor, "claim": _claim(names, state.get("claim_id"))}
+    if event.action == "comment.add":
+        return say(_("%(actor)s commented on %(claim)s: %(quote)s"),
+                   quote=_quote(state.get("text")), **values)  # fmt: skip
+    if event.action == "comment.edit":
+        return say(_("%(actor)s edited a comment on %(claim)s: %(quote)s"),
+                   quote=_quote(state.get("text")), **values)  # fmt: skip
+    if event.action == "comment.hide":
+        if (reason := _reason(state.get("hidden_reason"))) is not None:
+            return say(_("%(actor)s hid a comment on %(claim)s: %(reason)s"), reason=reason,
+                       **values)  # fmt: skip
+        return say(_("%(actor)s hid a comment on %(claim)s"), **values)
+    return say(_("%(actor)s restored a comment on %(claim)s"), **values)
+
+
+def _targets_set(event: Any, names: Names, actor: Piece) -> list[Piece]:
+    state = _state(event)
+    # The targets by their (machine) names, as the JSON below shows them.
     parts = [f"{value} {key.replace('_', ' ')}" for key, value in sorted(state.items())
              if isinstance(value, int) and not isinstance(value, bool) and value]  # fmt: skip
-    return [Piece("set the targets: " + (", ".join(parts) or "none"))]
+    # Translators: %(targets)s lists counts by the targets' names, e.g. "3 claims, 2 rebuttals".
+    return say(_("%(actor)s set the targets: %(targets)s"), actor=actor,
+               targets=", ".join(parts) or _("none"))  # fmt: skip
 
 
-def _fixed(text: str) -> Sentence:
-    def sentence(event: Any, names: Names) -> list[Piece]:
-        return [Piece(text)]
-
-    return sentence
+def _simple(event: Any, names: Names, actor: Piece) -> list[Piece]:
+    """Sentences that name nothing but the actor, and one claim or a snapshot's number."""
+    state = _state(event)
+    claim = _claim(names, event.object_id)
+    templates = {
+        "claim.withdraw": _("%(actor)s withdrew %(claim)s"),
+        "claim.restore": _("%(actor)s restored %(claim)s"),
+        "snapshot.take": _("%(actor)s froze snapshot %(number)s"),
+        "debate.import": _("%(actor)s imported the debate"),
+        "grades.release": _("%(actor)s released the grades and feedback"),
+        "digest.subscribe": _("%(actor)s subscribed to the email digest"),
+        "digest.unsubscribe": _("%(actor)s unsubscribed from the email digest"),
+        "user.signup": _("%(actor)s signed up"),
+        "user.creator_grant": _("%(actor)s was allowed to create debates"),
+        "user.creator_revoke": _("%(actor)s may no longer create debates"),
+        "token.revoke": _("%(actor)s revoked an API token"),
+        "notices.read": _("%(actor)s read their notices"),
+    }
+    return say(templates[event.action], actor=actor, claim=claim,
+               number=state.get("number", "?"))  # fmt: skip
 
 
 SENTENCES: dict[str, Sentence] = {
     "claim.create": _claim_create,
     "claim.edit": _claim_edit,
     "claim.move": _claim_move,
-    "claim.withdraw": lambda e, n: [Piece("withdrew "), _claim(n, e.object_id)],
+    "claim.withdraw": _simple,
     "claim.hide": _claim_hide,
-    "claim.restore": lambda e, n: [Piece("restored "), _claim(n, e.object_id)],
+    "claim.restore": _simple,
     "claim.merge": _claim_merge,
     "citation.add": _citation_add,
     "vote.cast": _vote_cast,
-    "vote.withdraw": lambda e, n: [
-        Piece("withdrew their vote on "),
-        _claim(n, (e.before or {}).get("claim_id")),
-    ],  # fmt: skip
+    "vote.withdraw": _vote_withdraw,
     "flag.create": _flag_create,
-    "flag.dismissed": _flag_closed("dismissed"),
-    "flag.hidden": _flag_closed("hid the claim and closed"),
-    "flag.merged": _flag_closed("merged the claim and closed"),
-    "evidence.propose": _evidence_propose,
-    "evidence.approved": _evidence_verb("approved"),
-    "evidence.rejected": _evidence_verb("rejected", "review_reason"),
-    "evidence.hide": _evidence_verb("hid", "hidden_reason"),
-    "evidence.restore": _evidence_verb("restored"),
-    "source.create": _titled("added the source"),
-    "source.update_text": _titled("replaced the text of the source"),
-    "source.revise": _titled("revised the source"),
-    "debate.create": _titled("created the debate"),
-    "debate.import": _fixed("imported the debate"),
-    "debate.clone": _titled("created this debate as a copy of", "cloned_from"),
+    "flag.dismissed": _flag_closed,
+    "flag.hidden": _flag_closed,
+    "flag.merged": _flag_closed,
+    "evidence.propose": _evidence,
+    "evidence.approved": _evidence,
+    "evidence.rejected": _evidence,
+    "evidence.hide": _evidence,
+    "evidence.restore": _evidence,
+    "source.create": _titled,
+    "source.update_text": _titled,
+    "source.revise": _titled,
+    "debate.create": _titled,
+    "debate.import": _simple,
+    "debate.clone": _titled,
     "debate.update": _debate_update,
     "debate.anonymous": _debate_anonymous,
     "debate.split": _debate_split,
     "debate.phase": _phase,
-    "position.create": _titled("added the position"),
+    "position.create": _titled,
     "team.create": _team_create,
     "team.regenerate_code": _team_code,
     "membership.join": _membership_join,
@@ -386,42 +568,44 @@ SENTENCES: dict[str, Sentence] = {
     "membership.split_in": _membership_split_in,
     "membership.change": _membership_set,
     "membership.end": _membership_end,
-    "poll.before": _poll("opening"),
-    "poll.after": _poll("closing"),
-    "snapshot.take": lambda e, n: [Piece(f"froze snapshot {_state(e).get('number', '?')}")],
+    "poll.before": _poll,
+    "poll.after": _poll,
+    "snapshot.take": _simple,
     "targets.set": _targets_set,
     "grade.set": _grade_set,
     "grade_scale.set": _grade_scale,
-    "grades.release": _fixed("released the grades and feedback"),
-    "feedback.set": _feedback("left feedback on"),
-    "feedback.remove": _feedback("removed the feedback on"),
-    "comment.add": _comment("commented on", quoted="text"),
-    "comment.edit": _comment("edited a comment on", quoted="text"),
-    "comment.hide": _comment("hid a comment on", quoted="reason"),
-    "comment.restore": _comment("restored a comment on"),
-    "digest.subscribe": _fixed("subscribed to the email digest"),
-    "digest.unsubscribe": _fixed("unsubscribed from the email digest"),
+    "grades.release": _simple,
+    "feedback.set": _feedback,
+    "feedback.remove": _feedback,
+    "comment.add": _comment,
+    "comment.edit": _comment,
+    "comment.hide": _comment,
+    "comment.restore": _comment,
+    "digest.subscribe": _simple,
+    "digest.unsubscribe": _simple,
     # Account events carry no debate, so they never reach a debate's trail; worded anyway.
-    "user.signup": _fixed("signed up"),
-    "user.creator_grant": _fixed("was allowed to create debates"),
-    "user.creator_revoke": _fixed("may no longer create debates"),
-    "token.create": _titled("created the API token", "name"),
-    "token.revoke": _fixed("revoked an API token"),
-    "notices.read": _fixed("read their notices"),
+    "user.signup": _simple,
+    "user.creator_grant": _simple,
+    "user.creator_revoke": _simple,
+    "token.create": _titled,
+    "token.revoke": _simple,
+    "notices.read": _simple,
 }
 
 
-def fallback(event: Any, names: Names) -> list[Piece]:
-    """For an action without its own sentence: "<action> <object_type> #<id>"."""
-    return [Piece(f"{event.action} {event.object_type} #{event.object_id}")]
+def fallback(event: Any, names: Names, actor: Piece) -> list[Piece]:
+    """For an action without its own sentence: "<actor> <action> <object_type> #<id>"."""
+    # Translators: for an action without a sentence; %(action)s and %(type)s are codes.
+    return say(_("%(actor)s %(action)s %(type)s #%(id)s"), actor=actor, action=event.action,
+               type=event.object_type, id=event.object_id)  # fmt: skip
 
 
 def sentence_pieces(event: Any, names: Names) -> list[Piece]:
-    """The whole sentence for one event, its actor first."""
-    actor = names.person(event.actor_id, event.actor.username) if event.actor_id else ""
-    build = SENTENCES.get(event.action, fallback)
-    who = Piece(actor, typed=True) if actor else Piece("system")
-    return [who, Piece(" "), *build(event, names)]
+    """The whole sentence for one event, its actor inside it (first in English)."""
+    name = names.person(event.actor_id, event.actor.username) if event.actor_id else ""
+    # Translators: the actor of an event that no person did (the app itself).
+    actor = Piece(name, typed=True) if name else Piece(_("system"))
+    return SENTENCES.get(event.action, fallback)(event, names, actor)
 
 
 # -- loading what a page refers to --------------------------------------------------------

@@ -74,11 +74,10 @@ def test_after_reading_a_new_notice_comes(source, moderator, debater_now, debate
     Notice.objects.filter(user=moderator).update(read_at=debate.created_at)
     evidence_propose(actor=debater_now, source=source, quote=QUOTES[1])
 
-    messages = list(
-        Notice.objects.filter(user=moderator, kind="review.evidence")
-        .order_by("id")
-        .values_list("message", "read_at")
-    )
+    messages = [
+        (notice.message, notice.read_at)
+        for notice in Notice.objects.filter(user=moderator, kind="review.evidence").order_by("id")
+    ]
     assert [m for m, _ in messages] == [
         f"1 evidence proposal waits for review in “{debate.title}”",
         f"2 evidence proposals wait for review in “{debate.title}”",

@@ -105,7 +105,7 @@ def payloads(w) -> dict[str, tuple[dict, str]]:
         "vote.withdraw": ({"before": {"claim_id": 7, "value": 3}},
                           "moderator withdrew their vote on #7"),
         "flag.create": ({"after": {"claim_id": 7, "kind": "off_topic", "note": ""}},
-                        "moderator flagged #7 as off topic"),
+                        "moderator flagged #7 as off-topic"),  # the kind's label
         "flag.dismissed": ({"after": {"claim_id": 7, "resolution_reason": "Fine"}},
                            "moderator dismissed the flag on #7: Fine"),
         "flag.hidden": ({"after": {"claim_id": 7, "resolution_reason": "Rude"}},
