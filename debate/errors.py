@@ -24,7 +24,8 @@ class ServiceError(Exception):
         code: str | None = None,
         errors: dict[str, list[str]] | None = None,
     ):
-        message = capped(message)
+        # str(): a lazy message (a module constant) is translated now, in the active language.
+        message = capped(str(message))
         super().__init__(message)
         self.message = message
         self.field = capped(field) if field else field

@@ -13,6 +13,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from debate.errors import InvalidInput
 
@@ -63,7 +66,7 @@ class IdField(forms.Field):
     """The id of a row, in ASCII digits; the view or service decides whether the row exists
     (and whether the viewer may see it)."""
 
-    default_error_messages = {"invalid": "Not an id: %(value)s."}
+    default_error_messages = {"invalid": gettext_lazy("Not an id: %(value)s.")}
 
     def to_python(self, value: Any) -> int | None:
         if value in self.empty_values:
@@ -80,7 +83,7 @@ class IdField(forms.Field):
 class CountField(forms.Field):
     """A whole number >= 0 in ASCII digits (a version, a page, a `since`)."""
 
-    default_error_messages = {"invalid": "Not a whole number: %(value)s."}
+    default_error_messages = {"invalid": gettext_lazy("Not a whole number: %(value)s.")}
 
     def __init__(self, *, maximum: int = 10**MAX_ID_DIGITS, **kwargs: Any):
         self.maximum = maximum
@@ -97,7 +100,7 @@ class CountField(forms.Field):
             )
         if number > self.maximum:
             raise ValidationError(
-                "At most %(limit)d.", code="max_value", params={"limit": self.maximum}
+                _("At most %(limit)d."), code="max_value", params={"limit": self.maximum}
             )
         return number
 
@@ -111,7 +114,9 @@ DRAFT_KEPT = 10_000
 def remove_hint(length: int, limit: int) -> str:
     """The words that say how much to cut: "Remove 4,000 characters to send it."."""
     over = length - limit
-    return f"Remove {over:,} character{'' if over == 1 else 's'} to send it."
+    return ngettext("Remove %(count)s character to send it.",
+                    "Remove %(count)s characters to send it.", over) % {
+        "count": number_format(over, force_grouping=True)}  # fmt: skip
 
 
 class LimitValidator(MaxLengthValidator):
@@ -150,7 +155,9 @@ class TextField(forms.CharField):
 
 
 def choice_error(value: Any, choices: list[str] | tuple[str, ...]) -> str:
-    return f"Not one of {', '.join(choices)}: {quote(value)}."
+    # Translators: %(choices)s lists the accepted values (machine words), %(value)s the sent one.
+    return _("Not one of %(choices)s: %(value)s.") % {
+        "choices": ", ".join(choices), "value": quote(value)}  # fmt: skip
 
 
 class QuotedChoiceField(forms.ChoiceField):
@@ -174,7 +181,7 @@ def first_error(form: forms.Form) -> str:
     for field, messages in form.errors.items():
         label = "" if field == "__all__" else f"{field}: "
         return f"{label}{messages[0]}"
-    return "The request is not valid."
+    return _("The request is not valid.")
 
 
 def field_errors(form: forms.Form) -> dict[str, list[str]]:

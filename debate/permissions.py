@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from django.utils.translation import gettext as _
+
 from debate.debates.models import Debate, Membership, Phase, Role
 from debate.errors import NotAllowed
 
@@ -188,7 +190,9 @@ def require(allowed: bool, message: str) -> None:
 def require_open(debate: Debate) -> None:
     """Refuse any change to a closed debate, with the reason that really applies."""
     if debate.phase == Phase.CLOSED:
-        raise NotAllowed("The debate is closed: nothing changes until a moderator reopens it.")
+        raise NotAllowed(
+            _("The debate is closed: nothing changes until a moderator reopens it.")
+        )
 
 
 def can_flag(user: Any, debate: Debate) -> bool:

@@ -37,6 +37,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import PermissionDenied
 from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework.throttling import BaseThrottle, ScopedRateThrottle
 
 from debate.errors import ServiceError
@@ -158,13 +160,36 @@ def _count(key: str, seconds: int = WINDOW_SECONDS) -> int:
         return 1
 
 
-def _span(seconds: int) -> str:
-    return {60: "a minute", 3600: "an hour", 86400: "a day"}.get(seconds, f"{seconds} seconds")
+def _too_many(limit: int, seconds: int, network: bool) -> str:
+    """The first sentence of a refusal: a whole sentence per window and per counter."""
+    params = {"limit": limit, "count": seconds}
+    if network:
+        spans = {
+            60: _("Too many from your network in a minute (%(limit)s at most)."),
+            3600: _("Too many from your network in an hour (%(limit)s at most)."),
+            86400: _("Too many from your network in a day (%(limit)s at most)."),
+        }
+        other = ngettext("Too many from your network in %(count)s second (%(limit)s at most).",
+                         "Too many from your network in %(count)s seconds (%(limit)s at most).",
+                         seconds)  # fmt: skip
+    else:
+        spans = {
+            60: _("Too many in a minute (%(limit)s at most)."),
+            3600: _("Too many in an hour (%(limit)s at most)."),
+            86400: _("Too many in a day (%(limit)s at most)."),
+        }
+        other = ngettext("Too many in %(count)s second (%(limit)s at most).",
+                         "Too many in %(count)s seconds (%(limit)s at most).", seconds)  # fmt: skip
+    return spans.get(seconds, other) % params
 
 
-def _refusal(limit: int, retry_after: int, seconds: int = WINDOW_SECONDS, *, who: str = "") -> str:
-    return (f"Too many{who} in {_span(seconds)} ({limit} at most). "
-            f"Try again in {retry_after} seconds.")  # fmt: skip
+def _refusal(
+    limit: int, retry_after: int, seconds: int = WINDOW_SECONDS, *, network: bool = False
+) -> str:
+    # Two whole sentences: how many were too many, and when to come back.
+    again = ngettext("Try again in %(count)s second.", "Try again in %(count)s seconds.",
+                     retry_after) % {"count": retry_after}  # fmt: skip
+    return f"{_too_many(limit, seconds, network)} {again}"
 
 
 def _is_system(actor: Any) -> bool:
@@ -173,11 +198,11 @@ def _is_system(actor: Any) -> bool:
     return actor is not None and actor is getattr(permissions, "SYSTEM", object())
 
 
-def _limit(action: str, limit: int, key: str, *, who: str = "") -> None:
+def _limit(action: str, limit: int, key: str, *, network: bool = False) -> None:
     seconds = _window_of(action)
     if _count(f"rate:{action}:{key}:{_window(seconds)}", seconds) > limit:
         retry_after = _retry_after(seconds)
-        refusal = RateLimited(_refusal(limit, retry_after, seconds, who=who),
+        refusal = RateLimited(_refusal(limit, retry_after, seconds, network=network),
                               retry_after=retry_after)  # fmt: skip
         last_refusal.set(refusal)
         raise refusal
@@ -195,7 +220,7 @@ def check_rate(actor: Any, action: str) -> None:
     address = current_address.get()
     if address is not None:
         factor = 1 if address_only else max(1, settings.RATE_LIMIT_ADDRESS_FACTOR)
-        _limit(action, limit * factor, f"addr:{address}", who=" from your network")
+        _limit(action, limit * factor, f"addr:{address}", network=True)
 
 
 def check_rate_key(action: str, key: Any) -> None:
@@ -323,7 +348,7 @@ class AddressLoginBackend:
             return None
         if address_login_failures(client_address(request)) >= limit:
             request.axes_locked_out = True  # AxesMiddleware turns this into its lockout page
-            raise PermissionDenied("Too many failed logins from this address.")
+            raise PermissionDenied(_("Too many failed logins from this address."))
         return None
     # No get_user: it authenticates nobody, so no session may name it as its backend (the
     # test client's force_login picks the first backend that has one).

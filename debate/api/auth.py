@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions
 
@@ -33,7 +35,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             # It is refused as malformed if it claims to be ours.
             if header.strip(" \t").lower().startswith(self.keyword.lower()):
                 raise exceptions.AuthenticationFailed(
-                    "Send the header as: Authorization: Bearer <token>."
+                    _("Send the header as: Authorization: Bearer <token>.")
                 )
             return None
         scheme, credentials = match.groups()
@@ -42,7 +44,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             return None
         if not credentials:
             raise exceptions.AuthenticationFailed(
-                "Send the header as: Authorization: Bearer <token>."
+                _("Send the header as: Authorization: Bearer <token>.")
             )
         token = (
             ApiToken.objects.active()
@@ -51,7 +53,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             .first()
         )
         if token is None or not token.user.is_active:
-            raise exceptions.AuthenticationFailed("The token is unknown or revoked.")
+            raise exceptions.AuthenticationFailed(_("The token is unknown or revoked."))
         # At most one write a minute per token: enough to show when a token was last used.
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
@@ -65,7 +67,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 class TokenScopeAllowsWrites(permissions.BasePermission):
     """A read-only token may read; only a full token (or a session) may write."""
 
-    message = "This token is read-only."
+    message = gettext_lazy("This token is read-only.")
 
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, parsers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -16,17 +18,22 @@ from debate.ratelimit import RateLimited
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_code = "precondition_failed"
-    default_detail = "The claim changed since you read it: fetch it again and retry with its ETag."
+    default_detail = gettext_lazy(
+        "The claim changed since you read it: fetch it again and retry with its ETag."
+    )
 
 
 class PreconditionRequired(exceptions.APIException):
     status_code = 428
     default_code = "precondition_required"
-    default_detail = "Send If-Match with the claim's ETag, so that no edit overwrites another."
+    default_detail = gettext_lazy(
+        "Send If-Match with the claim's ETag, so that no edit overwrites another."
+    )
 
 
 def error_body(status_code: int, code: str, message: str, fields: dict | None = None) -> dict:
-    return {"error": {"status": status_code, "code": code, "message": message,
+    """The error shape; `message` in the request's language (lazy text is resolved here)."""
+    return {"error": {"status": status_code, "code": code, "message": str(message),
                       "fields": fields or {}}}  # fmt: skip
 
 
@@ -54,7 +61,7 @@ def api_exception_handler(exc, context):
         code = 403 if isinstance(exc, NotAllowed) else 409 if isinstance(exc, Conflict) else 400
         return Response(error_body(code, exc.code, exc.message, exc.field_errors), status=code)
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound(str(exc) or "Not found.")
+        exc = exceptions.NotFound(str(exc) or _("Not found."))
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     response = exception_handler(exc, context)
@@ -63,7 +70,7 @@ def api_exception_handler(exc, context):
     detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(detail)
-        message = "The request is not valid: see fields."
+        message = _("The request is not valid: see fields.")
         code = "invalid"
     else:
         fields = {}
@@ -79,7 +86,7 @@ def json_or_html_not_found(request, exception=None):
     from django.views.defaults import page_not_found
 
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body(404, "not_found", "Not found."), status=404)
+        return JsonResponse(error_body(404, "not_found", _("Not found.")), status=404)
     return page_not_found(request, exception)
 
 
@@ -90,7 +97,7 @@ def json_or_html_bad_request(request, exception=None):
     from django.views.defaults import bad_request
 
     if request.path.startswith("/api/"):
-        message = "The request is too large or malformed."
+        message = _("The request is too large or malformed.")
         return JsonResponse(error_body(400, "bad_request", message), status=400)
     return bad_request(request, exception)
 
@@ -101,12 +108,14 @@ def json_or_html_forbidden(request, exception=None):
     from django.views.defaults import permission_denied
 
     if request.path.startswith("/api/"):
-        message = "You do not have permission to do this."
+        message = _("You do not have permission to do this.")
         return JsonResponse(error_body(403, "permission_denied", message), status=403)
     return permission_denied(request, exception)
 
 
-SERVER_ERROR_MESSAGE = "Something went wrong on our side; it has been logged. Try again later."
+SERVER_ERROR_MESSAGE = gettext_lazy(
+    "Something went wrong on our side; it has been logged. Try again later."
+)
 
 
 def json_or_html_server_error(request):
@@ -137,4 +146,14 @@ class SafeJSONParser(parsers.JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
-            raise exceptions.ParseError("JSON parse error - nested too deeply.") from exc
+            raise exceptions.ParseError(_("JSON parse error - nested too deeply.")) from exc
+        except exceptions.ParseError as exc:
+            # DRF's message ends in Python's own English; say where, in the reader's language.
+            cause = exc.__context__
+            line, column = getattr(cause, "lineno", None), getattr(cause, "colno", None)
+            if line is None:
+                raise exceptions.ParseError(_("JSON parse error - the body is not JSON.")) from exc
+            raise exceptions.ParseError(
+                _("JSON parse error - not valid JSON at line %(line)s, column %(column)s.")
+                % {"line": line, "column": column}
+            ) from exc

@@ -6,6 +6,9 @@ meaning (phase, role, tree rules), exactly as for the pages.
 
 from __future__ import annotations
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
@@ -24,11 +27,13 @@ class StrictSerializer(serializers.Serializer):
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):
-            raise serializers.ValidationError({"non_field_errors": ["Send a JSON object."]})
+            raise serializers.ValidationError({"non_field_errors": [_("Send a JSON object.")]})
         unknown = sorted(set(data) - set(self.fields))
         if unknown:
             # A field's name is input too: quote a prefix of it, never a megabyte.
-            raise serializers.ValidationError({quote(name): ["Unknown field."] for name in unknown})
+            raise serializers.ValidationError(
+                {quote(name): [_("Unknown field.")] for name in unknown}
+            )
         return super().to_internal_value(data)
 
 
@@ -58,7 +63,7 @@ class IdInputField(StrictIntegerField):
     """The id of a row: a JSON integer, positive, no longer than any id we hand out (the
     same rule as `debate.inputs.ascii_id`, which the pages' IdField uses)."""
 
-    default_error_messages = {"invalid": "An id: a positive whole number."}
+    default_error_messages = {"invalid": gettext_lazy("An id: a positive whole number.")}
 
     def to_internal_value(self, data):
         number = super().to_internal_value(data)
@@ -96,7 +101,7 @@ class DebateSerializer(serializers.ModelSerializer):
 class StrictBooleanField(serializers.BooleanField):
     """A yes or no must arrive as JSON true or false: "true", 1 and "on" are not."""
 
-    default_error_messages = {"invalid": "Send true or false."}
+    default_error_messages = {"invalid": gettext_lazy("Send true or false.")}
 
     def to_internal_value(self, data):
         if not isinstance(data, bool):
@@ -209,7 +214,7 @@ class ClaimCreateInput(StrictSerializer):
     def validate(self, attrs):
         if not attrs.get("parent_id") and not attrs.get("position_id"):
             raise serializers.ValidationError(
-                {"position_id": ["Give position_id, or parent_id to reply to a claim."]}
+                {"position_id": [_("Give position_id, or parent_id to reply to a claim.")]}
             )
         return attrs
 
@@ -221,7 +226,7 @@ class DocumentInput(serializers.Serializer):
     def to_internal_value(self, data):
         if not isinstance(data, dict):
             raise serializers.ValidationError(
-                {"non_field_errors": ["Send the snapshot document, a JSON object."]}
+                {"non_field_errors": [_("Send the snapshot document, a JSON object.")]}
             )
         return data
 
@@ -260,7 +265,9 @@ class SnapshotQuery(serializers.Serializer):
 
     format = serializers.ChoiceField(
         choices=FORMATS, required=False, default="json",
-        error_messages={"invalid_choice": f"Choose one of: {', '.join(FORMATS)}."},
+        error_messages={"invalid_choice": format_lazy(
+            # Translators: {choices} is the list of formats: json, aif, argdown, graphml.
+            gettext_lazy("Choose one of: {choices}."), choices=", ".join(FORMATS))},
     )  # fmt: skip
     include_text = serializers.BooleanField(
         required=False, default=False,
@@ -276,7 +283,7 @@ class SnapshotQuery(serializers.Serializer):
     def validate(self, attrs):
         if attrs["include_text"] and attrs["format"] != "json":
             raise serializers.ValidationError(
-                {"include_text": ["Source texts come with format=json only."]}
+                {"include_text": [_("Source texts come with format=json only.")]}
             )
         return attrs
 
@@ -301,7 +308,8 @@ class WholeNumberField(serializers.IntegerField):
 class EventsQuery(serializers.Serializer):
     after = WholeNumberField(
         required=False, default=0, min_value=0, max_value=2**63 - 1,
-        error_messages={"invalid": "A whole number: the last version you saw (next_after)."},
+        error_messages={"invalid": gettext_lazy(
+            "A whole number: the last version you saw (next_after).")},
     )  # fmt: skip
 
 

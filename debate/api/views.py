@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -76,7 +78,7 @@ DOWNLOAD_PARAM = OpenApiParameter(
 
 # One answer for a debate that does not exist and one the caller may not see, so that no
 # one learns which private slugs exist by asking for them.
-NO_SUCH_DEBATE = "No such debate."
+NO_SUCH_DEBATE = gettext_lazy("No such debate.")
 
 
 def visible_debate(request, slug: str) -> Debate:
@@ -98,7 +100,7 @@ class QuietFilterSet(filters.FilterSet):
         form = super().form
         for field in form.fields.values():
             if "invalid_choice" in field.error_messages:
-                field.error_messages["invalid_choice"] = "Not one of the choices."
+                field.error_messages["invalid_choice"] = _("Not one of the choices.")
         return form
 
 
@@ -255,7 +257,7 @@ class ClaimListCreate(WriteRules, DebateChildList):
         else:
             position = debate.positions.filter(pk=data["position_id"]).first()
             if position is None:
-                raise ValidationError({"position_id": ["No such position in this debate."]})
+                raise ValidationError({"position_id": [_("No such position in this debate.")]})
         claim = claim_services.claim_create(
             actor=request.user, debate=debate, position=position, parent=parent,
             stance=data["stance"], text=data["text"],
@@ -300,7 +302,7 @@ class EvidenceListPropose(WriteRules, DebateChildList):
         data = _validated(s.EvidenceProposeInput, request)
         source = Source.objects.filter(pk=data["source_id"], debate=debate).first()
         if source is None:
-            raise ValidationError({"source_id": ["No such source in this debate."]})
+            raise ValidationError({"source_id": [_("No such source in this debate.")]})
         source.debate = debate
         evidence, created = source_services.evidence_propose(
             actor=request.user, source=source, quote=data["quote"], start=data.get("start"),
@@ -346,8 +348,8 @@ def _claim_in(request, debate: Debate, claim_id: int, *, field: str = "id") -> C
         is_hidden=claim.is_hidden, is_withdrawn=claim.is_withdrawn,
     ):  # fmt: skip
         if field == "id":
-            raise NotFound("No such claim in this debate.")
-        raise ValidationError({field: ["No such claim in this debate."]})
+            raise NotFound(_("No such claim in this debate."))
+        raise ValidationError({field: [_("No such claim in this debate.")]})
     claim.debate = debate
     return claim
 
@@ -446,7 +448,7 @@ class EvidenceReview(WriteView):
         debate = visible_debate(request, slug)
         evidence = Evidence.objects.filter(pk=evidence_id, debate=debate).first()
         if evidence is None:
-            raise NotFound("No such evidence in this debate.")
+            raise NotFound(_("No such evidence in this debate."))
         evidence.debate = debate
         data = _validated(s.ReviewInput, request)
         service = (
@@ -544,7 +546,7 @@ def _frozen(request, debate: Debate, number: int) -> FrozenView:
     """Snapshot `number` as this viewer may read it: redacted of what was hidden since."""
     snapshot = Snapshot.objects.filter(debate=debate, number=number).first()
     if snapshot is None:
-        raise NotFound(f"No snapshot {number}.")
+        raise NotFound(_("No snapshot %(number)s.") % {"number": number})
     audience = visibility.audience_of(request.user, debate)
     return frozen_view(snapshot, audience, debate=debate,
                        strengths_shown=visibility.strengths_shown(debate, audience))  # fmt: skip
@@ -556,7 +558,7 @@ def _diff_sides(request, debate: Debate, number: int, other: int | None):
     found = {snapshot.number: snapshot for snapshot in rows}
     for wanted in (number, other):
         if wanted is not None and wanted not in found:
-            raise NotFound(f"No snapshot {wanted}.")
+            raise NotFound(_("No snapshot %(number)s.") % {"number": wanted})
     audience = visibility.audience_of(request.user, debate)
     return diff_sides(debate, audience, found[number],
                       found[other] if other is not None else None,
@@ -571,8 +573,8 @@ class SnapshotDetail(APIView):
         query = _snapshot_query(request)
         if query["include_text"]:
             raise ValidationError({"include_text": [
-                "Frozen snapshots are stored without source texts: export the live debate "
-                "(…/snapshot/?format=json&include_text=1) to import it."]})  # fmt: skip
+                _("Frozen snapshots are stored without source texts: export the live debate "
+                  "(…/snapshot/?format=json&include_text=1) to import it.")]})  # fmt: skip
         fmt = query["format"]
         frozen = _frozen(request, visible_debate(request, slug), number)
         response = render_document(frozen.document, fmt)
@@ -712,7 +714,7 @@ def _moderated(request, slug: str) -> Debate:
     403 where they see it but do not moderate it."""
     debate = visible_debate(request, slug)
     permissions.require(
-        permissions.is_moderator(request.user, debate), "Only moderators see participation."
+        permissions.is_moderator(request.user, debate), _("Only moderators see participation.")
     )
     return debate
 
@@ -761,7 +763,7 @@ class DebateGrades(APIView):
     def get(self, request, slug):
         debate = visible_debate(request, slug)
         rows = grades_for(debate, request.user)
-        permissions.require(rows is not None, "Only the debate's participants see grades.")
+        permissions.require(rows is not None, _("Only the debate's participants see grades."))
         response = Response(s.GradeOutput(rows, many=True).data)
         response["Cache-Control"] = "private, no-store"  # as the participation CSV
         return response
@@ -779,7 +781,7 @@ class DebateGroups(APIView):
     def get(self, request, slug):
         debate = visible_debate(request, slug)
         permissions.require(
-            permissions.is_moderator(request.user, debate), "Only moderators see the groups."
+            permissions.is_moderator(request.user, debate), _("Only moderators see the groups.")
         )
         cards = groups_overview(debate, request.user)
         response = Response(GroupOutput(cards, many=True).data)

@@ -14,6 +14,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from debate.arguments.models import CLAIM_TEXT_MAX, Relation, Stance
 from debate.arguments.services import clean_claim_text
@@ -21,10 +23,11 @@ from debate.errors import InvalidInput
 from debate.inputs import DRAFT_KEPT, CappedForm, CountField, IdField, TextField, ascii_id, quote
 from debate.sources.services import REASON_MAX
 
-STANCE_CHOICE = "Choose whether the claim supports (pro) or attacks (con)."
-RELATION_CHOICE = "Choose whether the evidence supports or concedes."
-VERSION_NEEDED = "The version is missing or not a number."
-VOTE_SHAPE = "A vote is a whole number from 0 to 4."
+STANCE_CHOICE = gettext_lazy("Choose whether the claim supports (pro) or attacks (con).")
+RELATION_CHOICE = gettext_lazy("Choose whether the evidence supports or concedes.")
+VERSION_NEEDED = gettext_lazy("The version is missing or not a number.")
+VOTE_SHAPE = gettext_lazy("A vote is a whole number from 0 to 4.")
+PICK_EVIDENCE = gettext_lazy("Choose a piece of evidence.")
 # The picker searches approved evidence by a few words, never by a page of text.
 QUERY_MAX = 200
 # Pieces of evidence a new claim may cite in one go (each is one citation, as citing later).
@@ -57,8 +60,9 @@ class ClaimTextField(forms.CharField):
 class ComposeTargetForm(forms.Form):
     """Where a new claim goes: under a claim (`parent`) or under a position (`position`)."""
 
-    parent = IdField(required=False, error_messages={"invalid": "Unknown parent."})
-    position = IdField(required=False, error_messages={"invalid": "Unknown position."})
+    parent = IdField(required=False, error_messages={"invalid": gettext_lazy("Unknown parent.")})
+    position = IdField(required=False,
+                       error_messages={"invalid": gettext_lazy("Unknown position.")})
 
     def __init__(self, *args: Any, choose: bool = False, **kwargs: Any):
         # `choose`: the form may open without either, and asks for the position.
@@ -69,7 +73,8 @@ class ComposeTargetForm(forms.Form):
         data = super().clean()
         if (not self.choose and not self.errors and not data.get("parent")
                 and not data.get("position")):  # fmt: skip
-            raise ValidationError("Choose a position, or a claim to reply to.", code="required")
+            raise ValidationError(_("Choose a position, or a claim to reply to."),
+                                  code="required")
         return data
 
 
@@ -91,9 +96,10 @@ class EvidencePicksField(forms.MultipleChoiceField):
     the picker shows what matches a search, and what was ticked already."""
 
     default_error_messages = {
-        "invalid_choice": "Evidence %(value)s cannot be cited: it is not approved evidence of "
-                          "this debate.",
-        "invalid_list": "Choose evidence from the list.",
+        # Translators: %(value)s is the number of a piece of evidence (or what was sent).
+        "invalid_choice": gettext_lazy("Evidence %(value)s cannot be cited: it is not approved "
+                                     "evidence of this debate."),
+        "invalid_list": gettext_lazy("Choose evidence from the list."),
     }  # fmt: skip
 
     def __init__(self, **kwargs: Any):
@@ -118,7 +124,9 @@ class EvidencePicksField(forms.MultipleChoiceField):
                 if len(picked) > CITE_MAX:
                     break
         if len(picked) > CITE_MAX:
-            raise ValidationError(f"Cite at most {CITE_MAX} pieces of evidence at once.",
+            raise ValidationError(ngettext("Cite at most %(count)s piece of evidence at once.",
+                                           "Cite at most %(count)s pieces of evidence at once.",
+                                           CITE_MAX) % {"count": CITE_MAX},
                                   code="max")  # fmt: skip
         return picked
 
@@ -148,8 +156,8 @@ class CitePicks(CappedForm):
         both = set(data.get("supports") or ()) & set(data.get("concedes") or ())
         if both:
             raise ValidationError(
-                f"Evidence {min(both)} is ticked both as support and as a concession; "
-                "choose one.", code="both",
+                _("Evidence %(number)s is ticked both as support and as a concession; "
+                  "choose one.") % {"number": min(both)}, code="both",
             )  # fmt: skip
         return data
 
@@ -220,8 +228,7 @@ class VoteForm(forms.Form):
 
 
 class CiteForm(forms.Form):
-    evidence = IdField(error_messages={"required": "Choose a piece of evidence.",
-                                       "invalid": "Choose a piece of evidence."})  # fmt: skip
+    evidence = IdField(error_messages={"required": PICK_EVIDENCE, "invalid": PICK_EVIDENCE})
     relation = forms.ChoiceField(
         choices=Relation.choices, required=False,
         error_messages={"invalid_choice": RELATION_CHOICE},

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
 
 CLAIM_TEXT_MAX = 1000
 # How deep replies may go: a claim directly under a position is at depth 0, a reply to it at 1.
@@ -14,13 +15,13 @@ MAX_REPLY_DEPTH = 40
 
 
 class Stance(models.TextChoices):
-    PRO = "pro", "Supports"
-    CON = "con", "Attacks"
+    PRO = "pro", _("Supports")
+    CON = "con", _("Attacks")
 
 
 class Relation(models.TextChoices):
-    SUPPORTS = "supports", "Supports"
-    CONCEDES = "concedes", "Concedes"
+    SUPPORTS = "supports", _("Supports")
+    CONCEDES = "concedes", _("Concedes")
 
 
 class ClaimQuerySet(models.QuerySet):

@@ -5,6 +5,9 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from debate import permissions
 from debate.activity.services import notice_send
@@ -20,22 +23,37 @@ from debate.arguments.models import (
     Vote,
 )
 from debate.audit.services import audit_record, debate_lock, model_state, rate_check
-from debate.debates.models import Debate, Position, Team
+from debate.debates.models import Debate, Phase, Position, Team
 from debate.errors import Conflict, InvalidInput, NotAllowed
-from debate.inputs import remove_hint
 from debate.sources.models import Evidence, EvidenceStatus
 from debate.sources.services import REASON_MAX, bounded
 
 CLAIM_FIELDS = ["position", "parent", "stance", "text", "team", "version", "is_hidden",
                 "hidden_reason", "is_withdrawn", "merged_into"]  # fmt: skip
-REPLY_TOO_DEEP = (
-    f"Replies can go at most {MAX_REPLY_DEPTH} deep; this thread is {MAX_REPLY_DEPTH} deep "
+# Translators: %(limit)s is the most levels of replies a thread may have (40).
+REPLY_TOO_DEEP = gettext_lazy(
+    "Replies can go at most %(limit)s deep; this thread is %(limit)s deep "
     "already. Start a new thread under a higher claim."
 )
-MOVE_TOO_DEEP = (
-    f"Replies can go at most {MAX_REPLY_DEPTH} deep, and under that claim this one's replies "
+# Translators: %(limit)s is the most levels of replies a thread may have (40).
+MOVE_TOO_DEEP = gettext_lazy(
+    "Replies can go at most %(limit)s deep, and under that claim this one's replies "
     "would go deeper. Choose a claim higher up."
 )
+# Why an author may no longer withdraw their claim, for each phase where that is so: one
+# whole sentence per phase (a phase's name is not a word to put inside another sentence).
+WITHDRAW_TOO_LATE = {
+    Phase.SETUP: gettext_lazy(
+        "In the setup phase claims can no longer be withdrawn; ask a moderator."),
+    Phase.OPENING: gettext_lazy(
+        "In the opening phase claims can no longer be withdrawn; ask a moderator."),
+    Phase.REBUTTAL: gettext_lazy(
+        "In the rebuttal phase claims can no longer be withdrawn; ask a moderator."),
+    Phase.VOTING: gettext_lazy(
+        "In the voting phase claims can no longer be withdrawn; ask a moderator."),
+    Phase.CLOSED: gettext_lazy(
+        "In the closed phase claims can no longer be withdrawn; ask a moderator."),
+}  # fmt: skip
 # Walks of the tree stop one level past the limit: "deeper than allowed" is all a check needs,
 # and a legacy chain of thousands (or a cycle written around the services) then costs no more
 # than a legal one.
@@ -50,27 +68,35 @@ def _human(actor: Any) -> Any:
 
 def clean_claim_text(text: Any) -> str:
     if not isinstance(text, str):
-        raise InvalidInput("The claim text must be text.", field="text")
+        raise InvalidInput(_("The claim text must be text."), field="text")
     if "\x00" in text:
-        raise InvalidInput("The claim text contains a null character.", field="text")
+        raise InvalidInput(_("The claim text contains a null character."), field="text")
     # A line break is one character, however it came: a plain form post sends CR LF, htmx and
     # the API LF, and the box's counter (static/js/counter.js) counts one.
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
-        raise InvalidInput("Write the claim: it cannot be empty.", field="text")
+        raise InvalidInput(_("Write the claim: it cannot be empty."), field="text")
     if len(text) > CLAIM_TEXT_MAX:
+        over = len(text) - CLAIM_TEXT_MAX
         raise InvalidInput(
-            f"A claim has at most {CLAIM_TEXT_MAX:,} characters; this one has {len(text):,}. "
-            + remove_hint(len(text), CLAIM_TEXT_MAX),
+            ngettext(
+                "A claim has at most %(limit)s characters; this one has %(length)s. "
+                "Remove %(count)s character to send it.",
+                "A claim has at most %(limit)s characters; this one has %(length)s. "
+                "Remove %(count)s characters to send it.",
+                over,
+            ) % {"limit": number_format(CLAIM_TEXT_MAX, force_grouping=True),
+                 "length": number_format(len(text), force_grouping=True),
+                 "count": number_format(over, force_grouping=True)},
             field="text",
-        )
+        )  # fmt: skip
     return text
 
 
 def _clean_stance(stance: Any) -> str:
     if stance not in Stance.values:
         raise InvalidInput(
-            "Choose whether the claim supports (pro) or attacks (con).", field="stance"
+            _("Choose whether the claim supports (pro) or attacks (con)."), field="stance"
         )
     return stance
 
@@ -81,11 +107,11 @@ def _team_for(actor: Any, debate: Debate, team: Team | None) -> Team | None:
     if team is None:
         return membership.team if membership is not None else None
     if team.debate_id != debate.pk:
-        raise InvalidInput("The team belongs to another debate.", field="team")
+        raise InvalidInput(_("The team belongs to another debate."), field="team")
     if not permissions.is_moderator(actor, debate) and (
         membership is None or membership.team_id != team.pk
     ):
-        raise InvalidInput("You can only add claims for your own team.", field="team")
+        raise InvalidInput(_("You can only add claims for your own team."), field="team")
     return team
 
 
@@ -94,15 +120,15 @@ def _check_parent(
 ):
     """Refuse a parent from another debate or position, and any parent that makes a cycle."""
     if position.debate_id != debate.pk:
-        raise InvalidInput("The position belongs to another debate.", field="position")
+        raise InvalidInput(_("The position belongs to another debate."), field="position")
     if parent is None:
         return
     if parent.debate_id != debate.pk:
-        raise InvalidInput("The parent claim belongs to another debate.", field="parent")
+        raise InvalidInput(_("The parent claim belongs to another debate."), field="parent")
     if parent.position_id != position.pk:
-        raise InvalidInput("The parent claim sits under another position.", field="parent")
+        raise InvalidInput(_("The parent claim sits under another position."), field="parent")
     if claim_id is None and (parent.is_hidden or parent.is_withdrawn):
-        raise InvalidInput("That claim was withdrawn or hidden; it takes no new replies.",
+        raise InvalidInput(_("That claim was withdrawn or hidden; it takes no new replies."),
                            field="parent")  # fmt: skip
     if claim_id is None:
         return
@@ -114,7 +140,7 @@ def _check_parent(
     while node is not None and node not in seen:
         if node == claim_id:
             raise InvalidInput(
-                "A claim cannot sit under itself or its own replies.", field="parent"
+                _("A claim cannot sit under itself or its own replies."), field="parent"
             )
         seen.add(node)
         node = parents.get(node)
@@ -192,17 +218,18 @@ def _height_by_levels(claim_id: int) -> int:
 def _check_reply_depth(*, parent: Claim | None) -> None:
     """Refuse a new claim that would sit deeper than MAX_REPLY_DEPTH."""
     if parent is not None and claim_depth(claim_id=parent.pk) + 1 > MAX_REPLY_DEPTH:
-        raise InvalidInput(REPLY_TOO_DEEP, field="parent")
+        raise InvalidInput(REPLY_TOO_DEEP % {"limit": MAX_REPLY_DEPTH}, field="parent")
 
 
 def _check_move_depth(*, claim: Claim, parent: Claim | None) -> None:
     """Refuse a move after which the claim's deepest reply would sit deeper than the limit."""
     depth = 0 if parent is None else claim_depth(claim_id=parent.pk) + 1
     if depth + claim_thread_height(claim_id=claim.pk) > MAX_REPLY_DEPTH:
-        raise InvalidInput(MOVE_TOO_DEEP, field="parent")
+        raise InvalidInput(MOVE_TOO_DEEP % {"limit": MAX_REPLY_DEPTH}, field="parent")
 
 
-POSTED_ALREADY = "You have posted this claim here already: #{id}."
+# Translators: {id} is the number of the claim posted before.
+POSTED_ALREADY = gettext_lazy("You have posted this claim here already: #{id}.")
 
 
 def _check_not_posted_already(actor: Any, *, debate: Debate, position: Position,
@@ -238,7 +265,7 @@ def claim_create(
     permissions.require_open(debate)
     permissions.require(
         permissions.can_add_claim(actor, debate, position=position),
-        "You cannot add a claim here in this phase.",
+        _("You cannot add a claim here in this phase."),
     )
     text = clean_claim_text(text)
     stance = _clean_stance(stance)
@@ -263,7 +290,7 @@ def claim_create(
     if parent is not None and stance == Stance.CON:
         notice_send(
             user_id=parent.author_id, actor=actor, debate=debate, kind="claim.rebutted",
-            message=f"Your claim #{parent.pk} was attacked: “{text[:120]}”",
+            params={"claim": parent.pk, "quote": text[:120]},
             url=claim_url(debate, claim.pk), event=event,
         )  # fmt: skip
     return claim
@@ -274,11 +301,11 @@ def _check_citable(*, debate_id: int, evidence: Evidence, relation: Any) -> None
     rule, which claim_create_with_citations also applies before it writes anything (a
     refusal then costs no quota and creates no claim)."""
     if relation not in Relation.values:
-        raise InvalidInput("Choose whether the evidence supports or concedes.", field="relation")
+        raise InvalidInput(_("Choose whether the evidence supports or concedes."), field="relation")
     if evidence.debate_id != debate_id:
-        raise InvalidInput("The evidence belongs to another debate.", field="evidence")
+        raise InvalidInput(_("The evidence belongs to another debate."), field="evidence")
     if evidence.status != EvidenceStatus.APPROVED or evidence.is_hidden:
-        raise InvalidInput("Only approved evidence can be cited.", field="evidence")
+        raise InvalidInput(_("Only approved evidence can be cited."), field="evidence")
 
 
 @transaction.atomic
@@ -325,22 +352,22 @@ def claim_edit(*, actor: Any, claim: Claim, text: Any, version: Any) -> Claim:
     claim = _locked(claim)
     permissions.require(
         permissions.can_edit_claim(actor, claim.debate, claim),
-        "You cannot edit this claim: only its author can, in the opening and rebuttal phases.",
+        _("You cannot edit this claim: only its author can, in the opening and rebuttal phases."),
     )
     rate_check(actor, "edit")
     if (claim.is_hidden or claim.is_withdrawn) and not permissions.is_moderator(
         actor, claim.debate
     ):
-        raise InvalidInput("This claim was withdrawn or hidden; it can no longer be edited.")
+        raise InvalidInput(_("This claim was withdrawn or hidden; it can no longer be edited."))
     text = clean_claim_text(text)
     try:
         version = int(version)
     except (TypeError, ValueError) as exc:
-        raise InvalidInput("The version is missing or not a number.", field="version") from exc
+        raise InvalidInput(_("The version is missing or not a number."), field="version") from exc
     if version != claim.version:
         raise Conflict(
-            "Someone changed this claim since you loaded it. Your draft is kept; compare it "
-            "with the current text and save again.",
+            _("Someone changed this claim since you loaded it. Your draft is kept; compare it "
+              "with the current text and save again."),
             current=claim,
             field="text",
         )
@@ -362,7 +389,7 @@ def claim_move(*, actor: Any, claim: Claim, parent: Claim | None, stance: Any = 
     """Hang a claim under another parent in the same debate and position (moderators)."""
     claim = _locked(claim)
     permissions.require(
-        permissions.can_moderate(actor, claim.debate), "Only moderators move claims."
+        permissions.can_moderate(actor, claim.debate), _("Only moderators move claims.")
     )
     rate_check(actor, "edit")
     _check_parent(claim_id=claim.pk, debate=claim.debate, position=claim.position, parent=parent)
@@ -388,14 +415,13 @@ def claim_withdraw(*, actor: Any, claim: Claim) -> Claim:
     if not permissions.can_withdraw_claim(actor, claim.debate, claim, answered=answered):
         if not permissions.can_withdraw_claim(actor, claim.debate, claim, answered=False):
             if claim.author_id is not None and claim.author_id == getattr(actor, "pk", None):
-                raise NotAllowed(
-                    f"In the {claim.debate.get_phase_display().lower()} phase claims can no "
-                    "longer be withdrawn; ask a moderator."
-                )
-            raise NotAllowed("Only the author can withdraw a claim.")
+                raise NotAllowed(str(WITHDRAW_TOO_LATE.get(
+                    claim.debate.phase, _("Claims can no longer be withdrawn; ask a moderator.")
+                )))
+            raise NotAllowed(_("Only the author can withdraw a claim."))
         raise InvalidInput(
-            "Other claims answer this one (a reply a moderator hid still counts), so it can no "
-            "longer be withdrawn; ask a moderator.",
+            _("Other claims answer this one (a reply a moderator hid still counts), so it can "
+              "no longer be withdrawn; ask a moderator."),
         )
     rate_check(actor, "edit")
     before = model_state(claim, CLAIM_FIELDS)
@@ -412,12 +438,12 @@ def claim_withdraw(*, actor: Any, claim: Claim) -> Claim:
 def _set_hidden(*, actor: Any, claim: Claim, hidden: bool, reason: str) -> Claim:
     claim = _locked(claim)
     permissions.require(
-        permissions.can_moderate(actor, claim.debate), "Only moderators hide or restore claims."
+        permissions.can_moderate(actor, claim.debate), _("Only moderators hide or restore claims.")
     )
     rate_check(actor, "review")
     reason = bounded(reason, "reason", REASON_MAX)
     if not reason:
-        raise InvalidInput("Give a reason.", field="reason")
+        raise InvalidInput(_("Give a reason."), field="reason")
     before = model_state(claim, CLAIM_FIELDS)
     claim.is_hidden = hidden
     claim.hidden_reason = reason
@@ -432,7 +458,7 @@ def _set_hidden(*, actor: Any, claim: Claim, hidden: bool, reason: str) -> Claim
     notice_send(
         user_id=claim.author_id, actor=actor, debate=claim.debate,
         kind="claim.hidden" if hidden else "claim.restored",
-        message=f"A moderator {'hid' if hidden else 'restored'} your claim #{claim.pk}: {reason}",
+        params={"claim": claim.pk, "reason": reason},
         url=claim_url(claim.debate, claim.pk),
     )  # fmt: skip
     return claim
@@ -453,7 +479,7 @@ def citation_add(*, actor: Any, claim: Claim, evidence: Evidence, relation: Any)
     claim = _locked(claim)
     permissions.require(
         permissions.can_edit_claim(actor, claim.debate, claim),
-        "You cannot cite evidence on this claim.",
+        _("You cannot cite evidence on this claim."),
     )
     rate_check(actor, "cite")
     _check_citable(debate_id=claim.debate_id, evidence=evidence, relation=relation)
@@ -477,13 +503,17 @@ def citation_add(*, actor: Any, claim: Claim, evidence: Evidence, relation: Any)
 
 def _clean_vote_value(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
-        raise InvalidInput("A vote is a whole number from 0 to 4.", field="value")
+        raise InvalidInput(_("A vote is a whole number from 0 to 4."), field="value")
     try:
         number = int(value)
     except ValueError as exc:
-        raise InvalidInput("A vote is a whole number from 0 to 4.", field="value") from exc
+        raise InvalidInput(_("A vote is a whole number from 0 to 4."), field="value") from exc
     if not VOTE_MIN <= number <= VOTE_MAX:
-        raise InvalidInput(f"A vote is from {VOTE_MIN} to {VOTE_MAX}, not {number}.", field="value")
+        raise InvalidInput(
+            _("A vote is from %(min)s to %(max)s, not %(value)s.")
+            % {"min": VOTE_MIN, "max": VOTE_MAX, "value": number},
+            field="value",
+        )
     return number
 
 
@@ -494,12 +524,12 @@ def vote_cast(*, actor: Any, claim: Claim, value: Any) -> Vote:
     claim = Claim.objects.select_related("debate").get(pk=claim.pk)
     debate_lock(claim.debate)  # a vote racing the close lands before it or is refused
     if claim.author_id is not None and claim.author_id == getattr(actor, "pk", None):
-        raise InvalidInput("You cannot rate your own claim.", field="value")
+        raise InvalidInput(_("You cannot rate your own claim."), field="value")
     permissions.require(
-        permissions.can_vote(actor, claim.debate, claim), "You cannot vote on this claim now."
+        permissions.can_vote(actor, claim.debate, claim), _("You cannot vote on this claim now.")
     )
     if claim.is_hidden or claim.is_withdrawn:
-        raise InvalidInput("This claim is no longer in the map.")
+        raise InvalidInput(_("This claim is no longer in the map."))
     rate_check(actor, "vote")
     vote = Vote.objects.select_for_update().filter(user=actor, claim=claim).first()
     if vote is None:
@@ -532,7 +562,7 @@ def vote_withdraw(*, actor: Any, claim: Claim) -> Vote | None:
     claim = Claim.objects.select_related("debate").get(pk=claim.pk)
     debate_lock(claim.debate)
     permissions.require(
-        permissions.can_vote(actor, claim.debate, claim), "You cannot vote on this claim now."
+        permissions.can_vote(actor, claim.debate, claim), _("You cannot vote on this claim now.")
     )
     rate_check(actor, "vote")
     vote = Vote.objects.select_for_update().filter(user=actor, claim=claim).first()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -211,7 +212,7 @@ def claim_compose(request: HttpRequest, slug: str) -> HttpResponse:
         return _not_allowed(
             request, "arguments/compose.html", "compose-form",
             {"debate": debate, "parent": parent, "position": position},
-            "You cannot add a claim here in this phase.",
+            _("You cannot add a claim here in this phase."),
         )  # fmt: skip
     preset = StancePreset(request.GET)
     preset_stance = preset.cleaned_data["stance"] if preset.is_valid() else ""
@@ -226,7 +227,7 @@ def claim_compose(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             picks = form.cleaned_data
-            evidence = Evidence.objects.in_bulk([pk for pk, _ in form.citations()])
+            evidence = Evidence.objects.in_bulk([pk for pk, _relation in form.citations()])
             try:
                 claim = services.claim_create_with_citations(
                     actor=request.user, debate=debate, position=position, parent=parent,
@@ -312,7 +313,8 @@ def claim_edit(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
     if request.method == "GET" and not permissions.can_edit_claim(request.user, debate, claim):
         return _not_allowed(
             request, "arguments/claim_edit.html", "edit-form", {"debate": debate, "claim": claim},
-            "You cannot edit this claim: only its author can, in the opening and rebuttal phases.",
+            _("You cannot edit this claim: only its author can, in the opening and rebuttal "
+              "phases."),
         )  # fmt: skip
     form = ClaimEditForm(
         request.POST if request.method == "POST" else None,
@@ -371,7 +373,7 @@ def claim_moderate(request: HttpRequest, slug: str, claim_id: int, action: str) 
         return _not_allowed(
             request, "arguments/claim_moderate.html", "moderate-form",
             {"debate": debate, "claim": claim, "action": action},
-            "Only moderators hide or restore claims, while the debate is open.",
+            _("Only moderators hide or restore claims, while the debate is open."),
         )  # fmt: skip
     form = ReasonForm(request.POST if request.method == "POST" else None)
     status, extra = 200, {}
@@ -433,8 +435,8 @@ def claim_cite(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
         return _not_allowed(
             request, "arguments/claim_cite.html", "evidence-picker",
             {"debate": debate, "claim": claim, "query": search.draft["q"], "results": []},
-            "Only the claim's author (or a moderator) can cite evidence on it, while editing "
-            "is open.",
+            _("Only the claim's author (or a moderator) can cite evidence on it, while editing "
+              "is open."),
         )  # fmt: skip
     if request.method == "POST":
         form = CiteForm(request.POST)

@@ -13,6 +13,7 @@ hidden (participants of an anonymous debate); moderators also get `author_pseudo
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -96,7 +97,7 @@ def _comment_in(request, debate: Debate, comment_id: int) -> Comment:
     if comment is None or not visibility.claim_shown(
         audience, is_hidden=comment.claim.is_hidden, is_withdrawn=comment.claim.is_withdrawn
     ):
-        raise NotFound("No such comment in this debate.")
+        raise NotFound(_("No such comment in this debate."))
     comment.debate = comment.claim.debate = debate
     return comment
 

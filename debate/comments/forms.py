@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from debate.comments.models import REASON_MAX, TEXT_MAX, CommentKind
 from debate.inputs import DRAFT_KEPT, CappedForm, CountField, QuotedChoiceField, TextField
@@ -16,18 +17,18 @@ class CommentForm(CappedForm):
     kind = QuotedChoiceField(
         choices=CommentKind.choices,
         error_messages={
-            "required": "Choose a question, a clarification or a request for a source.",
-            "invalid_choice": "Choose a question, a clarification or a request for a source.",
+            "required": _("Choose a question, a clarification or a request for a source."),
+            "invalid_choice": _("Choose a question, a clarification or a request for a source."),
         },
     )
     text = CommentTextField(max_length=TEXT_MAX, widget=forms.Textarea,
-                            error_messages={"required": "Write the comment first."})  # fmt: skip
+                            error_messages={"required": _("Write the comment first.")})  # fmt: skip
 
 
 class CommentEditForm(CappedForm):
     text = CommentTextField(max_length=TEXT_MAX, widget=forms.Textarea,
-                            error_messages={"required": "Write the comment first."})  # fmt: skip
-    version = CountField(error_messages={"required": "Reload the page: the form is old."})
+                            error_messages={"required": _("Write the comment first.")})  # fmt: skip
+    version = CountField(error_messages={"required": _("Reload the page: the form is old.")})
 
 
 class HideForm(CappedForm):

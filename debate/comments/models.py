@@ -12,15 +12,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
 
 TEXT_MAX = 2000
 REASON_MAX = 500
 
 
 class CommentKind(models.TextChoices):
-    QUESTION = "question", "Question"
-    CLARIFICATION = "clarification", "Clarification"
-    SOURCE_REQUEST = "source_request", "Request for a source"
+    QUESTION = "question", _("Question")
+    CLARIFICATION = "clarification", _("Clarification")
+    SOURCE_REQUEST = "source_request", _("Request for a source")
 
 
 class Comment(models.Model):

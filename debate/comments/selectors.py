@@ -19,6 +19,7 @@ from debate.comments.models import Comment, CommentKind
 from debate.comments.services import edit_window
 from debate.debates.models import Debate
 from debate.mapview import visibility
+from debate.people.models import pseudonym_label
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class Thread:
     can_add: bool = False
     kinds: list[tuple[str, str]] = field(default_factory=lambda: list(CommentKind.choices))
     edit_minutes: int = field(default_factory=lambda: settings.COMMENT_EDIT_MINUTES)
+    # The hint's example of a pseudonym's mention, in the reader's language ("Participant 7").
+    mention_example: str = field(default_factory=lambda: pseudonym_label(7))
 
     @property
     def count(self) -> int:

@@ -10,7 +10,6 @@ debate's version. Nothing here touches votes, the map or the strengths.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +17,9 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from debate import permissions
 from debate.activity.services import notice_many, notice_send
@@ -27,7 +29,7 @@ from debate.audit.sentences import clip
 from debate.audit.services import audit_record, debate_lock, model_state, rate_check
 from debate.comments.mentions import mentioned_ids
 from debate.comments.models import REASON_MAX, TEXT_MAX, Comment, CommentKind, Mention
-from debate.debates.models import Debate, Membership, Phase, Role
+from debate.debates.models import Debate, Phase
 from debate.errors import Conflict, InvalidInput, NotAllowed
 from debate.mapview.visibility import Audience, Names, names_for
 
@@ -49,26 +51,38 @@ def within_window(comment: Comment, now=None) -> bool:
 def comment_text(value: Any, field: str = "text") -> str:
     """1 to TEXT_MAX characters after trimming; a line break counts as one."""
     if not isinstance(value, str) or "\x00" in value:
-        raise InvalidInput("Write the comment as text.", field=field)
+        raise InvalidInput(_("Write the comment as text."), field=field)
     value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not value:
-        raise InvalidInput("Write the comment first.", field=field)
+        raise InvalidInput(_("Write the comment first."), field=field)
     if len(value) > TEXT_MAX:
         over = len(value) - TEXT_MAX
         raise InvalidInput(
-            f"A comment is at most {TEXT_MAX:,} characters; this one has {len(value):,}. "
-            f"Remove {over:,} character{'' if over == 1 else 's'} to send it.",
+            ngettext(
+                "A comment is at most %(limit)s characters; this one has %(length)s. "
+                "Remove %(count)s character to send it.",
+                "A comment is at most %(limit)s characters; this one has %(length)s. "
+                "Remove %(count)s characters to send it.",
+                over,
+            ) % {"limit": _number(TEXT_MAX), "length": _number(len(value)), "count": _number(over)},
             field=field,
         )
     return value
 
 
+def _number(n: int) -> str:
+    """A count as the reader's language writes it ("2,000", «2 000»)."""
+    return number_format(n, force_grouping=True)
+
+
 def _reason(value: Any, *, required: bool) -> str:
     if not isinstance(value, str) or "\x00" in value or len(value.strip()) > REASON_MAX:
-        raise InvalidInput(f"A reason of at most {REASON_MAX} characters.", field="reason")
+        raise InvalidInput(_("A reason of at most %(limit)s characters.") % {"limit": REASON_MAX},
+                           field="reason")  # fmt: skip
     value = value.strip()
     if required and not value:
-        raise InvalidInput("Say why the comment is hidden: its author reads it.", field="reason")
+        raise InvalidInput(_("Say why the comment is hidden: its author reads it."),
+                           field="reason")  # fmt: skip
     return value
 
 
@@ -101,7 +115,7 @@ def comment_add_or_find(*, actor: Any, claim: Claim, kind: Any, text: Any) -> tu
     permissions.require(permissions.can_comment(actor, debate, claim), _refusal(actor, debate))
     rate_check(actor, "comment")
     if kind not in CommentKind.values:
-        raise InvalidInput("Choose a question, a clarification or a request for a source.",
+        raise InvalidInput(_("Choose a question, a clarification or a request for a source."),
                            field="kind")  # fmt: skip
     text = comment_text(text)
     since = timezone.now() - timedelta(seconds=DUPLICATE_SECONDS)
@@ -117,8 +131,7 @@ def comment_add_or_find(*, actor: Any, claim: Claim, kind: Any, text: Any) -> tu
     if claim.author_id not in told:
         notice_send(
             user_id=claim.author_id, actor=actor, debate=debate, kind="comment.new",
-            message=f"{_who(actor, names, claim.author_id, debate)} commented on your claim "
-            f"#{claim.pk}: “{clip(claim.text, 60)}”.",
+            params={"actor_id": actor.pk, "claim": claim.pk, "quote": clip(claim.text, 60)},
             url=comment_url(comment), event=event,
         )  # fmt: skip
     return comment, True
@@ -132,14 +145,17 @@ def comment_edit(*, actor: Any, comment: Comment, text: Any, version: Any) -> Co
     @mentions are told; those told before are not told again."""
     debate, comment = _locked_comment(comment)
     if getattr(actor, "pk", None) != comment.author_id and permissions.is_moderator(actor, debate):
-        raise NotAllowed("Moderators hide comments; they never change anyone's words.")
+        raise NotAllowed(_("Moderators hide comments; they never change anyone's words."))
     if not within_window(comment) and getattr(actor, "pk", None) == comment.author_id:
         minutes = settings.COMMENT_EDIT_MINUTES
-        raise NotAllowed(f"A comment can be edited for {minutes} minutes after it is posted; "
-                         "this one is older. Add a new comment instead.")  # fmt: skip
+        raise NotAllowed(ngettext(
+            "A comment can be edited for %(count)s minute after it is posted; this one is "
+            "older. Add a new comment instead.",
+            "A comment can be edited for %(count)s minutes after it is posted; this one is "
+            "older. Add a new comment instead.", minutes) % {"count": minutes})  # fmt: skip
     permissions.require(
         permissions.can_edit_comment(actor, debate, comment, within_window=True),
-        "Only its author edits a comment, while the debate takes comments.",
+        _("Only its author edits a comment, while the debate takes comments."),
     )
     rate_check(actor, "comment")
     text = comment_text(text)
@@ -147,8 +163,8 @@ def comment_edit(*, actor: Any, comment: Comment, text: Any, version: Any) -> Co
     if a_version and text == comment.text:
         return comment  # these words are saved already (a double submit): nothing to overwrite
     if not a_version or version != comment.version:
-        raise Conflict("Someone changed this comment since you opened it (another tab?): "
-                       "here is the newer text.", current=comment)  # fmt: skip
+        raise Conflict(_("Someone changed this comment since you opened it (another tab?): "
+                         "here is the newer text."), current=comment)  # fmt: skip
     before = model_state(comment, FIELDS)
     comment.text, comment.version, comment.edited_at = text, comment.version + 1, timezone.now()
     comment.save(update_fields=["text", "version", "edited_at"])
@@ -164,7 +180,7 @@ def comment_hide(*, actor: Any, comment: Comment, reason: Any) -> Comment:
     the audit trail read it)."""
     debate, comment = _locked_comment(comment)
     permissions.require(permissions.can_hide_comment(actor, debate),
-                        "Only moderators hide comments, while the debate is open.")  # fmt: skip
+                        _("Only moderators hide comments, while the debate is open."))  # fmt: skip
     rate_check(actor, "review")
     reason = _reason(reason, required=True)
     if comment.is_hidden:
@@ -181,8 +197,10 @@ def comment_hide(*, actor: Any, comment: Comment, reason: Any) -> Comment:
 def comment_restore(*, actor: Any, comment: Comment, reason: Any = "") -> Comment:
     """Show a hidden comment again; the optional reason goes to the audit trail."""
     debate, comment = _locked_comment(comment)
-    permissions.require(permissions.can_hide_comment(actor, debate),
-                        "Only moderators restore comments, while the debate is open.")  # fmt: skip
+    permissions.require(
+        permissions.can_hide_comment(actor, debate),
+        _("Only moderators restore comments, while the debate is open."),
+    )
     rate_check(actor, "review")
     reason = _reason(reason, required=False)
     if not comment.is_hidden:
@@ -205,34 +223,15 @@ def comment_url(comment: Comment) -> str:
 
 def _refusal(actor: Any, debate: Debate) -> str:
     if debate.phase == Phase.CLOSED:
-        return "The debate is closed: comments are read-only until a moderator reopens it."
+        return _("The debate is closed: comments are read-only until a moderator reopens it.")
     if debate.phase == Phase.SETUP:
-        return "Comments open with the opening phase (moderators may comment during set-up)."
-    return "Only the debate's members comment, and only on claims they can read."
+        return _("Comments open with the opening phase (moderators may comment during set-up).")
+    return _("Only the debate's members comment, and only on claims they can read.")
 
 
 def _names(debate: Debate) -> Names:
     """Participants' names of the debate (one query in an anonymous debate, none else)."""
     return names_for(Audience(moderator=False), debate)
-
-
-def _who(actor: Any, names: Names, recipient_id: int | None, debate: Debate) -> str:
-    """The commenter as the recipient's audience names them: a pseudonym for participants of
-    an anonymous debate, the username (with the pseudonym) for its moderators."""
-    moderator = (
-        recipient_id is not None
-        and Membership.objects.filter(
-            debate=debate, user_id=recipient_id, role=Role.MODERATOR
-        ).exists()
-    )
-    return _writer(actor, names, moderator=moderator)
-
-
-def _writer(actor: Any, names: Names, *, moderator: bool) -> str:
-    """The commenter as a moderator (username with pseudonym) or a participant names them."""
-    if moderator:
-        return dataclasses.replace(names, moderator=True).label(actor.pk, actor.username) or ""
-    return names.shown(actor.pk, actor.username) or ""
 
 
 def _tell_mentioned(
@@ -248,15 +247,11 @@ def _tell_mentioned(
     if new:
         Mention.objects.bulk_create([Mention(comment=comment, user_id=uid) for uid in sorted(new)])
     claim = comment.claim
-    # The words differ only between moderators and the others (how the writer is named), so
-    # two inserts tell everyone: never a query per person named.
-    moderators = set(Membership.objects.filter(debate=debate, user_id__in=new, role=Role.MODERATOR)
-                     .values_list("user_id", flat=True)) if new else set()  # fmt: skip
-    for audience_ids, moderator in ((new - moderators, False), (moderators, True)):
-        notice_many(
-            user_ids=audience_ids, actor=actor, debate=debate, kind="comment.mention",
-            message=f"{_writer(actor, names, moderator=moderator)} mentioned you in a comment on "
-            f"#{claim.pk}: “{clip(claim.text, 60)}”.",
-            url=comment_url(comment), event=event,
-        )  # fmt: skip
+    # One insert tells everyone: each reader's panel names the writer by their own names
+    # policy when it is read (debate/activity/notices.py), never a query per person named.
+    notice_many(
+        user_ids=new, actor=actor, debate=debate, kind="comment.mention",
+        params={"actor_id": actor.pk, "claim": claim.pk, "quote": clip(claim.text, 60)},
+        url=comment_url(comment), event=event,
+    )  # fmt: skip
     return told | new

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from debate.arguments.models import Claim
@@ -35,7 +36,7 @@ def _claim(request: HttpRequest, slug: str, claim_id: int) -> tuple[Debate, Clai
     if claim is None or not visibility.claim_shown(
         audience, is_hidden=claim.is_hidden, is_withdrawn=claim.is_withdrawn
     ):
-        raise Http404("No such claim in this debate.")
+        raise Http404(_("No such claim in this debate."))
     claim.debate = debate
     return debate, claim
 
@@ -43,7 +44,7 @@ def _claim(request: HttpRequest, slug: str, claim_id: int) -> tuple[Debate, Clai
 def _comment(debate: Debate, claim: Claim, comment_id: int) -> Comment:
     comment = Comment.objects.filter(pk=comment_id, claim=claim).first()
     if comment is None:
-        raise Http404("No such comment on this claim.")
+        raise Http404(_("No such comment on this claim."))
     comment.debate, comment.claim = debate, claim
     return comment
 
@@ -82,7 +83,7 @@ def comment_add(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
     form = CommentForm(request.POST)
     try:
         if not form.is_valid():
-            raise InvalidInput("Check the comment.", errors=field_errors(form))
+            raise InvalidInput(_("Check the comment."), errors=field_errors(form))
         comment = services.comment_add(actor=request.user, claim=claim,
                                        kind=form.cleaned_data["kind"],
                                        text=form.cleaned_data["text"])  # fmt: skip
@@ -90,7 +91,7 @@ def comment_add(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
         if not form.errors:
             add_service_error(form, error)
         return _refused(request, debate, claim, error, comment_form=form)
-    return _done(request, debate, claim, "Your comment is posted.", f"comment-{comment.pk}")
+    return _done(request, debate, claim, _("Your comment is posted."), f"comment-{comment.pk}")
 
 
 @require_POST
@@ -100,7 +101,7 @@ def comment_edit(request: HttpRequest, slug: str, claim_id: int, comment_id: int
     form = CommentEditForm(request.POST)
     try:
         if not form.is_valid():
-            raise InvalidInput("Check the comment.", errors=field_errors(form))
+            raise InvalidInput(_("Check the comment."), errors=field_errors(form))
         services.comment_edit(actor=request.user, comment=comment,
                               text=form.cleaned_data["text"],
                               version=form.cleaned_data["version"])  # fmt: skip
@@ -112,7 +113,7 @@ def comment_edit(request: HttpRequest, slug: str, claim_id: int, comment_id: int
         current = error.current if isinstance(error, Conflict) else None
         return _refused(request, debate, claim, error, edit_form=form, edit_id=comment.pk,
                         edit_version=current.version if current else None)  # fmt: skip
-    return _done(request, debate, claim, "Your comment is saved.", f"comment-{comment.pk}")
+    return _done(request, debate, claim, _("Your comment is saved."), f"comment-{comment.pk}")
 
 
 @require_POST
@@ -126,11 +127,11 @@ def comment_moderate(
     service = services.comment_hide if action == "hide" else services.comment_restore
     try:
         if not form.is_valid():
-            raise InvalidInput("Check the reason.", errors=field_errors(form))
+            raise InvalidInput(_("Check the reason."), errors=field_errors(form))
         service(actor=request.user, comment=comment, reason=form.cleaned_data["reason"])
     except ServiceError as error:
         if not form.errors:
             add_service_error(form, error)
         return _refused(request, debate, claim, error, hide_form=form, hide_id=comment.pk)
-    said = "The comment is hidden." if action == "hide" else "The comment is shown again."
+    said = _("The comment is hidden.") if action == "hide" else _("The comment is shown again.")
     return _done(request, debate, claim, said, f"comment-{comment.pk}")

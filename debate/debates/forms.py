@@ -11,6 +11,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from debate.debates.models import Phase, Poll, StandingsFrom
 from debate.debates.services import position_key
@@ -25,8 +27,8 @@ from debate.inputs import (
 from debate.mapview.build import ALL_VOTERS, OBSERVERS, team_of
 
 # The services' words for a value too long, so a refusal reads the same from form or service.
-AT_MOST = "At most %(limit_value)d characters."
-INVITE_INVALID = "This invite code is not valid. Ask your moderator for a new one."
+AT_MOST = gettext_lazy("At most %(limit_value)d characters.")
+INVITE_INVALID = gettext_lazy("This invite code is not valid. Ask your moderator for a new one.")
 
 
 def text(max_length: int, **kwargs: Any) -> TextField:
@@ -34,7 +36,8 @@ def text(max_length: int, **kwargs: Any) -> TextField:
     return TextField(max_length=max_length, **kwargs)
 
 
-SORT_CHOICES = [("oldest", "Oldest first"), ("newest", "Newest first"), ("strength", "Strongest")]
+SORT_CHOICES = [("oldest", gettext_lazy("Oldest first")), ("newest", gettext_lazy("Newest first")),
+                ("strength", gettext_lazy("Strongest"))]  # fmt: skip
 # Pages of the map a reader can ask for; far more than any debate of ours has.
 MAX_PAGE = 99_999
 UNDECIDED = "undecided"
@@ -57,7 +60,7 @@ class VotersField(forms.CharField):
         if team is not None:
             return f"team:{team}"
         raise ValidationError(
-            "Not a choice of voters (all, observers or team:<number>): %(value)s.",
+            _("Not a choice of voters (all, observers or team:<number>): %(value)s."),
             code="invalid", params={"value": quote(value)},
         )  # fmt: skip
 
@@ -97,8 +100,10 @@ class JumpQuery(CappedForm):
     """The "Go to claim #" form: the number of a claim, as the debate page sends it."""
 
     n = IdField(error_messages={
-        "required": "Give the number of a claim, such as 12.",
-        "invalid": "A claim's number is a whole number, such as 12. Not a number: %(value)s.",
+        "required": gettext_lazy("Give the number of a claim, such as 12."),
+        "invalid": gettext_lazy(
+            "A claim's number is a whole number, such as 12. Not a number: %(value)s."
+        ),
     })  # fmt: skip
 
     def __init__(self, data=None, **kwargs: Any):
@@ -121,7 +126,8 @@ class LiveQuery(VotersQuery):
 
 class PhaseForm(CappedForm):
     phase = QuotedChoiceField(choices=Phase.choices, error_messages={
-        "required": "Unknown phase.", "invalid_choice": "Unknown phase.",
+        "required": gettext_lazy("Unknown phase."),
+        "invalid_choice": gettext_lazy("Unknown phase."),
     })  # fmt: skip
 
 
@@ -134,7 +140,7 @@ class PositionOrUndecidedField(forms.Field):
         if value == UNDECIDED:
             return None
         return IdField(error_messages={
-            "invalid": "Choose a position, or undecided. Not an id: %(value)s.",
+            "invalid": _("Choose a position, or undecided. Not an id: %(value)s."),
         }).clean(value)  # fmt: skip
 
     def validate(self, value: Any) -> None:
@@ -143,13 +149,13 @@ class PositionOrUndecidedField(forms.Field):
 
     def clean(self, value: Any) -> int | None:
         if value in self.empty_values:
-            raise ValidationError("Choose a position, or undecided.", code="required")
+            raise ValidationError(_("Choose a position, or undecided."), code="required")
         return super().clean(value)
 
 
 class PollAnswerForm(CappedForm):
     poll = QuotedChoiceField(choices=Poll.choices, error_messages={
-        "required": "Unknown poll.", "invalid_choice": "Unknown poll.",
+        "required": gettext_lazy("Unknown poll."), "invalid_choice": gettext_lazy("Unknown poll."),
     })  # fmt: skip
     position = PositionOrUndecidedField()
 
@@ -171,8 +177,8 @@ def usernames(text: str) -> list[str]:
 POSITION_ROWS = 6
 TEAM_ROWS = 8
 MIN_POSITIONS = 2
-POSITIONS_TOO_FEW = "A debate needs at least two positions: give two rows a title."
-NO_TEAM_POSITION = "No position yet"
+POSITIONS_TOO_FEW = gettext_lazy("A debate needs at least two positions: give two rows a title.")
+NO_TEAM_POSITION = gettext_lazy("No position yet")
 
 
 class NewDebateForm(CappedForm):
@@ -193,7 +199,7 @@ class NewDebateForm(CappedForm):
         users = list(get_user_model().objects.filter(username__in=names)) if names else []
         missing = sorted(set(names) - {user.username for user in users})
         if missing:
-            raise ValidationError("No such user: %(names)s.", code="invalid",
+            raise ValidationError(_("No such user: %(names)s."), code="invalid",
                                   params={"names": quote(", ".join(missing))})  # fmt: skip
         return users
 
@@ -205,7 +211,7 @@ class PositionRowForm(CappedForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("description") and not data.get("title"):
-            self.add_error("title", "Give this position a title, or clear its description.")
+            self.add_error("title", _("Give this position a title, or clear its description."))
         return data
 
 
@@ -217,8 +223,10 @@ class PositionRows(forms.BaseFormSet):
         for number, form in enumerate(self.filled(), start=1):
             key = position_key(form.cleaned_data["title"], number)
             if key in keys:
-                form.add_error("title", "Another position has this title (or one that starts "
-                                        "the same way): give each position its own.")  # fmt: skip
+                form.add_error("title", _(
+                    "Another position has this title (or one that starts the same way): give "
+                    "each position its own."
+                ))  # fmt: skip
             keys.add(key)
         if len(self.filled()) < MIN_POSITIONS:
             raise ValidationError(POSITIONS_TOO_FEW, code="too_few")
@@ -234,13 +242,13 @@ class TeamRowForm(CappedForm):
     position = QuotedChoiceField(
         choices=[("", NO_TEAM_POSITION)] + [(str(n), str(n)) for n in range(1, POSITION_ROWS + 1)],
         required=False,
-        error_messages={"invalid_choice": "Choose one of the positions above."},
+        error_messages={"invalid_choice": gettext_lazy("Choose one of the positions above.")},
     )  # fmt: skip
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("position") and not data.get("name"):
-            self.add_error("name", "Give this team a name, or choose no position for it.")
+            self.add_error("name", _("Give this team a name, or choose no position for it."))
         return data
 
 
@@ -254,7 +262,7 @@ class TeamRows(forms.BaseFormSet):
             if not name:
                 continue
             if name.casefold() in names:
-                form.add_error("name", "Another team has this name: give each team its own.")
+                form.add_error("name", _("Another team has this name: give each team its own."))
             names.add(name.casefold())
 
 
@@ -303,8 +311,9 @@ class NewDebateSetUp:
         for form in self.teams.forms:
             chosen = getattr(form, "cleaned_data", {}).get("position")
             if chosen and chosen not in titled:
-                form.add_error("position", f"Position {chosen} has no title: give it one, "
-                                           "or choose another position.")  # fmt: skip
+                form.add_error("position", _(
+                    "Position %(number)s has no title: give it one, or choose another position."
+                ) % {"number": chosen})  # fmt: skip
 
     def service_input(self) -> dict[str, Any]:
         """debate_set_up's arguments: (title, description) per position, (name, index of the
@@ -330,8 +339,10 @@ class NewDebateSetUp:
         choices = [("", NO_TEAM_POSITION)]
         for number, row in enumerate(self.positions.forms, start=1):
             typed = (row["title"].value() or "").strip() if self.is_bound else ""
-            choices.append((str(number), f"Position {number}: {typed}" if typed else
-                            f"Position {number}"))  # fmt: skip
+            # Translators: a menu item: a position row's number and the title typed in it.
+            label = (_("Position %(number)s: %(title)s") % {"number": number, "title": typed}
+                     if typed else _("Position %(number)s") % {"number": number})  # fmt: skip
+            choices.append((str(number), label))
         return choices
 
     def errors(self) -> list[tuple[str, str, str]]:
@@ -340,25 +351,38 @@ class NewDebateSetUp:
         found = [(f"new-{name}", LABELS.get(name, name), message)
                  for name, messages in self.form.errors.items()
                  for message in messages]  # fmt: skip
-        found += [("positions", "Positions", m) for m in self.positions.non_form_errors()]
-        found += _row_errors(self.positions, "Position",
-                             {"title": "title", "description": "description"})  # fmt: skip
-        found += [("teams", "Teams", m) for m in self.teams.non_form_errors()]
-        found += _row_errors(self.teams, "Team", {"name": "name", "position": "position"})
+        found += [("positions", _("Positions"), m) for m in self.positions.non_form_errors()]
+        found += _row_errors(self.positions, POSITION_ROW_LABELS)
+        found += [("teams", _("Teams"), m) for m in self.teams.non_form_errors()]
+        found += _row_errors(self.teams, TEAM_ROW_LABELS)
         return [(("new-form" if id_ == "new-__all__" else id_), label, message)
                 for id_, label, message in found]  # fmt: skip
 
 
-LABELS = {"title": "Title", "motion": "Motion", "description": "Description",
-          "moderators": "Other moderators", "__all__": "The debate"}  # fmt: skip
+LABELS = {"title": gettext_lazy("Title"), "motion": gettext_lazy("Motion"),
+          "description": gettext_lazy("Description"),
+          "moderators": gettext_lazy("Other moderators"),
+          "__all__": gettext_lazy("The debate")}  # fmt: skip
+# The error summary's label of a row's field (`None`: the row as a whole), by row number.
+POSITION_ROW_LABELS = {
+    "title": gettext_lazy("Position %(number)s title"),
+    "description": gettext_lazy("Position %(number)s description"),
+    None: gettext_lazy("Position %(number)s"),
+}
+TEAM_ROW_LABELS = {
+    "name": gettext_lazy("Team %(number)s name"),
+    "position": gettext_lazy("Team %(number)s position"),
+    None: gettext_lazy("Team %(number)s"),
+}
 
 
-def _row_errors(rows: forms.BaseFormSet, noun: str, fields: dict[str, str]):
+def _row_errors(rows: forms.BaseFormSet, labels: dict[str | None, str]):
+    fields = [name for name in labels if name is not None]
     found = []
     for number, form in enumerate(rows.forms, start=1):
         for name, messages in form.errors.items():
-            target = f"{form.prefix}-{name if name in fields else next(iter(fields))}"
-            label = f"{noun} {number}" + (f" {fields[name]}" if name in fields else "")
+            target = f"{form.prefix}-{name if name in fields else fields[0]}"
+            label = labels[name if name in fields else None] % {"number": number}
             found += [(target, label, message) for message in messages]
     return found
 
@@ -372,7 +396,8 @@ class ManageActionForm(CappedForm):
             "details", "team", "regenerate", "moderator", "source", "revise", "clone",
             "anonymous",
         )],
-        error_messages={"required": "Unknown action.", "invalid_choice": "Unknown action."},
+        error_messages={"required": gettext_lazy("Unknown action."),
+                        "invalid_choice": gettext_lazy("Unknown action.")},
     )  # fmt: skip
 
 
@@ -389,11 +414,13 @@ class DetailsForm(CappedForm):
 
 class TeamForm(CappedForm):
     name = text(80)
-    position = IdField(required=False, error_messages={"invalid": "Unknown position."})
+    position = IdField(required=False,
+                       error_messages={"invalid": gettext_lazy("Unknown position.")})  # fmt: skip
 
 
 class RegenerateForm(CappedForm):
-    team = IdField(error_messages={"invalid": "Unknown team.", "required": "Unknown team."})
+    team = IdField(error_messages={"invalid": gettext_lazy("Unknown team."),
+                                   "required": gettext_lazy("Unknown team.")})  # fmt: skip
 
 
 class AnonymityForm(CappedForm):
@@ -402,7 +429,8 @@ class AnonymityForm(CappedForm):
 
     anonymous = forms.TypedChoiceField(
         choices=[("on", "on"), ("off", "off")], coerce=lambda value: value == "on",
-        error_messages={"required": "Say on or off.", "invalid_choice": "Say on or off."},
+        error_messages={"required": gettext_lazy("Say on or off."),
+                        "invalid_choice": gettext_lazy("Say on or off.")},
     )
 
 
@@ -414,13 +442,13 @@ class ModeratorForm(CappedForm):
 
 
 class SourceForm(CappedForm):
-    title = text(300, error_messages={"required": "A source needs a title."})
+    title = text(300, error_messages={"required": gettext_lazy("A source needs a title.")})
     publication = text(200, required=False)
     volume = text(40, required=False)
     issue = text(40, required=False)
     published_on = forms.DateField(
         required=False, input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": "Give the date as YYYY-MM-DD."},
+        error_messages={"invalid": gettext_lazy("Give the date as YYYY-MM-DD.")},
     )  # fmt: skip
     url = text(500, required=False)
     # The text is stored exactly as given (hashed, never silently changed): no stripping.
@@ -432,12 +460,13 @@ class SourceForm(CappedForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("file") is not None and (data.get("text") or "").strip():
-            self.add_error("file", "Paste the text or upload a file, not both.")
+            self.add_error("file", _("Paste the text or upload a file, not both."))
         return data
 
 
 class ReviseForm(CappedForm):
-    source = IdField(error_messages={"invalid": "Unknown source.", "required": "Unknown source."})
+    source = IdField(error_messages={"invalid": gettext_lazy("Unknown source."),
+                                     "required": gettext_lazy("Unknown source.")})  # fmt: skip
     text = forms.CharField(strip=False, required=False)
     text.echo_limit = ECHO_TEXT
 

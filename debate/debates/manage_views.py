@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from debate import permissions
@@ -34,7 +35,7 @@ def _users_named(field: str, names: list[str]) -> list:
     missing = sorted(set(names) - {u.username for u in users})
     if missing:
         raise InvalidInput(
-            f"No such user: {quote(', '.join(missing))}.", field=field
+            _("No such user: %(names)s.") % {"names": quote(", ".join(missing))}, field=field
         )
     return users
 
@@ -43,8 +44,8 @@ def _users_named(field: str, names: list[str]) -> list:
 @require_http_methods(["GET", "POST"])
 def debate_new(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_debate(request.user):
-        return render(request, "debates/refused.html",
-                      {"error": "You are not allowed to create debates."}, status=403)  # fmt: skip
+        refusal = _("You are not allowed to create debates.")
+        return render(request, "debates/refused.html", {"error": refusal}, status=403)
     setup = NewDebateSetUp(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -57,7 +58,7 @@ def debate_new(request: HttpRequest) -> HttpResponse:
                 add_service_error(setup.form, error)
                 status = error_status(error)
             else:
-                messages.success(request, "The debate is set up. Add its sources next.")
+                messages.success(request, _("The debate is set up. Add its sources next."))
                 return redirect("debate-manage", slug=debate.slug)
     return render(request, "debates/new.html", _new_debate_context(setup), status=status)
 
@@ -82,7 +83,7 @@ def _any_typed(rows: list) -> bool:
 def _managed(request: HttpRequest, slug: str) -> Debate:
     debate = get_visible_debate(request, slug)
     if not permissions.is_moderator(request.user, debate):
-        raise Http404("Only moderators manage a debate.")
+        raise Http404(_("Only moderators manage a debate."))
     return debate
 
 
@@ -154,7 +155,7 @@ def _save_details(request, debate, data):
         count_observer_votes=data["count_observer_votes"],
         standings_from=data["standings_from"] or None,
     )  # fmt: skip
-    return "The debate's details are saved."
+    return _("The debate's details are saved.")
 
 
 def _add_team(request, debate, data):
@@ -162,25 +163,25 @@ def _add_team(request, debate, data):
     if data["position"] is not None:
         position = debate.positions.filter(pk=data["position"]).first()
         if position is None:
-            raise InvalidInput("Unknown position.", field="position")
+            raise InvalidInput(_("Unknown position."), field="position")
     team = services.team_create(
         actor=request.user, debate=debate, name=data["name"], position=position
     )
-    return f"Team {team.name} added."
+    return _("Team %(team)s added.") % {"team": team.name}
 
 
 def _regenerate(request, debate, data):
     team = debate.teams.filter(pk=data["team"]).first()
     if team is None:
-        raise InvalidInput("Unknown team.", field="team")
+        raise InvalidInput(_("Unknown team."), field="team")
     services.team_regenerate_code(actor=request.user, team=team)
-    return f"{team.name} has a new invite code; the old one no longer works."
+    return _("%(team)s has a new invite code; the old one no longer works.") % {"team": team.name}
 
 
 def _add_moderator(request, debate, data):
     for user in _users_named("username", data["username"]):
         services.membership_set(actor=request.user, debate=debate, user=user, role=Role.MODERATOR)
-    return "Moderator added."
+    return _("Moderator added.")
 
 
 def _add_source(request, debate, data):
@@ -194,16 +195,18 @@ def _add_source(request, debate, data):
         publication=data["publication"], volume=data["volume"], issue=data["issue"],
         published_on=data["published_on"], url=data["url"],
     )  # fmt: skip
-    return f"Source “{source.title}” added.", reverse("source", args=[debate.slug, source.pk])
+    message = _("Source “%(title)s” added.") % {"title": source.title}
+    return message, reverse("source", args=[debate.slug, source.pk])
 
 
 def _revise_source(request, debate, data):
     source = Source.objects.filter(pk=data["source"], debate=debate).first()
     if source is None:
-        raise InvalidInput("Unknown source.", field="source")
+        raise InvalidInput(_("Unknown source."), field="source")
     revision = source_services.source_revise(actor=request.user, source=source, text=data["text"])
     return (
-        f"Revision {revision.revision} of “{revision.title}” saved.",
+        _("Revision %(number)s of “%(title)s” saved.") % {
+            "number": revision.revision, "title": revision.title},
         reverse("source", args=[debate.slug, revision.pk]),
     )
 
@@ -212,7 +215,7 @@ def _clone(request, debate, data):
     clone = services.debate_clone(
         actor=request.user, debate=debate, title=data["title"], slug=data["slug"]
     )
-    return f"“{clone.title}” was created from this debate.", reverse(
+    return _("“%(title)s” was created from this debate.") % {"title": clone.title}, reverse(
         "debate-manage", args=[clone.slug]
     )
 
@@ -220,5 +223,5 @@ def _clone(request, debate, data):
 def _set_anonymity(request, debate, data):
     services.debate_anonymity_set(actor=request.user, debate=debate, anonymous=data["anonymous"])
     if data["anonymous"]:
-        return "Anonymous mode is on: participants now see each other under pseudonyms."
-    return "Anonymous mode is off: participants see each other's usernames again."
+        return _("Anonymous mode is on: participants now see each other under pseudonyms.")
+    return _("Anonymous mode is off: participants see each other's usernames again.")

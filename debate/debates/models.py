@@ -3,14 +3,16 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Phase(models.TextChoices):
-    SETUP = "setup", "Setup"
-    OPENING = "opening", "Opening"
-    REBUTTAL = "rebuttal", "Rebuttal"
-    VOTING = "voting", "Voting"
-    CLOSED = "closed", "Closed"
+    SETUP = "setup", _("Setup")
+    OPENING = "opening", _("Opening")
+    REBUTTAL = "rebuttal", _("Rebuttal")
+    VOTING = "voting", _("Voting")
+    CLOSED = "closed", pgettext_lazy("phase", "Closed")
 
 
 PHASE_ORDER = [p.value for p in Phase]
@@ -20,15 +22,15 @@ class StandingsFrom(models.TextChoices):
     """From which phase on participants see the standings and every strength (moderators
     always do): mapview.visibility.strengths_shown decides it for every output."""
 
-    OPENING = "opening", "From the opening phase"
-    REBUTTAL = "rebuttal", "From the rebuttal phase (when voting starts)"
-    VOTING = "voting", "Only from the voting phase"
+    OPENING = "opening", _("From the opening phase")
+    REBUTTAL = "rebuttal", _("From the rebuttal phase (when voting starts)")
+    VOTING = "voting", _("Only from the voting phase")
 
 
 class Role(models.TextChoices):
-    MODERATOR = "moderator", "Moderator"
-    DEBATER = "debater", "Debater"
-    OBSERVER = "observer", "Observer"
+    MODERATOR = "moderator", _("Moderator")
+    DEBATER = "debater", _("Debater")
+    OBSERVER = "observer", _("Observer")
 
 
 class DebateQuerySet(models.QuerySet):
@@ -217,8 +219,8 @@ class Membership(models.Model):
 
 
 class Poll(models.TextChoices):
-    BEFORE = "before", "Before the debate"
-    AFTER = "after", "After voting"
+    BEFORE = "before", _("Before the debate")
+    AFTER = "after", _("After voting")
 
 
 class PollResponse(models.Model):

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from django.utils.formats import number_format
+
 PRIOR_WEIGHT = 2  # m: how many pseudo-votes of 0 ("no impact") every claim starts with
 PRIOR = 0.0  # what each pseudo-vote is worth, and so an unrated claim's base score
 POSITION_BASE = 0.5  # a position's neutral starting point: only its rated claims move it
@@ -34,6 +36,14 @@ def shown(value: float | None) -> str:
     if value is None:
         return ""
     return f"{value:.{STRENGTH_DIGITS}f}"
+
+
+def shown_here(value: float | None) -> str:
+    """`shown` for a page in the current interface language: the same digits, the locale's
+    decimal mark (0,50 in Ukrainian). Comparisons use `shown`."""
+    if value is None:
+        return ""
+    return number_format(round(value, STRENGTH_DIGITS), decimal_pos=STRENGTH_DIGITS)
 
 
 def base_score(histogram: Sequence[int]) -> float:

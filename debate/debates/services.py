@@ -6,6 +6,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from debate import permissions
 from debate.activity.services import notice_members
@@ -40,7 +42,7 @@ DEBATE_FIELDS = ["slug", "title", "motion", "description", "phase", "is_public",
                  "count_observer_votes", "standings_from"]
 
 
-SLUG_TAKEN = "A debate with this slug exists already."
+SLUG_TAKEN = gettext_noop("A debate with this slug exists already.")
 
 
 def _create_unique(model: type, message: str, field: str, **fields: Any) -> Any:
@@ -51,11 +53,11 @@ def _create_unique(model: type, message: str, field: str, **fields: Any) -> Any:
         with transaction.atomic():
             return model.objects.create(**fields)
     except IntegrityError as exc:
-        raise InvalidInput(message, field=field) from exc
+        raise InvalidInput(_(message), field=field) from exc
 
 
-POSITION_TAKEN = "This debate has a position with this key already."
-TEAM_TAKEN = "This debate has a team with this name already."
+POSITION_TAKEN = gettext_noop("This debate has a position with this key already.")
+TEAM_TAKEN = gettext_noop("This debate has a team with this name already.")
 
 
 def _locked_for_set_up(actor: Any, debate: Debate, refusal: str) -> Debate:
@@ -71,9 +73,9 @@ def _locked_for_set_up(actor: Any, debate: Debate, refusal: str) -> Debate:
 def _required(value: str, field: str, limit: int) -> str:
     value = (value or "").strip()
     if not value:
-        raise InvalidInput("This field is required.", field=field)
+        raise InvalidInput(_("This field is required."), field=field)
     if len(value) > limit:
-        raise InvalidInput(f"At most {limit} characters.", field=field)
+        raise InvalidInput(_("At most %(limit)s characters.") % {"limit": limit}, field=field)
     return value
 
 
@@ -92,20 +94,20 @@ def debate_create(
     standings_from: str = StandingsFrom.REBUTTAL,
 ) -> Debate:
     permissions.require(
-        permissions.can_create_debate(actor), "You are not allowed to create debates."
+        permissions.can_create_debate(actor), _("You are not allowed to create debates.")
     )
     rate_check(actor, "manage")
     title = _required(title, "title", 200)
     motion = _required(motion, "motion", 500)
     slug = slugify(slug or title)[:80]
     if not slug:
-        raise InvalidInput("The title needs at least one letter or digit.", field="title")
+        raise InvalidInput(_("The title needs at least one letter or digit."), field="title")
     if Debate.objects.filter(slug=slug).exists():
-        raise InvalidInput(SLUG_TAKEN, field="slug")
+        raise InvalidInput(_(SLUG_TAKEN), field="slug")
     if phase not in PHASE_ORDER:
-        raise InvalidInput("Unknown phase.", field="phase")
+        raise InvalidInput(_("Unknown phase."), field="phase")
     if standings_from not in StandingsFrom.values:
-        raise InvalidInput("Choose the phase from which standings show.", field="standings_from")
+        raise InvalidInput(_("Choose the phase from which standings show."), field="standings_from")
     fields = dict(
         slug=slug,
         title=title,
@@ -132,13 +134,13 @@ def debate_create(
 def position_create(
     *, actor: Any, debate: Debate, key: str, title: str, description: str = ""
 ) -> Position:
-    debate = _locked_for_set_up(actor, debate, "Only moderators add positions.")
+    debate = _locked_for_set_up(actor, debate, _("Only moderators add positions."))
     key = slugify(key)[:40]
     if not key:
-        raise InvalidInput("The key needs at least one letter or digit.", field="key")
+        raise InvalidInput(_("The key needs at least one letter or digit."), field="key")
     title = _required(title, "title", 200)
     if debate.positions.filter(key=key).exists():
-        raise InvalidInput(POSITION_TAKEN, field="key")
+        raise InvalidInput(_(POSITION_TAKEN), field="key")
     position = _create_unique(
         Position, POSITION_TAKEN, "key", debate=debate, key=key, title=title,
         description=(description or "").strip(), order=debate.positions.count(),
@@ -152,12 +154,12 @@ def position_create(
 
 @transaction.atomic
 def team_create(*, actor: Any, debate: Debate, name: str, position: Position | None = None) -> Team:
-    debate = _locked_for_set_up(actor, debate, "Only moderators add teams.")
+    debate = _locked_for_set_up(actor, debate, _("Only moderators add teams."))
     name = _required(name, "name", 80)
     if position is not None and position.debate_id != debate.pk:
-        raise InvalidInput("The position belongs to another debate.", field="position")
+        raise InvalidInput(_("The position belongs to another debate."), field="position")
     if debate.teams.filter(name=name).exists():
-        raise InvalidInput(TEAM_TAKEN, field="name")
+        raise InvalidInput(_(TEAM_TAKEN), field="name")
     team = _create_unique(Team, TEAM_TAKEN, "name", debate=debate, name=name, position=position)
     audit_record(
         actor=actor, debate=debate, action="team.create", obj=team, before=None,
@@ -170,13 +172,13 @@ def _team_for_role(debate: Debate, role: str, team: Team | None) -> Team | None:
     """The team a member with `role` belongs to: debaters need one of this debate, other
     roles have none (a team given with them is dropped)."""
     if role not in Role.values:
-        raise InvalidInput("Unknown role.", field="role")
+        raise InvalidInput(_("Unknown role."), field="role")
     if role != Role.DEBATER:
         return None
     if team is None:
-        raise InvalidInput("A debater needs a team.", field="team")
+        raise InvalidInput(_("A debater needs a team."), field="team")
     if team.debate_id != debate.pk:
-        raise InvalidInput("The team belongs to another debate.", field="team")
+        raise InvalidInput(_("The team belongs to another debate."), field="team")
     return team
 
 
@@ -185,7 +187,7 @@ def membership_set(
     *, actor: Any, debate: Debate, user: Any, role: str, team: Team | None = None
 ) -> Membership:
     """Give `user` a role in `debate` (moderators and the system only; joining is separate)."""
-    debate = _locked_for_set_up(actor, debate, "Only moderators assign roles.")
+    debate = _locked_for_set_up(actor, debate, _("Only moderators assign roles."))
     team = _team_for_role(debate, role, team)
     # Under the debate's lock, which every membership write takes: no join can slip in
     # between this read and the insert.
@@ -213,17 +215,17 @@ def memberships_split_in(
     groups. The rules of `membership_set` for each (role known, a debater in a team of this
     debate, one role per debate: nobody here already), in a fixed number of queries however
     many join (lock, permission, one insert, pseudonyms, one audit event with the counts)."""
-    debate = _locked_for_set_up(actor, debate, "Only moderators assign roles.")
+    debate = _locked_for_set_up(actor, debate, _("Only moderators assign roles."))
     rows = [(user, role, _team_for_role(debate, role, team)) for user, role, team in members]
     ids = [user.pk for user, _, _ in rows]
     taken = Membership.objects.filter(debate=debate, user_id__in=ids).exists()
     if taken or len(set(ids)) != len(ids):
-        raise InvalidInput("Each person has one role in a debate.", field="members")
+        raise InvalidInput(_("Each person has one role in a debate."), field="members")
     created = Membership.objects.bulk_create([
         Membership(debate=debate, user=user, role=role, team=team) for user, role, team in rows
     ])  # fmt: skip
     pseudonyms_assign(debate, ids)
-    for user, _, _ in rows:
+    for user, _role, _team in rows:
         permissions.forget_memberships(user)
     counts = {f"{role}s": sum(1 for _, r, _ in rows if r == role) for role in Role.values}
     audit_record(
@@ -239,10 +241,10 @@ def phase_change(*, actor: Any, debate: Debate, phase: str) -> Debate:
     # moves (and is in the closing snapshot), or waits and is judged by the new phase.
     debate = debate_lock(debate)
     permissions.require(
-        permissions.can_change_phase(actor, debate), "Only moderators change the phase."
+        permissions.can_change_phase(actor, debate), _("Only moderators change the phase.")
     )
     if phase not in PHASE_ORDER:
-        raise InvalidInput("Unknown phase.", field="phase")
+        raise InvalidInput(_("Unknown phase."), field="phase")
     rate_check(actor, "manage")
     if debate.phase == phase:
         return debate
@@ -260,7 +262,7 @@ def phase_change(*, actor: Any, debate: Debate, phase: str) -> Debate:
             snapshot_take(actor=actor, debate=debate)
     notice_members(
         actor=actor, debate=debate, kind="debate.phase",
-        message=f"“{debate.title}” moved to the {debate.get_phase_display().lower()} phase.",
+        params={"phase": debate.phase},
         url=reverse("debate", args=[debate.slug]),
     )  # fmt: skip
     return debate
@@ -270,7 +272,7 @@ def phase_change(*, actor: Any, debate: Debate, phase: str) -> Debate:
 def membership_join_team(*, actor: Any, invite_code: str) -> Membership:
     """Join a debate as a debater through a team's invite code. One role per debate."""
     if not actor.is_authenticated:
-        raise NotAllowed("Log in to join a debate.")
+        raise NotAllowed(_("Log in to join a debate."))
     rate_check(actor, "join")  # before the look-up: wrong codes count too (no guessing)
     team = (
         Team.objects.select_related("debate")
@@ -279,7 +281,7 @@ def membership_join_team(*, actor: Any, invite_code: str) -> Membership:
     )
     if team is None:
         raise InvalidInput(
-            "This invite code is not valid. Ask your moderator for a new one.", field="code"
+            _("This invite code is not valid. Ask your moderator for a new one."), field="code"
         )
     debate = debate_lock(team.debate)
     # get_or_create: a double-clicked join (two requests at once) gets, in both, the
@@ -290,12 +292,7 @@ def membership_join_team(*, actor: Any, invite_code: str) -> Membership:
     if not created:
         if membership.role == Role.DEBATER and membership.team_id == team.pk:
             return membership
-        raise InvalidInput(
-            f"You already take part in this debate as {membership.get_role_display().lower()}"
-            + (f" of {membership.team.name}" if membership.team_id else "")
-            + "; a user has one role per debate.",
-            field="code",
-        )
+        raise InvalidInput(already_taking_part(membership), field="code")
     permissions.forget_memberships(actor)
     pseudonyms_assign(debate, [actor.pk])
     audit_record(
@@ -305,25 +302,37 @@ def membership_join_team(*, actor: Any, invite_code: str) -> Membership:
     return membership
 
 
+def already_taking_part(membership: Membership) -> str:
+    """The refusal of a second role in one debate, a whole sentence per role."""
+    if membership.role == Role.DEBATER and membership.team_id:
+        return _("You already take part in this debate as debater of %(team)s; a user has one "
+                 "role per debate.") % {"team": membership.team.name}  # fmt: skip
+    if membership.role == Role.MODERATOR:
+        return _("You already take part in this debate as moderator; a user has one role per "
+                 "debate.")  # fmt: skip
+    if membership.role == Role.OBSERVER:
+        return _("You already take part in this debate as observer; a user has one role per "
+                 "debate.")  # fmt: skip
+    return _("You already take part in this debate as debater; a user has one role per "
+             "debate.")  # fmt: skip
+
+
 @transaction.atomic
 def membership_observe(*, actor: Any, debate: Debate) -> Membership:
     """Join a debate as an observer, where the debate allows it."""
     if not actor.is_authenticated:
-        raise NotAllowed("Log in to join a debate.")
+        raise NotAllowed(_("Log in to join a debate."))
     rate_check(actor, "join")
     debate = debate_lock(debate)
     if not debate.allow_observers:
-        raise NotAllowed("This debate takes observers by invitation only.")
+        raise NotAllowed(_("This debate takes observers by invitation only."))
     membership, created = Membership.objects.get_or_create(  # as in membership_join_team
         user=actor, debate=debate, defaults={"role": Role.OBSERVER}
     )
     if not created:
         if membership.role == Role.OBSERVER:
             return membership
-        raise InvalidInput(
-            f"You already take part in this debate as {membership.get_role_display().lower()}; "
-            "a user has one role per debate."
-        )
+        raise InvalidInput(already_taking_part(membership))
     permissions.forget_memberships(actor)
     pseudonyms_assign(debate, [actor.pk])
     audit_record(
@@ -352,9 +361,9 @@ def debate_update(
 ) -> Debate:
     """`standings_from`: the phase from which participants see the standings (None: as it
     is); the audit bump renews every cached map and page, which ask the visibility policy."""
-    debate = _locked_for_set_up(actor, debate, "Only moderators edit a debate.")
+    debate = _locked_for_set_up(actor, debate, _("Only moderators edit a debate."))
     if standings_from and standings_from not in StandingsFrom.values:
-        raise InvalidInput("Choose the phase from which standings show.", field="standings_from")
+        raise InvalidInput(_("Choose the phase from which standings show."), field="standings_from")
     before = model_state(debate, DEBATE_DETAIL_FIELDS)
     debate.title = _required(title, "title", 200)
     debate.motion = _required(motion, "motion", 500)
@@ -376,9 +385,9 @@ def debate_anonymity_set(*, actor: Any, debate: Debate, anonymous: bool) -> Deba
     """Switch anonymous mode on or off (moderators, while the debate is open). Switched on,
     everyone who ever took part or wrote here has a pseudonym before any output asks for one;
     the audit bump renews every cached map and page (mapview.visibility.names_for)."""
-    debate = _locked_for_set_up(actor, debate, "Only moderators make a debate anonymous.")
+    debate = _locked_for_set_up(actor, debate, _("Only moderators make a debate anonymous."))
     if not isinstance(anonymous, bool):
-        raise InvalidInput("Say true or false.", field="anonymous")
+        raise InvalidInput(_("Say true or false."), field="anonymous")
     if debate.anonymous == anonymous:
         return debate
     if anonymous:
@@ -408,7 +417,7 @@ def _everyone_named(debate: Debate) -> set[int]:
 @transaction.atomic
 def team_regenerate_code(*, actor: Any, team: Team) -> Team:
     """A fresh invite code; the old one stops working at once."""
-    debate = _locked_for_set_up(actor, team.debate, "Only moderators manage invites.")
+    debate = _locked_for_set_up(actor, team.debate, _("Only moderators manage invites."))
     team = Team.objects.select_for_update().get(pk=team.pk)
     team.debate = debate
     before = {"invite_code": "(previous code)"}
@@ -444,7 +453,7 @@ def debate_set_up(
     """
     positions = [(t.strip(), d) for t, d in map(_titled, positions) if t and t.strip()]
     if len(positions) < 2:
-        raise InvalidInput("A debate needs at least two positions.", field="positions")
+        raise InvalidInput(_("A debate needs at least two positions."), field="positions")
     with counted_as(actor, "manage"):  # one set-up, however many positions and teams
         debate = _set_up(
             actor=actor, title=title, motion=motion, description=description,
@@ -487,7 +496,8 @@ def _set_up(
     ]
     for name, index in teams:
         if index is not None and not 0 <= index < len(created):
-            raise InvalidInput(f"Team {name!r} names an unknown position.", field="teams")
+            raise InvalidInput(_("Team %(name)s names an unknown position.") % {"name": repr(name)},
+                               field="teams")  # fmt: skip
         team_create(
             actor=actor, debate=debate, name=name,
             position=created[index] if index is not None else None,
@@ -509,7 +519,9 @@ def debate_clone(*, actor: Any, debate: Debate, title: str, slug: str = "") -> D
     """A new debate from this one as a template: positions, teams (with new invite codes),
     sources and their approved evidence come along; claims, votes and members do not.
     A closed debate can be cloned: that only reads it."""
-    permissions.require(permissions.is_moderator(actor, debate), "Only moderators clone a debate.")
+    permissions.require(
+        permissions.is_moderator(actor, debate), _("Only moderators clone a debate.")
+    )
     with counted_as(actor, "manage"):  # one clone, however much it copies
         clone = clone_into(actor=actor, debate=debate, title=title, slug=slug)
         # Anonymous mode is a setting like the others: the copy of an anonymous seminar is
@@ -555,7 +567,7 @@ def clone_into(
             source=source, status=EvidenceStatus.APPROVED, is_hidden=False
         )
         for evidence in approved:
-            twin, _ = evidence_propose(
+            twin, _created = evidence_propose(
                 actor=actor, source=copy, quote=evidence.quote, start=evidence.start
             )
             evidence_approve(actor=actor, evidence=twin, reason=f"Cloned from {debate.slug}.")
@@ -566,8 +578,8 @@ def clone_into(
     return clone
 
 
-POLLS_CLOSED = ("The debate is closed, and both polls with it: no stance is recorded until a "
-                "moderator reopens it.")
+POLLS_CLOSED = gettext_noop("The debate is closed, and both polls with it: no stance is "
+                            "recorded until a moderator reopens it.")
 
 
 @transaction.atomic
@@ -576,19 +588,19 @@ def poll_answer(
 ) -> PollResponse:
     """Record (or change) the actor's stance on the motion in the open poll."""
     if poll not in ("before", "after"):
-        raise InvalidInput("Unknown poll.", field="poll")
+        raise InvalidInput(_("Unknown poll."), field="poll")
     # Locked first: the answer lands in the phase it was checked against, and two answers
     # by one person at once are ordered (the second changes the first, no duplicate row).
     debate = debate_lock(debate)
     if debate.phase == Phase.CLOSED:
-        raise NotAllowed(POLLS_CLOSED)
+        raise NotAllowed(_(POLLS_CLOSED))
     permissions.require(
         permissions.can_answer_poll(actor, debate, poll),
-        "This poll is not open, or you do not take part in the debate.",
+        _("This poll is not open, or you do not take part in the debate."),
     )
     rate_check(actor, "poll")
     if position is not None and position.debate_id != debate.pk:
-        raise InvalidInput("That position belongs to another debate.", field="position")
+        raise InvalidInput(_("That position belongs to another debate."), field="position")
     response = (
         PollResponse.objects.select_for_update()
         .filter(debate=debate, user=actor, poll=poll)
@@ -611,14 +623,16 @@ def poll_answer(
 
 # --- member management (the roster, debate/people) -----------------------------------------
 
-LAST_MODERATOR = "This is the debate's last moderator: make someone else a moderator first."
+LAST_MODERATOR = gettext_noop(
+    "This is the debate's last moderator: make someone else a moderator first."
+)
 
 
 def _current_membership(debate: Debate, membership: Membership) -> Membership:
     """The membership re-read under the debate's lock: one ended meanwhile is refused."""
     current = Membership.objects.filter(pk=membership.pk, debate=debate).first()
     if current is None:
-        raise InvalidInput("This membership has ended already.", field="membership")
+        raise InvalidInput(_("This membership has ended already."), field="membership")
     return current
 
 
@@ -636,12 +650,12 @@ def membership_change(
 ) -> Membership:
     """Change a current member's role or team (moderators, while the debate is open). A
     debater needs a team of this debate; the last moderator is never demoted."""
-    debate = _locked_for_set_up(actor, membership.debate, "Only moderators change roles.")
+    debate = _locked_for_set_up(actor, membership.debate, _("Only moderators change roles."))
     membership = _current_membership(debate, membership)
     team = _team_for_role(debate, role, team)
     demoted = membership.role == Role.MODERATOR and role != Role.MODERATOR
     if demoted and not _other_moderators(debate, membership):
-        raise InvalidInput(LAST_MODERATOR, field="role")
+        raise InvalidInput(_(LAST_MODERATOR), field="role")
     before = model_state(membership, ["role", "team"])
     if before == {"role": role, "team_id": team.pk if team else None}:
         return membership  # nothing changes: no event, no version
@@ -661,13 +675,13 @@ def membership_end(*, actor: Any, membership: Membership, reason: str = "") -> M
     """Remove a member: the membership ends (the row stays, with who ended it and when), so
     everything they wrote stays attributed while they can no longer post, vote or get
     notices. They may rejoin by invite, as a new membership. The last moderator stays."""
-    debate = _locked_for_set_up(actor, membership.debate, "Only moderators remove members.")
+    debate = _locked_for_set_up(actor, membership.debate, _("Only moderators remove members."))
     membership = _current_membership(debate, membership)
     reason = (reason or "").strip()
     if len(reason) > 500:
-        raise InvalidInput("At most 500 characters.", field="reason")
+        raise InvalidInput(_("At most %(limit)s characters.") % {"limit": 500}, field="reason")
     if membership.role == Role.MODERATOR and not _other_moderators(debate, membership):
-        raise InvalidInput(LAST_MODERATOR, field="membership")
+        raise InvalidInput(_(LAST_MODERATOR), field="membership")
     before = model_state(membership, ["user", "role", "team"])
     membership.ended_at = timezone.now()
     membership.ended_by = actor if getattr(actor, "is_authenticated", False) else None

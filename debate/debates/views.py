@@ -6,6 +6,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -46,7 +48,7 @@ from debate.rendering import error_status, for_visitors, render_screen
 def get_visible_debate(request: HttpRequest, slug: str) -> Debate:
     debate = get_object_or_404(Debate, slug=slug)
     if not permissions.can_view_debate(request.user, debate):
-        raise Http404("No such debate.")
+        raise Http404(_("No such debate."))
     return debate
 
 
@@ -68,9 +70,10 @@ def bad_query(request: HttpRequest, form) -> HttpResponse:
 
 
 def voter_choices(dmap) -> list[tuple[str, str]]:
-    everyone = "everyone" if dmap.debate.count_observer_votes else "everyone but observers"
-    return [(ALL_VOTERS, everyone), (OBSERVERS, "observers only")] + [
-        (f"team:{team.id}", f"{team.name} only") for team in dmap.teams
+    everyone = _("everyone") if dmap.debate.count_observer_votes else _("everyone but observers")
+    return [(ALL_VOTERS, everyone), (OBSERVERS, _("observers only"))] + [
+        # Translators: whose votes count: only the members of this team.
+        (f"team:{team.id}", _("%(team)s only") % {"team": team.name}) for team in dmap.teams
     ]
 
 
@@ -172,7 +175,7 @@ def claim_detail(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse
     dmap, viewer = map_for_viewer(debate, request.user)
     claim = dmap.claims.get(claim_id)
     if claim is None:
-        raise Http404("No such claim in this debate.")
+        raise Http404(_("No such claim in this debate."))
     sort = _sort_shown(dmap, query.cleaned_data["sort"])
     replies_only = query.cleaned_data["part"] == "replies"
     context = {
@@ -214,8 +217,9 @@ def debate_jump(request: HttpRequest, slug: str) -> HttpResponse:
     if number in dmap.claims:
         return redirect("claim", slug=debate.slug, claim_id=number)
     return render(request, "debates/jump.html",
-                  {"debate": debate, "jump": query, "message": f"There is no claim #{number} "
-                   "in this debate, or you may not see it."}, status=404)  # fmt: skip
+                  {"debate": debate, "jump": query, "message": _(
+                      "There is no claim #%(number)s in this debate, or you may not see it."
+                  ) % {"number": number}}, status=404)  # fmt: skip
 
 
 @require_GET
@@ -229,8 +233,9 @@ def debate_live(request: HttpRequest, slug: str) -> HttpResponse:
     query = LiveQuery(request.GET)
     if not query.is_valid():
         # A fragment, not a page: the poller shows nothing of it, a reader of the log does.
-        return HttpResponse(f"since and root must be whole numbers, voters a choice of "
-                            f"voters. {first_error(query)}", status=400)  # fmt: skip
+        return HttpResponse(_("since and root must be whole numbers, voters a choice of "
+                              "voters. %(error)s") % {"error": first_error(query)},
+                            status=400)  # fmt: skip
     since, root, voters = (query.cleaned_data[k] for k in ("since", "root", "voters"))
     if debate.version == since:
         return HttpResponseNotModified()
@@ -276,14 +281,15 @@ def strength_why(request: HttpRequest, slug: str, kind: str, key: str) -> HttpRe
         claim_id = ascii_id(key)
         node = dmap.claims.get(claim_id) if claim_id is not None else None
         if node is None:
-            raise Http404("No such claim in this debate.")
+            raise Http404(_("No such claim in this debate."))
         explanation = explain(node.base_score, node.strength, node.children,
-                              title=f"Claim #{node.id}", tally=node.tally)  # fmt: skip
+                              title=_("Claim #%(number)s") % {"number": node.id},
+                              tally=node.tally)  # fmt: skip
         subject = node
     else:
         position = next((p for p in dmap.positions if p.key == key), None)
         if position is None:
-            raise Http404("No such position in this debate.")
+            raise Http404(_("No such position in this debate."))
         explanation = explain(position.base_score, position.strength, position.children,
                               title=position.title, tally=None)  # fmt: skip
         subject = position
@@ -309,10 +315,22 @@ def debate_phase(request: HttpRequest, slug: str) -> HttpResponse:
             {"debate": debate, "error": error.message},
             status=error_status(error),
         )
-    messages.success(request, f"The debate is now in the {phase} phase.")
+    messages.success(request, phase_now(phase))
     if request.htmx:
         return HttpResponseClientRefresh()
     return redirect("debate", slug=debate.slug)
+
+
+def phase_now(phase: str) -> str:
+    """What a moderator reads after moving the phase: a whole sentence per phase."""
+    sentences = {
+        Phase.SETUP: _("The debate is now in the setup phase."),
+        Phase.OPENING: _("The debate is now in the opening phase."),
+        Phase.REBUTTAL: _("The debate is now in the rebuttal phase."),
+        Phase.VOTING: _("The debate is now in the voting phase."),
+        Phase.CLOSED: _("The debate is now in the closed phase."),
+    }
+    return sentences[phase]
 
 
 @require_http_methods(["GET", "POST"])
@@ -339,10 +357,11 @@ def debate_join(request: HttpRequest, code: str = "") -> HttpResponse:
         except ServiceError as exc:
             error, status = exc.message, error_status(exc)
         else:
-            messages.success(request, f"You joined {membership.team.name} as a debater.")
+            messages.success(request, _("You joined %(team)s as a debater.") % {
+                "team": membership.team.name})  # fmt: skip
             return redirect("debate", slug=membership.debate.slug)
     elif code and team is None:
-        error, status = "This invite code is not valid. Ask your moderator for a new one.", 404
+        error, status = _("This invite code is not valid. Ask your moderator for a new one."), 404
     return render(
         request,
         "debates/join.html",
@@ -364,7 +383,8 @@ def debate_observe(request: HttpRequest, slug: str) -> HttpResponse:
             {"debate": debate, "error": error.message},
             status=error_status(error),
         )
-    messages.success(request, "You joined as an observer: you can rate claims when voting opens.")
+    messages.success(request,
+                     _("You joined as an observer: you can rate claims when voting opens."))
     return redirect(reverse("debate", args=[debate.slug]))
 
 
@@ -381,15 +401,15 @@ def debate_results(request: HttpRequest, slug: str) -> HttpResponse:
             if answer["position"] is not None:
                 position = debate.positions.filter(pk=answer["position"]).first()
                 if position is None:
-                    raise InvalidInput("Choose a position, or undecided.", field="position")
+                    raise InvalidInput(_("Choose a position, or undecided."), field="position")
             services.poll_answer(
                 actor=request.user, debate=debate, poll=answer["poll"], position=position
             )
         except ServiceError as exc:
             error, status = exc.message, error_status(exc)
         else:
-            messages.success(request, "Your stance is recorded; you can change it while the "
-                                      "poll is open.")  # fmt: skip
+            messages.success(request, _("Your stance is recorded; you can change it while the "
+                                        "poll is open."))  # fmt: skip
             return redirect("debate-results", slug=debate.slug)
     dmap, viewer = map_for_viewer(debate, request.user)
     results = poll_results(debate, dmap.positions)
@@ -422,7 +442,9 @@ def debate_picture(request: HttpRequest, slug: str) -> HttpResponse:
     def render_page(extra: dict) -> HttpResponse:
         dmap, viewer = map_for_viewer(debate, request.user)
         tree = cache.per_version(debate, dmap.version,
-                                 f"picture:{Audience(moderator=viewer.is_moderator).key}",
+                                 # The boxes' words are in the reader's language.
+                                 f"picture:{get_language()}:"
+                                 f"{Audience(moderator=viewer.is_moderator).key}",
                                  lambda: picture_tree(debate, dmap))  # fmt: skip
         return render(request, "debates/picture.html",
                       {"debate": debate, "map": dmap, "tree": tree, **extra})  # fmt: skip
@@ -440,10 +462,10 @@ def picture_tree(debate: Debate, dmap) -> dict:
     def strength(value: float) -> dict:
         if not shown:
             return {"strength": None, "strength_label": ""}
-        return {"strength": round(value, 3), "strength_label": scoring.shown(value)}
+        return {"strength": round(value, 3), "strength_label": scoring.shown_here(value)}
 
     root = {
-        "id": "debate", "label": "Motion", "text": debate.motion[:200], "stance": "root",
+        "id": "debate", "label": _("Motion"), "text": debate.motion[:200], "stance": "root",
         "strength": None, "strength_label": "", "url": reverse("debate", args=[debate.slug]),
         "children": [],
         "strengths_note": "" if shown else visibility.strengths_later(debate),
@@ -451,7 +473,7 @@ def picture_tree(debate: Debate, dmap) -> dict:
     claim_url = reverse("claim", args=[debate.slug, 0]).replace("/0/", "/{}/")
     stack = []
     for p in reversed(dmap.positions):
-        box = {"id": f"p{p.id}", "label": "Position", "text": p.title, "stance": "position",
+        box = {"id": f"p{p.id}", "label": _("Position"), "text": p.title, "stance": "position",
                **strength(p.strength), "url": reverse("debate", args=[debate.slug])
                + f"#position-{p.key}", "children": []}  # fmt: skip
         root["children"].insert(0, box)
@@ -460,7 +482,7 @@ def picture_tree(debate: Debate, dmap) -> dict:
         parent, node = stack.pop()
         box = {
             "id": f"c{node.id}", "label": f"#{node.id}",
-            "text": "(hidden)" if node.is_placeholder else node.text,
+            "text": _("(hidden)") if node.is_placeholder else node.text,
             "stance": node.stance, **strength(node.strength),
             "hidden": not node.is_visible, "url": claim_url.format(node.id), "children": [],
         }  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from debate.grading.models import Audience, ScaleKind
 from debate.grading.services import COMMENT_MAX, FEEDBACK_MAX, POINTS_MAX
@@ -16,18 +17,19 @@ class GradeForm(CappedForm):
 
 class FeedbackForm(CappedForm):
     text = TextField(max_length=FEEDBACK_MAX, widget=forms.Textarea,
-                     error_messages={"required": "Write the feedback first."})  # fmt: skip
+                     error_messages={"required": _("Write the feedback first.")})  # fmt: skip
     audience = QuotedChoiceField(
         choices=Audience.choices, error_messages={
-            "required": "Choose who may read it once released.",
-            "invalid_choice": "Choose who may read it once released.",
+            "required": _("Choose who may read it once released."),
+            "invalid_choice": _("Choose who may read it once released."),
         },
     )  # fmt: skip
 
 
 class ScaleForm(CappedForm):
     kind = QuotedChoiceField(
-        choices=ScaleKind.choices, error_messages={"invalid_choice": "Choose points or letters."}
+        choices=ScaleKind.choices,
+        error_messages={"invalid_choice": _("Choose points or letters.")},
     )
     max_points = CountField(maximum=POINTS_MAX, required=False)
     letters = TextField(max_length=80, required=False)
@@ -35,12 +37,12 @@ class ScaleForm(CappedForm):
 
 class ReleaseForm(CappedForm):
     scope = forms.MultipleChoiceField(
-        choices=[("grades", "Grades, comments and feedback, each student their own"),
-                 ("feedback_everyone", "Feedback marked “everyone”, on the claims' pages")],
-        error_messages={"required": "Choose what to release.",
-                        "invalid_choice": "Choose what to release."},
+        choices=[("grades", _("Grades, comments and feedback, each student their own")),
+                 ("feedback_everyone", _("Feedback marked “everyone”, on the claims' pages"))],
+        error_messages={"required": _("Choose what to release."),
+                        "invalid_choice": _("Choose what to release.")},
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
     confirm = forms.BooleanField(
-        error_messages={"required": "Tick the box to confirm: a release cannot be undone."}
+        error_messages={"required": _("Tick the box to confirm: a release cannot be undone.")}
     )

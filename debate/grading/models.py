@@ -1,18 +1,20 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 DEFAULT_LETTERS = ["A", "B", "C", "D", "E", "F"]
 
 
 class ScaleKind(models.TextChoices):
-    POINTS = "points", "Points"
-    LETTERS = "letters", "Letters"
+    POINTS = "points", _("Points")
+    LETTERS = "letters", _("Letters")
 
 
 class Audience(models.TextChoices):
-    AUTHOR = "author", "The claim's author"
-    EVERYONE = "everyone", "Everyone who can see the claim"
+    AUTHOR = "author", _("The claim's author")
+    EVERYONE = "everyone", _("Everyone who can see the claim")
 
 
 def default_letters() -> list[str]:
@@ -48,7 +50,9 @@ class GradeScale(models.Model):
 
     def describe(self) -> str:
         if self.kind == ScaleKind.POINTS:
-            return f"0–{self.max_points} points"
+            return ngettext("0–%(count)s point", "0–%(count)s points", self.max_points) % {
+                "count": self.max_points
+            }
         return ", ".join(self.choices())
 
 

@@ -20,6 +20,9 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from debate import permissions
 from debate.activity.services import notice_many
@@ -49,22 +52,24 @@ RELEASE_SCOPES = ("grades", "feedback_everyone")
 
 def _text(value: Any, field: str, limit: int, *, required: bool = False) -> str:
     if not isinstance(value, str) or "\x00" in value or len(value) > limit:
-        raise InvalidInput(f"Text of at most {limit:,} characters.", field=field)
+        raise InvalidInput(_("Text of at most %(limit)s characters.")
+                           % {"limit": number_format(limit, force_grouping=True)},
+                           field=field)  # fmt: skip
     value = value.strip()
     if required and not value:
-        raise InvalidInput("Write something first.", field=field)
+        raise InvalidInput(_("Write something first."), field=field)
     return value
 
 
 def _require_grader(actor: Any, debate: Debate) -> None:
     permissions.require(
-        permissions.can_grade(actor, debate), "Only moderators grade and give feedback."
+        permissions.can_grade(actor, debate), _("Only moderators grade and give feedback.")
     )
 
 
 def scale_of(debate: Debate) -> GradeScale:
     """The debate's scale, created (letters A–F) on first use."""
-    scale, _ = GradeScale.objects.get_or_create(debate=debate)
+    scale, _created = GradeScale.objects.get_or_create(debate=debate)
     return scale
 
 
@@ -72,7 +77,7 @@ def _participant(debate: Debate, user_id: int) -> Membership:
     membership = Membership.objects.filter(debate=debate, user_id=user_id).first()
     if membership is None or membership.role == Role.MODERATOR:
         # Moderators grade; they are not graded (the grading pages do not list them).
-        raise InvalidInput("That person does not take part in this debate.", field="user")
+        raise InvalidInput(_("That person does not take part in this debate."), field="user")
     return membership
 
 
@@ -86,14 +91,14 @@ def scale_set(
     _require_grader(actor, debate)
     rate_check(actor, "manage")
     if kind not in ScaleKind.values:
-        raise InvalidInput("Choose points or letters.", field="kind")
+        raise InvalidInput(_("Choose points or letters."), field="kind")
     scale = scale_of(debate)
     before = model_state(scale, SCALE_FIELDS)
     scale.kind = kind
     if kind == ScaleKind.POINTS:
         if not isinstance(max_points, int) or not 1 <= max_points <= POINTS_MAX:
-            raise InvalidInput(f"The maximum is a whole number from 1 to {POINTS_MAX}.",
-                               field="max_points")  # fmt: skip
+            raise InvalidInput(_("The maximum is a whole number from 1 to %(max)s.")
+                               % {"max": POINTS_MAX}, field="max_points")  # fmt: skip
         scale.max_points = max_points
     else:
         letters = _letters(letters)
@@ -104,8 +109,9 @@ def scale_set(
     )
     if stranded:
         raise InvalidInput(
-            f"{stranded} grade{'s' if stranded != 1 else ''} would not fit the new scale: "
-            "change them first.",
+            ngettext("%(count)s grade would not fit the new scale: change it first.",
+                     "%(count)s grades would not fit the new scale: change them first.",
+                     stranded) % {"count": stranded},
             field="kind",
         )
     scale.save()
@@ -120,14 +126,14 @@ def _letters(letters: Any) -> list[str]:
     if isinstance(letters, str):
         letters = [part.strip() for part in letters.split(",")]
     if not isinstance(letters, list) or not all(isinstance(x, str) for x in letters):
-        raise InvalidInput("Letters are separated by commas, best first.", field="letters")
+        raise InvalidInput(_("Letters are separated by commas, best first."), field="letters")
     letters = [x.strip() for x in letters if x.strip()]
     if not 2 <= len(letters) <= LETTERS_MAX or len(set(letters)) != len(letters):
-        raise InvalidInput(f"Give 2 to {LETTERS_MAX} different letters, best first.",
-                           field="letters")  # fmt: skip
+        raise InvalidInput(_("Give 2 to %(max)s different letters, best first.")
+                           % {"max": LETTERS_MAX}, field="letters")  # fmt: skip
     if any(len(x) > LETTER_LENGTH or "\x00" in x for x in letters):
-        raise InvalidInput(f"Each letter is at most {LETTER_LENGTH} characters (A, B+, Pass, …).",
-                           field="letters")  # fmt: skip
+        raise InvalidInput(_("Each letter is at most %(max)s characters (A, B+, Pass, …).")
+                           % {"max": LETTER_LENGTH}, field="letters")  # fmt: skip
     return letters
 
 
@@ -141,7 +147,9 @@ def grade_set(*, actor: Any, debate: Debate, user_id: int, value: Any, comment: 
     scale = scale_of(debate)
     value = _text(value, "value", 16)
     if value and value not in scale.choices():
-        raise InvalidInput(f"A grade on this debate's scale: {scale.describe()}.", field="value")
+        # Translators: %(scale)s is "0–100 points" or a list of letters "A, B, C".
+        raise InvalidInput(_("A grade on this debate's scale: %(scale)s.")
+                           % {"scale": scale.describe()}, field="value")  # fmt: skip
     comment = _text(comment, "comment", COMMENT_MAX)
     grade = Grade.objects.select_for_update().filter(debate=debate, user_id=user_id).first()
     before = model_state(grade, GRADE_FIELDS) if grade else None
@@ -163,7 +171,7 @@ def feedback_set(
     _require_grader(actor, debate)
     rate_check(actor, "manage")
     if audience not in Audience.values:
-        raise InvalidInput("Choose who may read it once released.", field="audience")
+        raise InvalidInput(_("Choose who may read it once released."), field="audience")
     text = _text(text, "text", FEEDBACK_MAX, required=True)
     before = None
     if feedback is None:
@@ -176,7 +184,7 @@ def feedback_set(
     else:
         feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
         if feedback.claim_id != claim.pk or feedback.is_hidden:
-            raise NotAllowed("That feedback is not on this claim any more.")
+            raise NotAllowed(_("That feedback is not on this claim any more."))
         before = model_state(feedback, FEEDBACK_FIELDS)
     feedback.text, feedback.audience = text, audience
     if audience != Audience.EVERYONE:
@@ -214,7 +222,7 @@ def release(*, actor: Any, debate: Debate, scopes: Any) -> dict[str, int]:
     rate_check(actor, "manage")
     scopes = list(scopes or [])
     if not scopes or any(scope not in RELEASE_SCOPES for scope in scopes):
-        raise InvalidInput("Choose what to release: grades, or feedback to everyone.",
+        raise InvalidInput(_("Choose what to release: grades, or feedback to everyone."),
                            field="scope")  # fmt: skip
     now = timezone.now()
     students: set[int] = set()
@@ -245,6 +253,6 @@ def release(*, actor: Any, debate: Debate, scopes: Any) -> dict[str, int]:
     url = f"{reverse('debate', args=[debate.slug])}#my-grade"
     notified = notice_many(  # a removed member gets no notice, so is not counted
         user_ids=students, actor=actor, debate=debate, kind="grade.released",
-        message=f"Your grade or feedback in “{debate.title}” was released.", url=url,
+        params={}, url=url,
     )  # fmt: skip
     return {"grades": grades, "feedback": feedback, "students": notified}

@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from debate import permissions
@@ -32,7 +34,7 @@ PERSON = "grading/person.html"
 def _graded_debate(request: HttpRequest, slug: str) -> Debate:
     debate = get_visible_debate(request, slug)
     if not permissions.can_view_grades(request.user, debate):
-        raise Http404("Only moderators see this page.")
+        raise Http404(_("Only moderators see this page."))
     return debate
 
 
@@ -85,7 +87,7 @@ def grading_release(request: HttpRequest, slug: str) -> HttpResponse:
     form = ReleaseForm(request.POST)
     try:
         if not form.is_valid():
-            raise InvalidInput("Check the release form.", errors=field_errors(form))
+            raise InvalidInput(_("Check the release form."), errors=field_errors(form))
         done = services.release(actor=request.user, debate=debate,
                                 scopes=form.cleaned_data["scope"])  # fmt: skip
     except ServiceError as error:
@@ -108,7 +110,7 @@ def grading_scale(request: HttpRequest, slug: str) -> HttpResponse:
     form = ScaleForm(request.POST)
     try:
         if not form.is_valid():
-            raise InvalidInput("Check the scale.", errors=field_errors(form))
+            raise InvalidInput(_("Check the scale."), errors=field_errors(form))
         data = form.cleaned_data
         # Blank means the default; a 0 typed in is the service's to refuse, not a 100.
         points = 100 if data["max_points"] is None else data["max_points"]
@@ -121,7 +123,7 @@ def grading_scale(request: HttpRequest, slug: str) -> HttpResponse:
                              **error_context(error)), region="grading-scale",
                              status=error_status(error))  # fmt: skip
     if not request.htmx:
-        messages.success(request, "The grading scale is saved.")
+        messages.success(request, _("The grading scale is saved."))
         return redirect("debate-grading", slug=debate.slug)
     return render_screen(request, INDEX, _index_context(debate, scale_saved=True),
                          region="grading-scale")  # fmt: skip
@@ -144,7 +146,7 @@ def _person(debate: Debate, user_id: int) -> tuple[list, int]:
     for index, person in enumerate(people):
         if person.user_id == user_id:
             return people, index
-    raise Http404("No such participant in this debate.")
+    raise Http404(_("No such participant in this debate."))
 
 
 def _person_context(debate: Debate, user_id: int, **extra) -> dict:
@@ -207,7 +209,7 @@ def grading_grade(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
     form = GradeForm(request.POST)
     try:
         if not form.is_valid():
-            raise InvalidInput("Check the grade.", errors=field_errors(form))
+            raise InvalidInput(_("Check the grade."), errors=field_errors(form))
         services.grade_set(actor=request.user, debate=debate, user_id=user_id,
                            value=form.cleaned_data["value"],
                            comment=form.cleaned_data["comment"])  # fmt: skip
@@ -218,7 +220,7 @@ def grading_grade(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
                              **error_context(error)), region="grade-form",
                              status=error_status(error))  # fmt: skip
     if not request.htmx:
-        messages.success(request, "The grade is saved.")
+        messages.success(request, _("The grade is saved."))
         return redirect(_person_url(debate, user_id, "grade-form"))
     return render_screen(request, PERSON, _person_context(debate, user_id, grade_saved=True),
                          region="grade-form")  # fmt: skip
@@ -240,7 +242,7 @@ def grading_feedback(request: HttpRequest, slug: str, user_id: int, claim_id: in
     form = FeedbackForm(request.POST)
     try:
         if not form.is_valid():
-            raise InvalidInput("Check the feedback.", errors=field_errors(form))
+            raise InvalidInput(_("Check the feedback."), errors=field_errors(form))
         services.feedback_set(actor=request.user, claim=claim, text=form.cleaned_data["text"],
                               audience=form.cleaned_data["audience"])  # fmt: skip
     except ServiceError as error:
@@ -250,7 +252,7 @@ def grading_feedback(request: HttpRequest, slug: str, user_id: int, claim_id: in
                                     feedback_claim=claim.pk, status=error_status(error),
                                     **error_context(error))  # fmt: skip
     if not request.htmx:
-        messages.success(request, f"Feedback on #{claim.pk} is saved.")
+        messages.success(request, _("Feedback on #%(number)s is saved.") % {"number": claim.pk})
         return redirect(_person_url(debate, user_id, f"claim-feedback-{claim.pk}"))
     return _claim_item_response(request, debate, user_id, claim.pk, saved_claim=claim.pk)
 
@@ -262,7 +264,7 @@ def grading_feedback_remove(request: HttpRequest, slug: str, feedback_id: int) -
                                  pk=feedback_id, debate=debate)  # fmt: skip
     user_id = feedback.claim.author_id
     if user_id is None:
-        raise Http404("No such participant in this debate.")
+        raise Http404(_("No such participant in this debate."))
     _person(debate, user_id)
     try:
         services.feedback_remove(actor=request.user, feedback=feedback)
@@ -271,19 +273,25 @@ def grading_feedback_remove(request: HttpRequest, slug: str, feedback_id: int) -
                                     status=error_status(error), error=error.message,
                                     **error_context(error))  # fmt: skip
     if not request.htmx:
-        messages.success(request, "The feedback is removed.")
+        messages.success(request, _("The feedback is removed."))
         return redirect(_person_url(debate, user_id, f"claim-feedback-{feedback.claim_id}"))
     return _claim_item_response(request, debate, user_id, feedback.claim_id)
 
 
-def _counted(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
 def _released_sentence(done: dict[str, int]) -> str:
-    """For example: Released 2 grades and 1 piece of feedback; 2 students notified."""
-    return (
-        f"Released {_counted(done['grades'], 'grade', 'grades')} and "
-        f"{_counted(done['feedback'], 'piece of feedback', 'pieces of feedback')}; "
-        f"{_counted(done['students'], 'student', 'students')} notified."
-    )
+    """For example: Released 2 grades and 1 piece of feedback; 2 students notified. Three
+    counts, each with its own plural: three sentences, each one whole msgid."""
+    grades, feedback, students = done["grades"], done["feedback"], done["students"]
+    part = ngettext("Released %(count)s grade", "Released %(count)s grades", grades) % {
+        "count": grades
+    }
+    # Translators: the middle of "Released 2 grades and 1 piece of feedback; 2 students
+    # notified." (%(grades)s is "Released 2 grades").
+    part = ngettext("%(grades)s and %(count)s piece of feedback;",
+                    "%(grades)s and %(count)s pieces of feedback;",
+                    feedback) % {"grades": part, "count": feedback}  # fmt: skip
+    # Translators: the end of "Released 2 grades and 1 piece of feedback; 2 students notified."
+    # (%(released)s is "Released 2 grades and 1 piece of feedback;").
+    return ngettext("%(released)s %(count)s student notified.",
+                    "%(released)s %(count)s students notified.",
+                    students) % {"released": part, "count": students}  # fmt: skip

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from debate import permissions
 from debate.activity.services import notice_many
@@ -27,9 +29,16 @@ MIN_GROUPS = 2
 MAX_GROUPS = 12
 ASSIGNMENTS = ("team", "hand")
 
-COUNT_RANGE = f"Split into {MIN_GROUPS} to {MAX_GROUPS} groups."
-ALREADY_SPLIT = "This debate was split into groups already: one split per debate."
-A_GROUP = "This debate is a small group itself: split the debate it came from instead."
+# Refusals in English; each is translated when it is raised (`_(A_GROUP)`).
+COUNT_RANGE = gettext_noop("Split into %(min)s to %(max)s groups.")
+ALREADY_SPLIT = gettext_noop("This debate was split into groups already: one split per debate.")
+A_GROUP = gettext_noop(
+    "This debate is a small group itself: split the debate it came from instead."
+)
+
+
+def _count_range() -> str:
+    return _(COUNT_RANGE) % {"min": MIN_GROUPS, "max": MAX_GROUPS}
 
 
 # Every slug `group_slug` can make starts with the parent's first SLUG_STEM characters (80
@@ -54,8 +63,14 @@ def group_slug(slug: str, number: int, taken: set[str]) -> str:
     return candidate
 
 
+def group_label(number: int) -> str:
+    """"Group 3", in the reader's language."""
+    return _("Group %(number)s") % {"number": number}
+
+
 def group_title(title: str, number: int) -> str:
-    suffix = f" — Group {number}"
+    """The group debate's title, stored: in the language of the moderator who splits."""
+    suffix = f" — {group_label(number)}"
     return f"{title[: 200 - len(suffix)]}{suffix}"
 
 
@@ -70,13 +85,13 @@ def split_refusal(
     except NotAllowed as closed:
         return closed
     if not permissions.can_split(actor, debate):
-        return NotAllowed("Only the debate's moderators split it into groups.")
+        return NotAllowed(_("Only the debate's moderators split it into groups."))
     if debate.group_of_id is not None:
-        return InvalidInput(A_GROUP, field="count")
+        return InvalidInput(_(A_GROUP), field="count")
     if has_groups is None:
         has_groups = Debate.objects.filter(group_of=debate).exists()
     if has_groups:
-        return InvalidInput(ALREADY_SPLIT, field="count")
+        return InvalidInput(_(ALREADY_SPLIT), field="count")
     return None
 
 
@@ -85,11 +100,11 @@ def _check_split(actor: Any, debate: Debate, count: Any, assignment: str) -> int
     if refusal := split_refusal(actor, debate):
         raise refusal
     if isinstance(count, bool) or not isinstance(count, int):
-        raise InvalidInput(COUNT_RANGE, field="count")
+        raise InvalidInput(_count_range(), field="count")
     if not MIN_GROUPS <= count <= MAX_GROUPS:
-        raise InvalidInput(COUNT_RANGE, field="count")
+        raise InvalidInput(_count_range(), field="count")
     if assignment not in ASSIGNMENTS:
-        raise InvalidInput("Choose “by team” or “by hand”.", field="assignment")
+        raise InvalidInput(_("Choose “by team” or “by hand”."), field="assignment")
     return count
 
 
@@ -113,24 +128,24 @@ def _by_hand(members: list[Membership], count: int, by_hand: Any) -> dict[int, i
     """The moderator's choice for every debater and observer, checked: all of them, each
     with a group 1..count, nobody else."""
     if not isinstance(by_hand, dict):
-        raise InvalidInput("Choose a group for every member.", field="by_hand")
+        raise InvalidInput(_("Choose a group for every member."), field="by_hand")
     errors: dict[str, list[str]] = {}
     assigned = {}
     for membership in members:
         number = by_hand.get(membership.user_id)
         field = f"member-{membership.user_id}"
         if number is None:
-            errors[field] = ["Choose a group for this member."]
+            errors[field] = [_("Choose a group for this member.")]
         elif isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= count:
-            errors[field] = [f"Choose a group from 1 to {count}."]
+            errors[field] = [_("Choose a group from 1 to %(count)s.") % {"count": count}]
         else:
             assigned[membership.user_id] = number
     strangers = set(by_hand) - {m.user_id for m in members}
     if strangers:
-        errors["by_hand"] = ["Only current debaters and observers are given a group."]
+        errors["by_hand"] = [_("Only current debaters and observers are given a group.")]
     if errors:
         raise InvalidInput(
-            "Choose a group for every member.", field=next(iter(errors)), errors=errors
+            _("Choose a group for every member."), field=next(iter(errors)), errors=errors
         )
     return assigned
 
@@ -235,7 +250,7 @@ def _tell_placed(actor: Any, group: Debate, joining: list[tuple[Any, str, Team |
     notice_many(
         user_ids=[user.pk for user, role, _ in joining if role != Role.MODERATOR],
         actor=actor, debate=group, kind="group.placed",
-        message=f"You argue in small group {group.group_number} now: “{group.title}”.",
+        params={"group": group.group_number},
         url=reverse("debate", args=[group.slug]),
     )  # fmt: skip
 
@@ -245,25 +260,27 @@ def groups_phase_change(*, actor: Any, debate: Debate, phase: str) -> list[Debat
     """Move every group of `debate` to `phase` at once: all of them or none (one
     transaction), one `manage` write. Each group's own phase control stays on its page."""
     if phase not in PHASE_ORDER:
-        raise InvalidInput("Unknown phase.", field="phase")
+        raise InvalidInput(_("Unknown phase."), field="phase")
     with counted_as(actor, "manage"):
         debate = debate_lock(debate)
         permissions.require(
             permissions.can_change_phase(actor, debate),
-            "Only the debate's moderators move its groups.",
+            _("Only the debate's moderators move its groups."),
         )
         groups = list(Debate.objects.filter(group_of=debate).order_by("group_number"))
         if not groups:
-            raise InvalidInput("This debate has no groups.", field="phase")
+            raise InvalidInput(_("This debate has no groups."), field="phase")
         # Each group's moderators may have changed since the split (one query for all): say
         # which groups are in the way rather than fail on the first with a general refusal.
         permissions.forget_memberships(actor)  # read afresh, under the lock
         permissions.memberships_load(actor, groups)
         allowed = {g.pk for g in groups if permissions.can_change_phase(actor, g)}
-        if stray := [f"Group {g.group_number}" for g in groups if g.pk not in allowed]:
+        if stray := [group_label(g.group_number) for g in groups if g.pk not in allowed]:
             raise NotAllowed(
-                f"You no longer moderate {', '.join(stray)}, so no group was moved: ask "
-                "its moderators, or move the other groups from their own pages."
+                # Translators: %(groups)s lists groups: "Group 2, Group 5".
+                _("You no longer moderate %(groups)s, so no group was moved: ask its "
+                  "moderators, or move the other groups from their own pages.")
+                % {"groups": ", ".join(stray)}
             )
         return [
             debate_services.phase_change(actor=actor, debate=group, phase=phase) for group in groups

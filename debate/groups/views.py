@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from debate import permissions
@@ -22,7 +24,7 @@ from debate.rendering import error_status, render_screen
 def _moderated(request: HttpRequest, slug: str) -> Debate:
     debate = get_visible_debate(request, slug)
     if not permissions.is_moderator(request.user, debate):
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     return debate
 
 
@@ -59,8 +61,12 @@ def groups_phase(request: HttpRequest, slug: str) -> HttpResponse:
     except ServiceError as error:
         add_service_error(form, error)
         return _overview(request, debate, phase_form=form, status=error_status(error))
-    messages.success(request, f"All {len(groups)} groups are now in the "
-                              f"{form.cleaned_data['phase']} phase.")  # fmt: skip
+    phase = dict(Phase.choices).get(form.cleaned_data["phase"], form.cleaned_data["phase"])
+    messages.success(request, ngettext(
+        # Translators: %(phase)s is a phase's name: "Opening", "Voting".
+        "All %(count)s group is now in the %(phase)s phase.",
+        "All %(count)s groups are now in the %(phase)s phase.", len(groups),
+    ) % {"count": len(groups), "phase": phase})  # fmt: skip
     return redirect("debate-groups", slug=debate.slug)
 
 
@@ -82,8 +88,11 @@ def groups_split(request: HttpRequest, slug: str) -> HttpResponse:
                 add_service_error(form, error)
                 status = error_status(error)
             else:
-                messages.success(request, "The debate is split into "
-                                          f"{form.cleaned_data['count']} groups.")  # fmt: skip
+                count = form.cleaned_data["count"]
+                messages.success(request, ngettext(
+                    "The debate is split into %(count)s group.",
+                    "The debate is split into %(count)s groups.", count,
+                ) % {"count": count})  # fmt: skip
                 return redirect("debate-groups", slug=debate.slug)
     groups = selectors.group_rows(debate)
     refusal = services.split_refusal(request.user, debate, has_groups=bool(groups))

@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from debate.arguments.models import Vote
 from debate.debates import scoring
@@ -145,7 +146,7 @@ def poll_results(debate: Debate, positions: list[PositionNode]) -> PollResults:
         .order_by()
     ):
         counts[(poll, position_id)] = n
-    options = [(p.title, p.id) for p in positions] + [("Undecided", None)]
+    options = [(p.title, p.id) for p in positions] + [(_("Undecided"), None)]
 
     def shares(poll: str) -> tuple[list[PollShare], int]:
         total = sum(n for (name, _), n in counts.items() if name == poll)

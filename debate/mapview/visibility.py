@@ -28,10 +28,11 @@ from functools import cache
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from debate import permissions
 from debate.arguments.models import Citation, Claim
-from debate.debates.models import PHASE_ORDER, Debate
+from debate.debates.models import PHASE_ORDER, Debate, StandingsFrom
 from debate.sources.models import Evidence
 
 MIN_GROUP = 3  # a vote breakdown of fewer people than this would show one person's vote
@@ -252,12 +253,17 @@ def strengths_shown(debate: Debate, audience: Audience | Any) -> bool:
     return PHASE_ORDER.index(debate.phase) >= PHASE_ORDER.index(debate.standings_from)
 
 
-STRENGTHS_LATER = "Standings show from the {phase} phase."
+# Per `Debate.standings_from`: a whole sentence each (the phase is part of its grammar).
+STRENGTHS_LATER = {
+    StandingsFrom.OPENING: gettext_lazy("Standings show from the opening phase."),
+    StandingsFrom.REBUTTAL: gettext_lazy("Standings show from the rebuttal phase."),
+    StandingsFrom.VOTING: gettext_lazy("Standings show from the voting phase."),
+}
 
 
 def strengths_later(debate: Debate) -> str:
     """What an output says instead of a strength it may not show yet."""
-    return STRENGTHS_LATER.format(phase=debate.standings_from)
+    return str(STRENGTHS_LATER.get(debate.standings_from, STRENGTHS_LATER[StandingsFrom.VOTING]))
 
 
 def redact_strengths(document: dict) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from debate.inputs import CappedForm, IdField, QuotedChoiceField, TextField, ascii_id
 from debate.moderation.models import Fallacy, FlagKind
@@ -15,7 +16,7 @@ from debate.sources.services import REASON_MAX
 class ClaimNumberField(IdField):
     """A claim's number as people write it: `12` or `#12`."""
 
-    default_error_messages = {"invalid": "No claim with that number in this debate."}
+    default_error_messages = {"invalid": _("No claim with that number in this debate.")}
 
     def to_python(self, value: Any) -> int | None:
         if isinstance(value, str):
@@ -23,17 +24,17 @@ class ClaimNumberField(IdField):
         return super().to_python(value)
 
 
-NOTE_LIMIT = "The note is text of at most 1,000 characters."
+NOTE_LIMIT = _("The note is text of at most 1,000 characters.")
 
 
 class FlagForm(CappedForm):
     # Missing choices are the service's to refuse (after it checks who may flag at all).
     kind = QuotedChoiceField(choices=FlagKind.choices, required=False,
-                             error_messages={"invalid_choice": "Choose what is wrong with the "
-                                                               "claim."})  # fmt: skip
+                             error_messages={"invalid_choice": _("Choose what is wrong with "
+                                                                 "the claim.")})  # fmt: skip
     fallacy = QuotedChoiceField(choices=Fallacy.choices, required=False,
-                                error_messages={"invalid_choice": "Name the fallacy from the "
-                                                                  "list."})  # fmt: skip
+                                error_messages={"invalid_choice": _("Name the fallacy from "
+                                                                    "the list.")})  # fmt: skip
     duplicate_of = ClaimNumberField(required=False)
     note = forms.CharField(max_length=1000, required=False, strip=False, error_messages={
         "max_length": NOTE_LIMIT,
@@ -47,11 +48,14 @@ class FlagResolveForm(CappedForm):
     reason = TextField(max_length=REASON_MAX, required=False)
 
 
+DECISION_CHOICE = _("Choose approve, reject, hide or restore.")
+
+
 class EvidenceReviewForm(CappedForm):
     decision = QuotedChoiceField(choices=[(d, d) for d in (
         "approve", "reject", "hide", "restore",
-    )], error_messages={"required": "Choose approve, reject, hide or restore.",
-                        "invalid_choice": "Choose approve, reject, hide or restore."})  # fmt: skip
+    )], error_messages={"required": DECISION_CHOICE,
+                        "invalid_choice": DECISION_CHOICE})  # fmt: skip
     reason = TextField(max_length=REASON_MAX, required=False)
     next = forms.CharField(max_length=2000, required=False)
 

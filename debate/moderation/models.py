@@ -1,32 +1,34 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class FlagKind(models.TextChoices):
-    OFF_TOPIC = "off_topic", "Off-topic"
-    DUPLICATE = "duplicate", "Duplicate of another claim"
-    UNSUPPORTED = "unsupported", "Unsupported"
-    FALLACY = "fallacy", "Fallacy"
-    ABUSIVE = "abusive", "Abusive"
+    OFF_TOPIC = "off_topic", _("Off-topic")
+    DUPLICATE = "duplicate", _("Duplicate of another claim")
+    UNSUPPORTED = "unsupported", _("Unsupported")
+    FALLACY = "fallacy", _("Fallacy")
+    ABUSIVE = "abusive", _("Abusive")
 
 
 class Fallacy(models.TextChoices):
-    STRAW_MAN = "straw_man", "Straw man"
-    AD_HOMINEM = "ad_hominem", "Ad hominem"
-    FALSE_DILEMMA = "false_dilemma", "False dilemma"
-    SLIPPERY_SLOPE = "slippery_slope", "Slippery slope"
-    APPEAL_TO_AUTHORITY = "appeal_to_authority", "Appeal to authority"
-    WHATABOUTISM = "whataboutism", "Whataboutism"
-    HASTY_GENERALISATION = "hasty_generalisation", "Hasty generalisation"
-    CIRCULAR_REASONING = "circular_reasoning", "Circular reasoning"
+    STRAW_MAN = "straw_man", _("Straw man")
+    AD_HOMINEM = "ad_hominem", _("Ad hominem")
+    FALSE_DILEMMA = "false_dilemma", _("False dilemma")
+    SLIPPERY_SLOPE = "slippery_slope", _("Slippery slope")
+    APPEAL_TO_AUTHORITY = "appeal_to_authority", _("Appeal to authority")
+    WHATABOUTISM = "whataboutism", _("Whataboutism")
+    HASTY_GENERALISATION = "hasty_generalisation", _("Hasty generalisation")
+    CIRCULAR_REASONING = "circular_reasoning", _("Circular reasoning")
 
 
 class FlagStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    DISMISSED = "dismissed", "Dismissed"
-    HIDDEN = "hidden", "Claim hidden"
-    MERGED = "merged", "Merged into the original"
+    OPEN = "open", pgettext_lazy("flag status", "Open")
+    DISMISSED = "dismissed", _("Dismissed")
+    HIDDEN = "hidden", _("Claim hidden")
+    MERGED = "merged", _("Merged into the original")
 
 
 class FlagQuerySet(models.QuerySet):

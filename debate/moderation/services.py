@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from debate import permissions
 from debate.activity.services import notice_review_waiting, notice_send
@@ -33,6 +35,11 @@ from debate.errors import InvalidInput, NotAllowed
 from debate.moderation.models import Fallacy, Flag, FlagKind, FlagStatus
 from debate.sources.services import REASON_MAX, bounded
 
+# Translators: %(limit)s is the most levels of replies a thread may have (40).
+MERGE_TOO_DEEP = gettext_lazy(
+    "Replies can go at most %(limit)s deep, and under the original the duplicate's replies "
+    "would go deeper. Move some of them higher first."
+)
 FLAG_FIELDS = ["claim", "kind", "fallacy", "duplicate_of", "note", "status", "resolution_reason"]
 
 
@@ -48,29 +55,30 @@ def flag_create(
 ) -> Flag:
     debate = debate_lock(claim.debate)  # the phase checked is the phase the flag lands in
     permissions.require(
-        permissions.can_flag(actor, debate), "Only participants can flag claims, while it is open."
+        permissions.can_flag(actor, debate),
+        _("Only participants can flag claims, while it is open."),
     )
     if not permissions.can_flag_claim(actor, debate, claim):
-        raise NotAllowed("You cannot flag your own claim; withdraw or edit it instead.")
+        raise NotAllowed(_("You cannot flag your own claim; withdraw or edit it instead."))
     rate_check(actor, "flag")
     if kind not in FlagKind.values:
-        raise InvalidInput("Choose what is wrong with the claim.", field="kind")
+        raise InvalidInput(_("Choose what is wrong with the claim."), field="kind")
     fallacy = fallacy or ""
     if kind == FlagKind.FALLACY and fallacy not in Fallacy.values:
-        raise InvalidInput("Name the fallacy from the list.", field="fallacy")
+        raise InvalidInput(_("Name the fallacy from the list."), field="fallacy")
     if kind != FlagKind.FALLACY:
         fallacy = ""
     if kind == FlagKind.DUPLICATE:
         if duplicate_of is None:
-            raise InvalidInput("Say which claim this one duplicates.", field="duplicate_of")
+            raise InvalidInput(_("Say which claim this one duplicates."), field="duplicate_of")
         if duplicate_of.debate_id != debate.pk:
-            raise InvalidInput("The original is in another debate.", field="duplicate_of")
+            raise InvalidInput(_("The original is in another debate."), field="duplicate_of")
         if duplicate_of.pk == claim.pk:
-            raise InvalidInput("A claim cannot duplicate itself.", field="duplicate_of")
+            raise InvalidInput(_("A claim cannot duplicate itself."), field="duplicate_of")
     else:
         duplicate_of = None
     if not isinstance(note, str) or len(note) > 1000 or "\x00" in note:
-        raise InvalidInput("The note is text of at most 1,000 characters.", field="note")
+        raise InvalidInput(_("The note is text of at most 1,000 characters."), field="note")
     # The author hears of a reporter's first flag on the claim only: repeats (the same
     # worry again, or another) would let one participant flood an author's notices.
     # Race-free: the debate lock above orders flags of one debate.
@@ -90,9 +98,7 @@ def flag_create(
         return flag
     notice_send(
         user_id=claim.author_id, actor=actor, debate=debate, kind="claim.flagged",
-        message=f"Your claim #{claim.pk} was flagged: {flag.get_kind_display().lower()}"
-        + (f" ({flag.get_fallacy_display().lower()})" if fallacy else "")
-        + ". A moderator will look at it.",
+        params={"claim": claim.pk, "flag_kind": flag.kind, "fallacy": flag.fallacy or ""},
         url=claim_url(debate, claim.pk),
     )  # fmt: skip
     return flag
@@ -118,14 +124,16 @@ def flag_resolve(*, actor: Any, flag: Flag, resolution: Any, reason: Any) -> Fla
     debate = debate_lock(flag.debate)  # first, as everywhere: then the flag and claim rows
     flag = Flag.objects.select_for_update(of=("self",)).select_related("claim").get(pk=flag.pk)
     flag.debate = debate
-    permissions.require(permissions.can_moderate(actor, debate), "Only moderators resolve flags.")
+    permissions.require(
+        permissions.can_moderate(actor, debate), _("Only moderators resolve flags.")
+    )
     reason = bounded(reason if isinstance(reason, str) else "", "reason", REASON_MAX)
     if not reason:
-        raise InvalidInput("Give a reason for the resolution.", field="reason")
+        raise InvalidInput(_("Give a reason for the resolution."), field="reason")
     if flag.status != FlagStatus.OPEN:
-        raise InvalidInput("This flag was resolved already.")
+        raise InvalidInput(_("This flag was resolved already."))
     if resolution not in ("dismiss", "hide", "merge"):
-        raise InvalidInput("Choose dismiss, hide or merge.", field="resolution")
+        raise InvalidInput(_("Choose dismiss, hide or merge."), field="resolution")
     with counted_as(actor, "review"):  # one review, though it may hide or merge the claim
         if resolution == "dismiss":
             return _close(flag, actor=actor, status=FlagStatus.DISMISSED, reason=reason)
@@ -134,7 +142,7 @@ def flag_resolve(*, actor: Any, flag: Flag, resolution: Any, reason: Any) -> Fla
                 claim_hide(actor=actor, claim=flag.claim, reason=reason)
             return _close(flag, actor=actor, status=FlagStatus.HIDDEN, reason=reason)
         if flag.duplicate_of_id is None:
-            raise InvalidInput("Only a duplicate flag names a claim to merge into.")
+            raise InvalidInput(_("Only a duplicate flag names a claim to merge into."))
         claim_merge(actor=actor, duplicate=flag.claim, original=flag.duplicate_of, reason=reason)
         return _close(flag, actor=actor, status=FlagStatus.MERGED, reason=reason)
 
@@ -145,9 +153,7 @@ def _check_merge_depth(*, duplicate: Claim, original: Claim) -> None:
     height = claim_thread_height(claim_id=duplicate.pk)
     if height and claim_depth(claim_id=original.pk) + height > MAX_REPLY_DEPTH:
         raise InvalidInput(
-            f"Replies can go at most {MAX_REPLY_DEPTH} deep, and under the original the "
-            "duplicate's replies would go deeper. Move some of them higher first.",
-            field="duplicate_of",
+            MERGE_TOO_DEEP % {"limit": MAX_REPLY_DEPTH}, field="duplicate_of"
         )
 
 
@@ -157,21 +163,21 @@ def claim_merge(*, actor: Any, duplicate: Claim, original: Claim, reason: str) -
     duplicate = Claim.objects.select_for_update(of=("self",)).get(pk=duplicate.pk)
     original = Claim.objects.select_for_update(of=("self",)).get(pk=original.pk)
     duplicate.debate = debate
-    permissions.require(permissions.can_moderate(actor, debate), "Only moderators merge claims.")
+    permissions.require(permissions.can_moderate(actor, debate), _("Only moderators merge claims."))
     rate_check(actor, "review")
     if original.debate_id != debate.pk:
-        raise InvalidInput("The original is in another debate.", field="duplicate_of")
+        raise InvalidInput(_("The original is in another debate."), field="duplicate_of")
     if original.position_id != duplicate.position_id:
         raise InvalidInput(
-            "Only claims under the same position can be merged.", field="duplicate_of"
+            _("Only claims under the same position can be merged."), field="duplicate_of"
         )
     if original.pk == duplicate.pk or duplicate.merged_into_id:
-        raise InvalidInput("This claim cannot be merged again.", field="duplicate_of")
+        raise InvalidInput(_("This claim cannot be merged again."), field="duplicate_of")
     ancestors = dict(Claim.objects.filter(debate=debate).values_list("id", "parent_id"))
     node = original.pk
     while node is not None:
         if node == duplicate.pk:
-            raise InvalidInput("A claim cannot be merged into one of its own replies.")
+            raise InvalidInput(_("A claim cannot be merged into one of its own replies."))
         node = ancestors.get(node)
     _check_merge_depth(duplicate=duplicate, original=original)
 
@@ -209,7 +215,7 @@ def claim_merge(*, actor: Any, duplicate: Claim, original: Claim, reason: str) -
     )  # fmt: skip
     notice_send(
         user_id=duplicate.author_id, actor=actor, debate=debate, kind="claim.merged",
-        message=f"Your claim #{duplicate.pk} was merged into #{original.pk}: {reason}",
+        params={"claim": duplicate.pk, "into": original.pk, "reason": reason},
         url=claim_url(debate, original.pk),
     )  # fmt: skip
     return original

@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from debate import permissions
@@ -25,6 +27,14 @@ from debate.moderation.selectors import audit_filters, audit_trail, evidence_que
 from debate.rendering import error_status, render_screen
 from debate.sources import services as source_services
 from debate.sources.models import Evidence
+
+# What a plain (non-htmx) review says once done: one whole sentence per decision.
+REVIEW_DONE = {
+    "approve": gettext_lazy("Evidence #%(number)s: approve done."),
+    "reject": gettext_lazy("Evidence #%(number)s: reject done."),
+    "hide": gettext_lazy("Evidence #%(number)s: hide done."),
+    "restore": gettext_lazy("Evidence #%(number)s: restore done."),
+}
 
 
 def moderated_debate(request: HttpRequest, slug: str) -> Debate:
@@ -92,7 +102,7 @@ def evidence_review(request: HttpRequest, slug: str, evidence_id: int) -> HttpRe
     except ServiceError as error:
         return _refused(request, debate, error, "evidence-queue", error_evidence=evidence.pk,
                         reason=reason)  # fmt: skip
-    messages.success(request, f"Evidence #{evidence.pk}: {decision} done.")
+    messages.success(request, REVIEW_DONE[decision] % {"number": evidence.pk})
     back = form.cleaned_data["next"]
     if not request.htmx:
         return redirect(back if back.startswith("/") and not back.startswith("//") else
@@ -115,7 +125,7 @@ def flag_create(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
                 duplicate_of = Claim.objects.filter(pk=data["duplicate_of"], debate=debate).first()
                 if duplicate_of is None:
                     raise InvalidInput(
-                        "No claim with that number in this debate.", field="duplicate_of"
+                        _("No claim with that number in this debate."), field="duplicate_of"
                     )
             services.flag_create(
                 actor=request.user, claim=claim, kind=data["kind"], fallacy=data["fallacy"],
@@ -127,7 +137,7 @@ def flag_create(request: HttpRequest, slug: str, claim_id: int) -> HttpResponse:
             status = error_status(error)
         else:
             if not request.htmx:
-                messages.success(request, "Thank you: a moderator will look at your flag.")
+                messages.success(request, _("Thank you: a moderator will look at your flag."))
                 return redirect(f"{reverse('debate', args=[debate.slug])}#claim-{claim.pk}")
             return render_screen(request, "moderation/flag.html",
                                  {"debate": debate, "claim": claim, "done": True},
@@ -158,7 +168,7 @@ def flag_resolve(request: HttpRequest, slug: str, flag_id: int) -> HttpResponse:
         return _refused(request, debate, error, "flag-queue", error_flag=flag.pk,
                         reason=reason)  # fmt: skip
     if not request.htmx:
-        messages.success(request, f"Flag #{flag.pk} resolved.")
+        messages.success(request, _("Flag #%(number)s resolved.") % {"number": flag.pk})
         return redirect("moderation-queue", slug=debate.slug)
     return render_screen(request, "moderation/queue.html", _queue_context(request, debate),
                          region="flag-queue")  # fmt: skip

@@ -3,6 +3,9 @@ and team, a removal's reason, and the debate's targets."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from debate.debates.models import Role
 from debate.inputs import CappedForm, CountField, IdField, QuotedChoiceField, TextField
 from debate.people.models import TARGETS
@@ -10,15 +13,17 @@ from debate.people.services import TARGET_MAX
 
 # The roster's sortable columns: query value, the words of its header.
 SORT_COLUMNS: list[tuple[str, str]] = [
-    ("name", "Name"), ("role", "Role"), ("team", "Team"), ("joined", "Joined"),
-    ("active", "Last activity"), ("claims", "Claims"), ("rebuttals", "Rebuttals"),
-    ("edits", "Edits"), ("proposed", "Evidence proposed"), ("approved", "Evidence approved"),
-    ("rejected", "Evidence rejected"), ("citations", "Citations"), ("votes", "Votes"),
-    ("flags", "Flags"), ("polls", "Poll answers"), ("tasks", "Tasks done"),
-    ("grade", "Grade"),
+    ("name", _("Name")), ("role", _("Role")), ("team", _("Team")),
+    ("joined", pgettext_lazy("roster column", "Joined")),
+    ("active", _("Last activity")), ("claims", _("Claims")), ("rebuttals", _("Rebuttals")),
+    ("edits", _("Edits")), ("proposed", _("Evidence proposed")),
+    ("approved", _("Evidence approved")), ("rejected", _("Evidence rejected")),
+    ("citations", _("Citations")), ("votes", _("Votes")), ("flags", _("Flags")),
+    ("polls", _("Poll answers")), ("tasks", _("Tasks done")), ("grade", _("Grade")),
 ]  # fmt: skip
-SORT_CHOICES = [(key, label) for key, label in SORT_COLUMNS] + [
-    (f"-{key}", f"{label}, descending") for key, label in SORT_COLUMNS
+# The query's values only (never shown): the labels stay as they are.
+SORT_CHOICES = [(key, key) for key, _label in SORT_COLUMNS] + [
+    (f"-{key}", f"-{key}") for key, _label in SORT_COLUMNS
 ]
 YES = [("1", "yes"), ("0", "no")]
 
@@ -45,7 +50,7 @@ class MemberChangeForm(CappedForm):
 class MemberEndForm(CappedForm):
     reason = TextField(max_length=500, required=False)
     confirm = QuotedChoiceField(
-        choices=[("1", "yes")], error_messages={"required": "Tick the box to confirm."}
+        choices=[("1", "yes")], error_messages={"required": _("Tick the box to confirm.")}
     )
 
 
@@ -54,10 +59,8 @@ class TargetsForm(CappedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, _key, _singular, plural in TARGETS:
-            self.fields[name] = CountField(
-                maximum=TARGET_MAX, required=False, label=f"At least this many {plural}"
-            )
+        for name, _key, _label, form_label, _wording in TARGETS:
+            self.fields[name] = CountField(maximum=TARGET_MAX, required=False, label=form_label)
 
     def clean(self) -> dict:
         data = super().clean()

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 # The targets in the order the roster, the progress line and the CSV show them: field name,
-# the participation counter it is measured by, and its words (singular, plural).
-TARGETS: list[tuple[str, str, str, str]] = [
-    ("min_claims", "claims", "claim", "claims"),
-    ("min_rebuttals", "rebuttals", "rebuttal", "rebuttals"),
-    ("min_approved_evidence", "evidence_approved", "approved piece of evidence",
-     "approved pieces of evidence"),
-    ("min_votes", "votes", "vote", "votes"),
-    ("min_citations", "citations", "citation", "citations"),
+# the participation counter it is measured by, its words (the roster's short label, the tasks
+# form's label) and the progress line ("1 of 2 claims", its plural chosen by the target).
+TARGETS: list[tuple[str, str, str, str, str]] = [
+    ("min_claims", "claims", _("claims"), _("At least this many claims"),
+     # Translators: a member's progress on a task: "1 of 2 claims" (count written, target).
+     ngettext_lazy("%(count)s of %(target)s claim", "%(count)s of %(target)s claims", "target")),
+    ("min_rebuttals", "rebuttals", _("rebuttals"), _("At least this many rebuttals"),
+     ngettext_lazy("%(count)s of %(target)s rebuttal", "%(count)s of %(target)s rebuttals",
+                   "target")),
+    ("min_approved_evidence", "evidence_approved", _("approved pieces of evidence"),
+     _("At least this many approved pieces of evidence"),
+     ngettext_lazy("%(count)s of %(target)s approved piece of evidence",
+                   "%(count)s of %(target)s approved pieces of evidence", "target")),
+    ("min_votes", "votes", _("votes"), _("At least this many votes"),
+     ngettext_lazy("%(count)s of %(target)s vote", "%(count)s of %(target)s votes", "target")),
+    ("min_citations", "citations", _("citations"), _("At least this many citations"),
+     ngettext_lazy("%(count)s of %(target)s citation", "%(count)s of %(target)s citations",
+                   "target")),
 ]  # fmt: skip
 TARGET_FIELDS = [name for name, *_ in TARGETS]
 
@@ -32,7 +44,7 @@ class Targets(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "targets"
+        verbose_name_plural = _("targets")
 
     def __str__(self) -> str:
         return f"targets of debate {self.debate_id}"
@@ -72,4 +84,7 @@ class Pseudonym(models.Model):
 
 
 def pseudonym_label(number: int) -> str:
-    return f"Participant {number}"
+    """The pseudonym in the reader's language, made when it is read: only the number is
+    stored (comments.mentions takes the word from the catalogue of every language)."""
+    # Translators: a pseudonym in an anonymous debate, "Participant 7".
+    return gettext("Participant %(number)s") % {"number": number}

@@ -47,16 +47,19 @@ class Task:
     label: str  # "claims"
     target: int
     count: int
-    singular: str = ""  # "claim"
+    # people.models.TARGETS' progress line, its plural chosen by the target: "0 of 1 claim".
+    wording: Any = ""
 
     @property
     def done(self) -> bool:
         return self.count >= self.target
 
     @property
-    def unit(self) -> str:
-        """The words after "N of <target>": "0 of 1 claim", "1 of 2 claims"."""
-        return self.singular if self.target == 1 and self.singular else self.label
+    def progress(self) -> str:
+        """"0 of 1 claim", "1 of 2 claims", in the reader's language."""
+        if not self.wording:
+            return f"{self.count}/{self.target} {self.label}"
+        return self.wording % {"count": self.count, "target": self.target}
 
 
 @dataclass
@@ -247,12 +250,12 @@ def _tasks(targets: Targets | None, counts: dict) -> list[Task]:
     return [
         Task(
             field=name,
-            label=plural,
-            singular=singular,
+            label=str(label),
+            wording=wording,
             target=getattr(targets, name),
             count=counts.get(key) or 0,
         )
-        for name, key, singular, plural in TARGETS
+        for name, key, label, _form_label, wording in TARGETS
         if getattr(targets, name)
     ]
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from debate import permissions
 from debate.audit.services import audit_record, debate_lock, rate_check
@@ -29,14 +30,16 @@ def targets_set(*, actor: Any, debate: Debate, **values: int) -> Targets:
     value; 0 sets no target."""
     debate = debate_lock(debate)
     permissions.require_open(debate)
-    permissions.require(permissions.can_manage(actor, debate), "Only moderators set tasks.")
+    permissions.require(permissions.can_manage(actor, debate), _("Only moderators set tasks."))
     rate_check(actor, "manage")
     unknown = sorted(set(values) - set(TARGET_FIELDS))
     if unknown:
-        raise InvalidInput(f"Unknown target: {unknown[0][:40]}.", field=unknown[0][:40])
+        raise InvalidInput(_("Unknown target: %(name)s.") % {"name": unknown[0][:40]},
+                           field=unknown[0][:40])  # fmt: skip
     for name, value in values.items():
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= TARGET_MAX:
-            raise InvalidInput(f"A whole number from 0 to {TARGET_MAX}.", field=name)
+            raise InvalidInput(_("A whole number from 0 to %(max)s.") % {"max": TARGET_MAX},
+                               field=name)  # fmt: skip
     targets, created = Targets.objects.select_for_update().get_or_create(debate=debate)
     before = None if created else _state(targets)
     for name, value in values.items():

@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from debate import permissions
@@ -79,7 +81,7 @@ def _roster_context(request: HttpRequest, debate: Debate, query: dict, **extra) 
         "silent": query["silent"],
         "headers": _headers(query),
         "task_labels": [
-            plural for name, _k, _s, plural in TARGETS if targets and getattr(targets, name)
+            label for name, _k, label, *_rest in TARGETS if targets and getattr(targets, name)
         ],  # fmt: skip
         "targets_form": TargetsForm(initial=target_values(targets)),
         "can_manage": permissions.can_manage(request.user, debate),
@@ -87,11 +89,16 @@ def _roster_context(request: HttpRequest, debate: Debate, query: dict, **extra) 
     }
 
 
-# Headers drawn short so that the table fits a laptop's width; the rest of each label is
-# still read out (visually hidden): "Evidence proposed", "Poll answers".
-SHORT_LABELS = {"proposed": ("Proposed", "Evidence "), "approved": ("Approved", "Evidence "),
-                "rejected": ("Rejected", "Evidence "), "polls": ("Polls", ""),
-                "active": ("Active", "Last "), "tasks": ("Tasks", "")}  # fmt: skip
+# Headers drawn short so that the table fits a laptop's width; the whole label is still
+# read out (visually hidden): "Evidence proposed", "Poll answers".
+SHORT_LABELS = {
+    "proposed": pgettext_lazy("roster column, short for Evidence proposed", "Proposed"),
+    "approved": pgettext_lazy("roster column, short for Evidence approved", "Approved"),
+    "rejected": pgettext_lazy("roster column, short for Evidence rejected", "Rejected"),
+    "polls": pgettext_lazy("roster column, short for Poll answers", "Polls"),
+    "active": pgettext_lazy("roster column, short for Last activity", "Active"),
+    "tasks": pgettext_lazy("roster column, short for Tasks done", "Tasks"),
+}
 
 
 def _headers(query: dict) -> list[dict]:
@@ -105,9 +112,9 @@ def _headers(query: dict) -> list[dict]:
             order = "descending" if query["sort"].startswith("-") else "ascending"
         sort = f"-{key}" if order == "ascending" else key
         params = urlencode({"sort": sort, **{k: v for k, v in keep.items() if v}})
-        short, hidden = SHORT_LABELS.get(key, (label, ""))
-        headers.append({"key": key, "label": short, "hidden": hidden, "href": f"?{params}",
-                        "order": order})  # fmt: skip
+        short = SHORT_LABELS.get(key)
+        headers.append({"key": key, "label": short or label, "full": label if short else "",
+                        "href": f"?{params}", "order": order})  # fmt: skip
     return headers
 
 
@@ -159,13 +166,14 @@ def member_change(request: HttpRequest, slug: str, membership_id: int) -> HttpRe
         if data["team"] is not None:
             team = debate.teams.filter(pk=data["team"]).first()
             if team is None:
-                raise InvalidInput("No team with that number in this debate.", field="team")
+                raise InvalidInput(_("No team with that number in this debate."), field="team")
         debate_services.membership_change(
             actor=request.user, membership=membership, role=data["role"], team=team
         )
     except ServiceError as error:
         return _refused(request, debate, error, error_member=membership.user_id)
-    return _back(request, debate, f"{membership.user.username}: role and team saved.")
+    return _back(request, debate, _("%(username)s: role and team saved.")
+                 % {"username": membership.user.username})  # fmt: skip
 
 
 @require_POST
@@ -179,7 +187,8 @@ def member_end(request: HttpRequest, slug: str, membership_id: int) -> HttpRespo
         )
     except ServiceError as error:
         return _refused(request, debate, error, error_member=membership.user_id)
-    return _back(request, debate, f"{membership.user.username} no longer takes part.")
+    return _back(request, debate, _("%(username)s no longer takes part.")
+                 % {"username": membership.user.username})  # fmt: skip
 
 
 @require_POST
@@ -197,7 +206,7 @@ def targets_save(request: HttpRequest, slug: str) -> HttpResponse:
         context = _roster_context(request, debate, _empty_query(), error=error.message,
                                   targets_form=form)  # fmt: skip
         return render_screen(request, "people/roster.html", context, status=error_status(error))
-    return _back(request, debate, "Tasks saved.")
+    return _back(request, debate, _("Tasks saved."))
 
 
 # --- the CSV ----------------------------------------------------------------------------------

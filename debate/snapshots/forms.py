@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from debate.inputs import CappedForm, CountField, IdField, QuotedChoiceField
 
@@ -20,14 +21,15 @@ class FreezeForm(CappedForm):
     so that a second click of the same button is refused (`snapshot_take(seen=...)`)."""
 
     seen = CountField(maximum=MAX_NUMBER, error_messages={
-        "required": "Reload the page and freeze again: the form lacked the latest number.",
+        "required": _("Reload the page and freeze again: the form lacked the latest number."),
     })  # fmt: skip
 
 
 class ExportQuery(CappedForm):
     """`?texts=1` on the JSON download: each source's text too (an importable file)."""
 
-    texts = QuotedChoiceField(choices=[("", "no"), ("0", "no"), ("1", "yes")], required=False)
+    texts = QuotedChoiceField(choices=[("", _("no")), ("0", _("no")), ("1", _("yes"))],
+                              required=False)  # fmt: skip
 
     def clean_texts(self) -> bool:
         return self.cleaned_data.get("texts") == "1"
@@ -36,8 +38,8 @@ class ExportQuery(CappedForm):
 class SnapshotNumberField(IdField):
     """A snapshot's number (from 1), or `live` where the form allows it."""
 
-    default_error_messages = {"invalid": "A snapshot's number is a whole number, such as 2. "
-                                         "Not a number: %(value)s."}  # fmt: skip
+    default_error_messages = {"invalid": _("A snapshot's number is a whole number, such as 2. "
+                                           "Not a number: %(value)s.")}  # fmt: skip
 
     def __init__(self, *, live: bool = False, **kwargs: Any):
         self.live = live
@@ -48,14 +50,15 @@ class SnapshotNumberField(IdField):
             return LIVE
         number = super().to_python(value)
         if number is not None and number > MAX_NUMBER:
-            raise forms.ValidationError("No snapshot has a number that large.", code="max_value")
+            raise forms.ValidationError(_("No snapshot has a number that large."), code="max_value")
         return number
 
 
 class DiffPick(CappedForm):
     """The "Compare two versions" form: a frozen snapshot and a later one, or the live debate."""
 
-    a = SnapshotNumberField(label="From snapshot", error_messages={
-        "required": "Choose the snapshot to compare from."})  # fmt: skip
-    b = SnapshotNumberField(live=True, label="To", error_messages={
-        "required": "Choose what to compare it with: a snapshot or the live debate."})  # fmt: skip
+    a = SnapshotNumberField(label=_("From snapshot"), error_messages={
+        "required": _("Choose the snapshot to compare from.")})  # fmt: skip
+    b = SnapshotNumberField(live=True, label=_("To"), error_messages={
+        "required": _("Choose what to compare it with: a snapshot or the live debate."),
+    })  # fmt: skip

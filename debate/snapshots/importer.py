@@ -22,9 +22,12 @@ from typing import Any
 
 import jsonschema
 from django.contrib.auth import get_user_model
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import DataError, IntegrityError, transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from debate import permissions
 from debate.arguments.models import MAX_REPLY_DEPTH, Citation, Claim, Vote
@@ -62,14 +65,32 @@ PLACEHOLDER_TEXT = "(a hidden claim; its text was not exported)"
 
 
 def _string_problem(value: str) -> str | None:
+    """What is wrong with a string: "null", "surrogate", or None."""
     if "\x00" in value:
-        return "null characters are not allowed"
+        return "null"
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         # JSON may spell a lone surrogate ("\ud800"); no database or hash can store it.
-        return "a lone surrogate (an unpaired \\ud800-\\udfff escape) is not text"
+        return "surrogate"
     return None
+
+
+# Translators: %(where)s is a path inside the JSON document, such as claims/3/text.
+VALUE_PROBLEMS = {
+    "null": gettext_lazy("%(where)s: null characters are not allowed."),
+    "surrogate": gettext_lazy(
+        "%(where)s: a lone surrogate (an unpaired \\ud800-\\udfff escape) is not text."
+    ),
+}
+# Translators: %(where)s is a path inside the JSON document, such as claims/3.
+KEY_PROBLEMS = {
+    "null": gettext_lazy("%(where)s: a key holds null characters, which are not allowed."),
+    "surrogate": gettext_lazy(
+        "%(where)s: a key holds a lone surrogate (an unpaired \\ud800-\\udfff escape), which "
+        "is not text."
+    ),
+}
 
 
 def _check_strings(document: Any) -> None:
@@ -82,12 +103,12 @@ def _check_strings(document: Any) -> None:
         if isinstance(value, str):
             problem = _string_problem(value)
             if problem:
-                raise InvalidInput(f"{where}: {problem}.", field=where)
+                raise InvalidInput(VALUE_PROBLEMS[problem] % {"where": where}, field=where)
         elif isinstance(value, dict):
             for key, item in value.items():
                 problem = _string_problem(str(key))
                 if problem:
-                    raise InvalidInput(f"{where}: a key holds {problem}.", field=where)
+                    raise InvalidInput(KEY_PROBLEMS[problem] % {"where": where}, field=where)
                 stack.append((item, f"{where}/{key}"))
         elif isinstance(value, list):
             stack.extend((item, f"{where}/{index}") for index, item in enumerate(value))
@@ -98,8 +119,11 @@ def _check_row_counts(document: dict) -> None:
     for table, limit in MAX_ROWS.items():
         rows = document.get(table)
         if isinstance(rows, list) and len(rows) > limit:
+            # Translators: %(table)s is the name of a list in the JSON document (claims,
+            # sources, evidence...), left in English.
+            message = _("The document has %(count)s %(table)s; an import takes at most %(limit)s.")
             raise InvalidInput(
-                f"The document has {len(rows):,} {table}; an import takes at most {limit:,}.",
+                message % {"count": intcomma(len(rows)), "table": table, "limit": intcomma(limit)},
                 field=table,
             )
 
@@ -122,16 +146,24 @@ def _check_sizes(document: dict) -> None:
               for i, c in enumerate(document["claims"])]  # fmt: skip
     for where, text, limit in texts:
         if len(text) > limit:
-            raise InvalidInput(f"{where}: at most {limit:,} characters.", field=where)
+            raise InvalidInput(
+                _("%(where)s: at most %(limit)s characters.")
+                % {"where": where, "limit": intcomma(limit)},
+                field=where,
+            )
     authors = {author_name(c) for c in document["claims"] if author_name(c)}
     if len(authors) > MAX_AUTHORS:
-        raise InvalidInput(f"The document names {len(authors):,} authors; an import takes at "
-                           f"most {MAX_AUTHORS:,}.", field="claims")  # fmt: skip
+        message = _("The document names %(count)s authors; an import takes at most %(limit)s.")
+        raise InvalidInput(message % {"count": intcomma(len(authors)),
+                                      "limit": intcomma(MAX_AUTHORS)}, field="claims")  # fmt: skip
     for index, position in enumerate(document["positions"]):
         if not POSITION_KEY_PATTERN.fullmatch(position["key"]):
             raise InvalidInput(
-                f"positions/{index}/key: {position['key']!r} is not a slug: use only letters, "
-                "digits, - and _ (the key appears in the debate's web addresses).",
+                _(
+                    "positions/%(index)s/key: %(key)s is not a slug: use only letters, digits, - "
+                    "and _ (the key appears in the debate's web addresses)."
+                )
+                % {"index": index, "key": repr(position["key"])},
                 field=f"positions/{index}/key",
             )
 
@@ -141,26 +173,35 @@ def _timestamp(value: Any, where: str) -> datetime:
     is not checked by jsonschema without an extra package)."""
     parsed = parse_datetime(value) if isinstance(value, str) else None
     if parsed is None or parsed.tzinfo is None:
-        raise InvalidInput(f"{where}: not a date and time with a UTC offset.", field=where)
+        message = _("%(where)s: not a date and time with a UTC offset.")
+        raise InvalidInput(message % {"where": where}, field=where)
     return parsed
 
 
 def _check_unique(document: dict) -> None:
     """What the database holds unique must be unique in the document too."""
     checks = [
-        ("positions", lambda p: p["key"], "position keys"),
-        ("teams", lambda t: t["name"], "team names"),
-        ("evidence", lambda e: (e["source_id"], e["start"], e["end"]), "evidence spans"),
-        ("citations", lambda c: (c["claim_id"], c["evidence_id"]), "citations"),
-        ("positions", lambda p: p["id"], "position ids"),
-        ("claims", lambda c: c["id"], "claim ids"),
-        ("sources", lambda s: s["id"], "source ids"),
-        ("evidence", lambda e: e["id"], "evidence ids"),
+        ("positions", lambda p: p["key"], _("The document repeats position keys.")),
+        ("teams", lambda t: t["name"], _("The document repeats team names.")),
+        (
+            "evidence",
+            lambda e: (e["source_id"], e["start"], e["end"]),
+            _("The document repeats evidence spans."),
+        ),
+        (
+            "citations",
+            lambda c: (c["claim_id"], c["evidence_id"]),
+            _("The document repeats citations."),
+        ),
+        ("positions", lambda p: p["id"], _("The document repeats position ids.")),
+        ("claims", lambda c: c["id"], _("The document repeats claim ids.")),
+        ("sources", lambda s: s["id"], _("The document repeats source ids.")),
+        ("evidence", lambda e: e["id"], _("The document repeats evidence ids.")),
     ]
     for table, key, what in checks:
         keys = [key(row) for row in document[table]]
         if len(keys) != len(set(keys)):
-            raise InvalidInput(f"The document repeats {what}.", field=table)
+            raise InvalidInput(what, field=table)
 
 
 def _check_depth(claims: list[dict]) -> None:
@@ -172,8 +213,11 @@ def _check_depth(claims: list[dict]) -> None:
         depth[claim["id"]] = 0 if parent_id is None else depth[parent_id] + 1
         if depth[claim["id"]] > MAX_REPLY_DEPTH:
             raise InvalidInput(
-                f"Claim {claim['id']} is {depth[claim['id']]} replies deep; replies can go at "
-                f"most {MAX_REPLY_DEPTH} deep, so this document cannot be imported.",
+                _(
+                    "Claim %(id)s is %(depth)s replies deep; replies can go at most %(limit)s "
+                    "deep, so this document cannot be imported."
+                )
+                % {"id": claim["id"], "depth": depth[claim["id"]], "limit": MAX_REPLY_DEPTH},
                 field="claims",
             )
 
@@ -184,9 +228,10 @@ def snapshot_schema() -> dict:
 
 def validate_document(document: Any) -> None:
     if not isinstance(document, dict):
-        raise InvalidInput("Send a snapshot document: a JSON object.", field="document")
+        raise InvalidInput(_("Send a snapshot document: a JSON object."), field="document")
     if document.get("schema") != SCHEMA:
-        raise InvalidInput(f"The document's schema must be {SCHEMA!r}.", field="schema")
+        message = _("The document's schema must be %(schema)s.")
+        raise InvalidInput(message % {"schema": repr(SCHEMA)}, field="schema")
     _check_row_counts(document)
     _check_strings(document)
     try:
@@ -200,24 +245,29 @@ def validate_document(document: Any) -> None:
     teams = {t["id"] for t in document["teams"]}
     for team in document["teams"]:
         if team["position_id"] is not None and team["position_id"] not in positions:
-            raise InvalidInput(f"Team {team['name']!r} names an unknown position.", field="teams")
+            raise InvalidInput(_("Team %(name)s names an unknown position.")
+                               % {"name": repr(team["name"])}, field="teams")  # fmt: skip
     claims = {c["id"]: c for c in document["claims"]}
     total_votes = 0
     for claim in document["claims"]:
         votes = claim["votes"]
         if votes["count"] != sum(votes["histogram"]):
-            raise InvalidInput(f"Claim {claim['id']}: votes.count is not the histogram's sum.",
+            raise InvalidInput(_("Claim %(id)s: votes.count is not the histogram's sum.")
+                               % {"id": claim["id"]},
                                field="claims")  # fmt: skip
         if votes["count"] > MAX_VOTES_PER_CLAIM:
-            raise InvalidInput(f"Claim {claim['id']}: more than {MAX_VOTES_PER_CLAIM:,} votes.",
+            raise InvalidInput(_("Claim %(id)s: more than %(limit)s votes.")
+                               % {"id": claim["id"], "limit": intcomma(MAX_VOTES_PER_CLAIM)},
                                field="claims")  # fmt: skip
         total_votes += votes["count"]
         if claim["text"] is not None and not claim["text"].strip():
-            raise InvalidInput(f"Claim {claim['id']} has no text.", field="claims")
+            raise InvalidInput(_("Claim %(id)s has no text.") % {"id": claim["id"]}, field="claims")
         if claim["position_id"] not in positions:
-            raise InvalidInput(f"Claim {claim['id']} names an unknown position.", field="claims")
+            raise InvalidInput(_("Claim %(id)s names an unknown position.") % {"id": claim["id"]},
+                               field="claims")  # fmt: skip
         if claim.get("team_id") is not None and claim["team_id"] not in teams:
-            raise InvalidInput(f"Claim {claim['id']} names an unknown team.", field="claims")
+            raise InvalidInput(_("Claim %(id)s names an unknown team.") % {"id": claim["id"]},
+                               field="claims")  # fmt: skip
         parent = claims.get(claim["parent_id"]) if claim["parent_id"] is not None else None
         if claim["parent_id"] is not None and (
             parent is None
@@ -225,55 +275,61 @@ def validate_document(document: Any) -> None:
             or parent["id"] >= claim["id"]
         ):
             raise InvalidInput(
-                f"Claim {claim['id']}: its parent must be an earlier claim of the same position.",
+                _("Claim %(id)s: its parent must be an earlier claim of the same position.")
+                % {"id": claim["id"]},
                 field="claims",
             )
         if claim["text"] is None and not claim.get("hidden"):
-            raise InvalidInput(f"Claim {claim['id']} has no text.", field="claims")
+            raise InvalidInput(_("Claim %(id)s has no text.") % {"id": claim["id"]}, field="claims")
         if claim.get("withdrawn") and not claim.get("hidden"):
             # `hidden` means "not shown": a withdrawn claim is never shown.
-            raise InvalidInput(f"Claim {claim['id']} is withdrawn, so it is hidden too.",
-                               field="claims")  # fmt: skip
+            message = _("Claim %(id)s is withdrawn, so it is hidden too.")
+            raise InvalidInput(message % {"id": claim["id"]}, field="claims")
         for stamp in ("created_at", "updated_at"):
             _timestamp(claim[stamp], f"claims/{claim['id']}/{stamp}")
     if total_votes > MAX_VOTES:
-        raise InvalidInput(f"More than {MAX_VOTES:,} votes in all.", field="claims")
+        raise InvalidInput(_("More than %(limit)s votes in all.") % {"limit": intcomma(MAX_VOTES)},
+                           field="claims")  # fmt: skip
     _check_depth(document["claims"])
     sources = {}
     for source in document["sources"]:
         if "text" not in source:
-            raise InvalidInput("Sources need their text: export with GET …/snapshot/"
-                               "?format=json&include_text=1.", field="sources")  # fmt: skip
+            raise InvalidInput(_("Sources need their text: export with GET "
+                                 "…/snapshot/?format=json&include_text=1."),
+                               field="sources")  # fmt: skip
         if text_sha256(source["text"]) != source["text_sha256"]:
-            raise InvalidInput(f"Source {source['id']}: its text does not match its SHA-256.",
+            raise InvalidInput(_("Source %(id)s: its text does not match its SHA-256.")
+                               % {"id": source["id"]},
                                field="sources")  # fmt: skip
         sources[source["id"]] = source
     evidence = {}
     for item in document["evidence"]:
         source = sources.get(item["source_id"])
         if source is None or source["text"][item["start"] : item["end"]] != item["quote"]:
-            raise InvalidInput(f"Evidence {item['id']} is not its source's text at its offsets.",
+            raise InvalidInput(_("Evidence %(id)s is not its source's text at its offsets.")
+                               % {"id": item["id"]},
                                field="evidence")  # fmt: skip
         evidence[item["id"]] = item
     for citation in document["citations"]:
         if citation["claim_id"] not in claims or citation["evidence_id"] not in evidence:
-            raise InvalidInput("A citation names an unknown claim or evidence.", field="citations")
+            raise InvalidInput(_("A citation names an unknown claim or evidence."),
+                               field="citations")  # fmt: skip
     # Last, so that a specific problem is named first: any other change since export.
     if content_hash(document) != document["content_hash"]:
-        raise InvalidInput("content_hash does not match the document's content: it was changed "
-                           "after export.", field="content_hash")  # fmt: skip
+        raise InvalidInput(_("content_hash does not match the document's content: it was "
+                             "changed after export."), field="content_hash")  # fmt: skip
 
 
 def _create_debate(wanted_slug: str, **fields: Any) -> Debate:
     """The debate row under the first free slug. Two imports at once may both find one slug
     free; the one that loses the insert takes the next (a few tries, then a clean refusal)."""
-    for _ in range(5):
+    for _attempt in range(5):
         try:
             with transaction.atomic():
                 return Debate.objects.create(slug=_free_slug(wanted_slug), **fields)
         except IntegrityError:
             continue
-    raise InvalidInput("No free slug for the imported debate; name one.", field="slug")
+    raise InvalidInput(_("No free slug for the imported debate; name one."), field="slug")
 
 
 def _free_slug(wanted: str) -> str:
@@ -288,7 +344,7 @@ def _free_slug(wanted: str) -> str:
 @transaction.atomic
 def debate_import(*, actor: Any, document: Any, slug: str = "") -> Debate:
     permissions.require(
-        permissions.can_create_debate(actor), "You are not allowed to create debates."
+        permissions.can_create_debate(actor), _("You are not allowed to create debates.")
     )
     rate_check(actor, "manage")
     validate_document(document)
@@ -296,8 +352,9 @@ def debate_import(*, actor: Any, document: Any, slug: str = "") -> Debate:
         with transaction.atomic():
             return _import(actor, document, slug)
     except (IntegrityError, DataError) as exc:
-        raise InvalidInput(f"The database refused a value of the document: {exc}".splitlines()[0],
-                           field="document") from exc  # fmt: skip
+        detail = (str(exc).splitlines() or [""])[0]
+        raise InvalidInput(_("The database refused a value of the document: %(error)s")
+                           % {"error": detail}, field="document") from exc  # fmt: skip
 
 
 def _import(actor: Any, document: dict, slug: str) -> Debate:
@@ -432,7 +489,7 @@ def _rebuild_votes(
     for claim in claims:
         slot = 0
         for value, count in enumerate(claim["votes"]["histogram"]):
-            for _ in range(count):
+            for _vote in range(count):
                 votes.append(Vote(user=voters[slot], claim_id=claim_ids[claim["id"]], value=value))
                 slot += 1
     Vote.objects.bulk_create(votes)

@@ -7,6 +7,7 @@ from typing import Any
 import orjson
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from debate import permissions
 from debate.audit.services import audit_record, debate_lock, rate_check
@@ -201,14 +202,17 @@ def snapshot_take(*, actor: Any, debate: Debate, seen: int | None = None) -> Sna
     so of two clicks at once exactly one freezes."""
     debate = debate_lock(debate)  # no write slips in between the document and its number
     permissions.require(
-        permissions.is_moderator(actor, debate), "Only moderators freeze snapshots."
+        permissions.is_moderator(actor, debate), _("Only moderators freeze snapshots.")
     )
     rate_check(actor, "manage")
     newest = debate.snapshots.aggregate(n=Max("number"))["n"] or 0
     if seen is not None and newest > seen:
         raise Conflict(
-            f"Snapshot {newest} was frozen a moment ago, after this page was loaded: it is "
-            "in the list below. Freeze again only if you want another one.",
+            _(
+                "Snapshot %(number)s was frozen a moment ago, after this page was loaded: it is in "
+                "the list below. Freeze again only if you want another one."
+            )
+            % {"number": newest},
             current=newest,
         )
     number = newest + 1

@@ -10,11 +10,13 @@ from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from debate import permissions
 from debate.debates.charts import poll_bars
-from debate.debates.models import Debate
+from debate.debates.models import Debate, Phase
 from debate.debates.views import bad_query, get_visible_debate
 from debate.errors import ServiceError
 from debate.inputs import cleaned
@@ -44,10 +46,10 @@ from debate.snapshots.services import (
 from debate.snapshots.summary import debate_summary
 
 FORMAT_LABELS = {
-    "json": "JSON (the snapshot document)",
-    "aif": "AIF (Argument Interchange Format, JSON)",
-    "argdown": "Argdown (text)",
-    "graphml": "GraphML (yEd, Gephi, networkx)",
+    "json": gettext_lazy("JSON (the snapshot document)"),
+    "aif": gettext_lazy("AIF (Argument Interchange Format, JSON)"),
+    "argdown": gettext_lazy("Argdown (text)"),
+    "graphml": gettext_lazy("GraphML (yEd, Gephi, networkx)"),
 }
 
 
@@ -113,7 +115,7 @@ def snapshot_freeze(request: HttpRequest, slug: str) -> HttpResponse:
         context = _exports_context(request, debate, error=error.message, **error_context(error))
         return render_screen(request, "snapshots/exports.html", context,
                              region="frozen-versions", status=error_status(error))  # fmt: skip
-    done = f"Snapshot {snapshot.number} is frozen."
+    done = _("Snapshot %(number)s is frozen.") % {"number": snapshot.number}
     if not request.htmx:
         messages.success(request, done)
         return redirect("debate-exports", slug=debate.slug)
@@ -124,7 +126,7 @@ def snapshot_freeze(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _format_or_404(fmt: str) -> str:
     if fmt not in FORMATS:
-        raise Http404("No such format.")
+        raise Http404(_("No such format."))
     return fmt
 
 
@@ -146,7 +148,7 @@ def live_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         return bad_query(request, query)
     with_text = query.cleaned_data["texts"]
     if with_text and fmt != "json":
-        raise Http404("Source texts come with the JSON download only.")
+        raise Http404(_("Source texts come with the JSON download only."))
     debate = get_visible_debate(request, slug)
     audience = visibility.audience_of(request.user, debate)
     shape = f"{fmt}{'+text' if with_text else ''}"
@@ -185,7 +187,7 @@ def frozen_export(request: HttpRequest, slug: str, number: int, fmt: str) -> Htt
     debate = get_visible_debate(request, slug)
     snapshot = _snapshots(debate, number).get(number)
     if snapshot is None:
-        raise Http404(f"No snapshot {number}.")
+        raise Http404(_("No snapshot %(number)s.") % {"number": number})
     frozen = _as_read(request, debate, snapshot)
     # One ETag per reading and format: the same snapshot in two formats is two files.
     etag = f'{frozen.etag[:-1]}.{fmt}"'
@@ -198,9 +200,9 @@ def frozen_export(request: HttpRequest, slug: str, number: int, fmt: str) -> Htt
 
 def _missing_snapshot(request: HttpRequest, debate: Debate, number: int, pick=None) -> HttpResponse:
     """A diff of a snapshot that does not exist: the exports page, saying so, as a 404."""
-    context = _exports_context(request, debate, pick=pick,
-                               error=f"There is no snapshot {number} in this debate: pick "
-                                     "one from the list.")  # fmt: skip
+    error = _("There is no snapshot %(number)s in this debate: pick one from the list.") % {
+        "number": number}  # fmt: skip
+    context = _exports_context(request, debate, pick=pick, error=error)
     return render_screen(request, "snapshots/exports.html", context, status=404)
 
 
@@ -222,6 +224,14 @@ def _named(diff: dict, old: dict, new: dict) -> dict:
     return diff
 
 
+def _phase_labels(change: dict | None) -> dict:
+    """The two phases of a phase change as people read them (the diff holds their codes)."""
+    if not change:
+        return {}
+    return {side: Phase(change[side]).label if change[side] in Phase.values else change[side]
+            for side in ("from", "to")}  # fmt: skip
+
+
 @require_GET
 @heavy_read("diff")
 def snapshot_diff(request: HttpRequest, slug: str, number: int, other: int | None = None
@@ -241,7 +251,7 @@ def snapshot_diff(request: HttpRequest, slug: str, number: int, other: int | Non
                        strengths_shown=visibility.strengths_shown(debate, audience))  # fmt: skip
     old, new_document = sides.old, sides.new
     if other is None:
-        version, to_label = sides.version, "the live debate"
+        version, to_label = sides.version, _("the live debate")
     else:
         version, to_label = new_document.get("version"), None
     diff = _named(diff_documents(old.document, new_document), old.document, new_document)
@@ -250,8 +260,9 @@ def snapshot_diff(request: HttpRequest, slug: str, number: int, other: int | Non
     context.update({
         "diff": diff, "from_number": number, "to_number": other, "to_version": version,
         "from_version": old.document.get("version"),
-        "to_label": to_label or f"snapshot {other}",
+        "to_label": to_label or _("snapshot %(number)s") % {"number": other},
         "changed": any(v for v in diff.values()),
+        "phase_labels": _phase_labels(diff["phase_changed"]),
     })  # fmt: skip
     response = render_screen(request, "snapshots/diff.html", context)
     response["Vary"] = "Cookie, HX-Request"

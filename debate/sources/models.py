@@ -3,6 +3,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Source(models.Model):
@@ -37,9 +38,9 @@ class Source(models.Model):
 
 
 class EvidenceStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
 
 
 class EvidenceQuerySet(models.QuerySet):
@@ -76,7 +77,7 @@ class Evidence(models.Model):
 
     class Meta:
         ordering = ["source_id", "start", "id"]
-        verbose_name_plural = "evidence"
+        verbose_name_plural = _("evidence")
         # Search in quotes (debate/mapview/search.py; PostgreSQL only, migration 0003): the
         # very expression the search matches.
         indexes = [GinIndex(SearchVector("quote", config="simple"), name="evidence_quote_search")]

@@ -6,6 +6,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from debate import permissions
 from debate.activity.services import notice_review_waiting, notice_send
@@ -23,12 +25,12 @@ REASON_MAX = 500
 
 def _clean_text(text: str) -> str:
     if "\x00" in (text or ""):
-        raise InvalidInput("The text contains a null character.", field="text")
+        raise InvalidInput(_("The text contains a null character."), field="text")
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise InvalidInput("The source text is empty.", field="text")
+        raise InvalidInput(_("The source text is empty."), field="text")
     if len(text) > SOURCE_TEXT_MAX:
-        raise InvalidInput("The source text is longer than 2,000,000 characters.", field="text")
+        raise InvalidInput(_("The source text is longer than 2,000,000 characters."), field="text")
     return text
 
 
@@ -47,10 +49,10 @@ def source_create(
 ) -> Source:
     debate = debate_lock(debate)
     permissions.require_open(debate)
-    permissions.require(permissions.can_manage(actor, debate), "Only moderators add sources.")
+    permissions.require(permissions.can_manage(actor, debate), _("Only moderators add sources."))
     rate_check(actor, "manage")
     if not isinstance(title, str) or not title.strip():
-        raise InvalidInput("A source needs a title.", field="title")
+        raise InvalidInput(_("A source needs a title."), field="title")
     title = bounded(title, "title", 300)
     text = _clean_text(text)
     source = Source.objects.create(
@@ -78,14 +80,14 @@ def source_update_text(*, actor: Any, source: Source, text: str) -> Source:
     debate_lock(source.debate)
     permissions.require_open(source.debate)
     permissions.require(
-        permissions.can_manage(actor, source.debate), "Only moderators correct sources."
+        permissions.can_manage(actor, source.debate), _("Only moderators correct sources.")
     )
     rate_check(actor, "manage")
     text = _clean_text(text)
     source = Source.objects.select_for_update().get(pk=source.pk)
     if source.evidence.exists():
         raise InvalidInput(
-            "Evidence cites this source, so its text can no longer change.", field="text"
+            _("Evidence cites this source, so its text can no longer change."), field="text"
         )
     before = model_state(source, SOURCE_FIELDS)
     source.text, source.text_sha256 = text, text_sha256(text)
@@ -113,7 +115,7 @@ def evidence_propose(
     the nearest wins.
     """
     debate = source.debate
-    refusal = "Only participants of this debate can propose evidence."
+    refusal = _("Only participants of this debate can propose evidence.")
     # Checked twice: here without a lock, so that a refusal and the rate limit come before
     # the search (seconds on a long source), and again under the debate's lock after it, so
     # the evidence lands in the phase it was checked against without the lock being held
@@ -121,10 +123,10 @@ def evidence_propose(
     permissions.require(permissions.can_propose_evidence(actor, debate), refusal)
     rate_check(actor, "evidence")
     if not isinstance(quote, str) or "\x00" in quote:
-        raise InvalidInput("The quote must be text without null characters.", field="quote")
+        raise InvalidInput(_("The quote must be text without null characters."), field="quote")
     if Source.objects.filter(previous=source).exists():
         raise InvalidInput(
-            "A newer revision of this source exists; propose evidence from that one.",
+            _("A newer revision of this source exists; propose evidence from that one."),
             field="quote",
         )
     try:
@@ -163,12 +165,17 @@ def evidence_propose(
 def bounded(value: Any, field: str, limit: int, *, required: bool = False) -> str:
     """Trimmed text of at most `limit` characters, or a clear refusal (never a silent cut)."""
     if value is not None and not isinstance(value, str):
-        raise InvalidInput("This must be text.", field=field)
+        raise InvalidInput(_("This must be text."), field=field)
     value = (value or "").strip()
     if required and not value:
-        raise InvalidInput("This field is required.", field=field)
+        raise InvalidInput(_("This field is required."), field=field)
     if len(value) > limit:
-        raise InvalidInput(f"At most {limit:,} characters; this has {len(value):,}.", field=field)
+        raise InvalidInput(
+            _("At most %(limit)s characters; this has %(length)s.")
+            % {"limit": number_format(limit, force_grouping=True),
+               "length": number_format(len(value), force_grouping=True)},
+            field=field,
+        )  # fmt: skip
     return value
 
 
@@ -182,14 +189,16 @@ def clean_url(value: Any) -> str:
         try:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError as exc:
-            raise InvalidInput("Give a web address starting with http:// or https://.",
+            raise InvalidInput(_("Give a web address starting with http:// or https://."),
                                field="url") from exc  # fmt: skip
     return url
 
 
 def _evidence_review(*, actor: Any, evidence: Evidence, status: str, reason: str) -> Evidence:
     debate = debate_lock(evidence.debate)
-    permissions.require(permissions.can_moderate(actor, debate), "Only moderators review evidence.")
+    permissions.require(
+        permissions.can_moderate(actor, debate), _("Only moderators review evidence.")
+    )
     rate_check(actor, "review")
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     before = model_state(evidence, EVIDENCE_FIELDS)
@@ -205,8 +214,7 @@ def _evidence_review(*, actor: Any, evidence: Evidence, status: str, reason: str
     notice_send(
         user_id=evidence.proposer_id, actor=actor, debate=evidence.debate,
         kind=f"evidence.{status}",
-        message=f"Your evidence “{evidence.quote[:80]}” was {status}"
-        + (f": {reason}" if reason else "."),
+        params={"quote": evidence.quote[:80], "reason": reason or ""},
         url=reverse("source", args=[evidence.debate.slug, evidence.source_id])
         + f"#evidence-{evidence.pk}",
     )  # fmt: skip
@@ -227,7 +235,7 @@ def evidence_approve(*, actor: Any, evidence: Evidence, reason: str = "") -> Evi
 def evidence_reject(*, actor: Any, evidence: Evidence, reason: str) -> Evidence:
     reason = bounded(reason, "reason", REASON_MAX)
     if not reason:
-        raise InvalidInput("Say why the evidence is rejected.", field="reason")
+        raise InvalidInput(_("Say why the evidence is rejected."), field="reason")
     return _evidence_review(
         actor=actor, evidence=evidence, status=EvidenceStatus.REJECTED, reason=reason
     )
@@ -240,18 +248,18 @@ UPLOAD_SUFFIXES = (".txt", ".md")
 def source_text_from_upload(*, name: str, data: bytes) -> str:
     """The text of an uploaded .txt or .md file, or a clear error about what is wrong with it."""
     if not (name or "").lower().endswith(UPLOAD_SUFFIXES):
-        raise InvalidInput("Upload a .txt or .md file.", field="file")
+        raise InvalidInput(_("Upload a .txt or .md file."), field="file")
     if len(data) > UPLOAD_MAX_BYTES:
-        raise InvalidInput("The file is larger than 2 MB.", field="file")
+        raise InvalidInput(_("The file is larger than 2 MB."), field="file")
     if not data.strip():
-        raise InvalidInput("The file is empty.", field="file")
+        raise InvalidInput(_("The file is empty."), field="file")
     if b"\x00" in data:
-        raise InvalidInput("The file looks binary, not text.", field="file")
+        raise InvalidInput(_("The file looks binary, not text."), field="file")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInput(
-            "The file is not UTF-8 text. Save it as UTF-8 and upload it again.", field="file"
+            _("The file is not UTF-8 text. Save it as UTF-8 and upload it again."), field="file"
         ) from exc
 
 
@@ -261,15 +269,15 @@ def source_revise(*, actor: Any, source: Source, text: str) -> Source:
     debate_lock(source.debate)
     permissions.require_open(source.debate)
     permissions.require(
-        permissions.can_manage(actor, source.debate), "Only moderators correct sources."
+        permissions.can_manage(actor, source.debate), _("Only moderators correct sources.")
     )
     rate_check(actor, "manage")
     text = _clean_text(text)
     source = Source.objects.select_for_update().get(pk=source.pk)
     if Source.objects.filter(previous=source).exists():
-        raise InvalidInput("A newer revision of this source exists; correct that one.")
+        raise InvalidInput(_("A newer revision of this source exists; correct that one."))
     if text == source.text:
-        raise InvalidInput("The corrected text is the same as the current one.", field="text")
+        raise InvalidInput(_("The corrected text is the same as the current one."), field="text")
     revision = Source.objects.create(
         debate=source.debate, title=source.title, publication=source.publication,
         volume=source.volume, issue=source.issue, published_on=source.published_on,
@@ -288,12 +296,12 @@ def source_revise(*, actor: Any, source: Source, text: str) -> Source:
 def _set_evidence_hidden(*, actor: Any, evidence: Evidence, hidden: bool, reason: Any) -> Evidence:
     debate = debate_lock(evidence.debate)
     permissions.require(
-        permissions.can_moderate(actor, debate), "Only moderators hide or restore evidence."
+        permissions.can_moderate(actor, debate), _("Only moderators hide or restore evidence.")
     )
     rate_check(actor, "review")
     reason = bounded(reason, "reason", REASON_MAX)
     if not reason:
-        raise InvalidInput("Give a reason.", field="reason")
+        raise InvalidInput(_("Give a reason."), field="reason")
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     before = model_state(evidence, EVIDENCE_FIELDS + ["is_hidden", "hidden_reason"])
     evidence.is_hidden, evidence.hidden_reason = hidden, reason

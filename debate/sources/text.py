@@ -10,6 +10,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 _EQUIVALENTS = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u0060": "'",
     "\u00b4": "'",
@@ -112,7 +114,7 @@ def locate_quote(text: str, quote: str, *, near: int | None = None) -> Span:
     """
     needle = normalize(quote)
     if not needle:
-        raise QuoteNotFound("The quote is empty.")
+        raise QuoteNotFound(_("The quote is empty."))
     haystack, offsets = normalize_with_map(text)
     hits = []
     position = haystack.find(needle)
@@ -120,7 +122,7 @@ def locate_quote(text: str, quote: str, *, near: int | None = None) -> Span:
         hits.append(position)
         position = haystack.find(needle, position + 1)
     if not hits:
-        raise QuoteNotFound("The quote does not occur in the source text.")
+        raise QuoteNotFound(_("The quote does not occur in the source text."))
     if near is not None:
         hits.sort(key=lambda hit: abs(offsets[hit] - near))
     hit = hits[0]

@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from debate import permissions
@@ -13,8 +15,18 @@ from debate.ratelimit import heavy_read
 from debate.rendering import error_context, error_status, for_visitors, render_screen
 from debate.sources import services
 from debate.sources.forms import EvidenceProposeForm
-from debate.sources.models import Source
+from debate.sources.models import EvidenceStatus, Source
 from debate.sources.selectors import evidence_of_source, source_reading, source_revisions
+
+# A proposal of a passage that is evidence already: one whole sentence per status.
+ALREADY_EVIDENCE = {
+    EvidenceStatus.PROPOSED: gettext_lazy(
+        "This passage is evidence #%(number)s already (proposed)."),
+    EvidenceStatus.APPROVED: gettext_lazy(
+        "This passage is evidence #%(number)s already (approved)."),
+    EvidenceStatus.REJECTED: gettext_lazy(
+        "This passage is evidence #%(number)s already (rejected)."),
+}  # fmt: skip
 
 
 def _reader_context(request: HttpRequest, debate, source: Source) -> dict:
@@ -74,12 +86,12 @@ def evidence_propose(request: HttpRequest, slug: str, source_id: int) -> HttpRes
         else:
             if not request.htmx:
                 if created:
-                    messages.success(request, f"Proposed as evidence #{evidence.pk}; a "
-                                              "moderator will review it.")  # fmt: skip
+                    messages.success(request, _(
+                        "Proposed as evidence #%(number)s; a moderator will review it."
+                    ) % {"number": evidence.pk})  # fmt: skip
                 else:
-                    status_name = evidence.get_status_display().lower()
-                    messages.info(request, f"This passage is evidence #{evidence.pk} already "
-                                           f"({status_name}).")  # fmt: skip
+                    messages.info(request, ALREADY_EVIDENCE[evidence.status]
+                                  % {"number": evidence.pk})  # fmt: skip
                 return redirect(
                     reverse("source", args=[debate.slug, source.pk]) + f"#evidence-{evidence.pk}"
                 )

@@ -5,7 +5,9 @@
 // Announced politely (aria-live) only when the state changes, not on every keystroke.
 (function () {
   var WARN = 0.9;
-  var format = window.Intl && Intl.NumberFormat ? new Intl.NumberFormat("en") : null;
+  // Numbers as the page's language writes them ("1,000" in English, "1 000" in Ukrainian).
+  var format = window.Intl && Intl.NumberFormat
+    ? new Intl.NumberFormat(document.documentElement.lang || "en") : null;
 
   function n(value) { return format ? format.format(value) : String(value); }
 
@@ -46,18 +48,27 @@
       var text = n(used) + " / " + n(limit);
       if (next === "over") {
         var over = used - limit;
-        text += " · " + n(over) + " too many: remove " + n(over) + " character" + (over === 1 ? "" : "s");
+        text += " · " + interpolate(ngettext("%(count)s too many: remove %(count)s character",
+          "%(count)s too many: remove %(count)s characters", over), { count: n(over) }, true);
       } else if (next === "near") {
-        text += " · " + n(limit - used) + " left";
+        text += " · " + interpolate(ngettext("%(count)s left", "%(count)s left", limit - used),
+          { count: n(limit - used) }, true);
       }
       shown.textContent = text;
       counter.className = "char-counter char-counter--" + next;
       if (next === "over") box.setAttribute("aria-invalid", "true");
       else if (state === "over") box.removeAttribute("aria-invalid");
       if (next !== state && (state !== null || next !== "ok")) {
-        said.textContent = next === "ok" ? "Within the limit of " + n(limit) + " characters."
-          : next === "near" ? n(limit - used) + " characters left of " + n(limit) + "."
-          : "Over the limit by " + n(used - limit) + " characters: remove them to post.";
+        said.textContent = next === "ok"
+          ? interpolate(ngettext("Within the limit of %(limit)s characters.",
+            "Within the limit of %(limit)s characters.", limit), { limit: n(limit) }, true)
+          : next === "near"
+            ? interpolate(ngettext("%(count)s characters left of %(limit)s.",
+              "%(count)s characters left of %(limit)s.", limit - used),
+              { count: n(limit - used), limit: n(limit) }, true)
+            : interpolate(ngettext("Over the limit by %(count)s characters: remove them to post.",
+              "Over the limit by %(count)s characters: remove them to post.", used - limit),
+              { count: n(used - limit) }, true);
       }
       state = next;
     }

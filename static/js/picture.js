@@ -85,11 +85,22 @@
   // The widest of "supports #12 · strength 0.53", "supports #12 · 0.53", "#12 · 0.53" that fits
   // the box (colour and border still say the stance), else the shortest.
   function labelOf(d) {
-    var stance = d.stance === "pro" ? "supports " : d.stance === "con" ? "attacks " : "";
-    var tail = d.strength_label ? [" · strength " + d.strength_label, " · " + d.strength_label] : [""];
-    var choices = [];
-    tail.forEach(function (t) { choices.push(stance + d.label + t); });
-    if (stance) choices.push(d.label + tail[tail.length - 1]);
+    var strong = Boolean(d.strength_label);
+    var formats;
+    if (d.stance === "pro") {
+      formats = strong
+        ? [gettext("supports %(label)s · strength %(strength)s"), gettext("supports %(label)s · %(strength)s")]
+        : [gettext("supports %(label)s")];
+    } else if (d.stance === "con") {
+      formats = strong
+        ? [gettext("attacks %(label)s · strength %(strength)s"), gettext("attacks %(label)s · %(strength)s")]
+        : [gettext("attacks %(label)s")];
+    } else {
+      formats = strong ? [gettext("%(label)s · strength %(strength)s")] : [];
+    }
+    formats.push(strong ? "%(label)s · %(strength)s" : "%(label)s");
+    var values = { label: d.label, strength: d.strength_label };
+    var choices = formats.map(function (f) { return interpolate(f, values, true); });
     for (var i = 0; i < choices.length; i++) {
       if (measure(choices[i], LABEL_SIZE, 700) <= BOX_W - 2 * PAD) return choices[i];
     }

@@ -19,8 +19,9 @@ def as_json(value) -> str:
 
 @register.filter
 def strength(value: float) -> str:
-    """A strength rounded the one way every output rounds it (scoring.shown)."""
-    return scoring.shown(value)
+    """A strength rounded the one way every output rounds it (scoring.shown), written with
+    the interface language's decimal mark (0.50, 0,50)."""
+    return scoring.shown_here(value)
 
 
 @register.filter
