@@ -159,7 +159,8 @@ class CleanInputMiddleware:
 
 class UserLanguageMiddleware:
     """A signed-in person's chosen language (put in the session at login and by the
-    switcher) wins over the cookie and Accept-Language. No query: the session holds it."""
+    switcher) wins over the cookie and Accept-Language on pages. No query: the session
+    holds it. The API answers in its caller's Accept-Language, session or not."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -169,8 +170,28 @@ class UserLanguageMiddleware:
 
         from debate.accounts.services import SESSION_LANGUAGE, language_supported
 
-        language = language_supported(getattr(request, "session", {}).get(SESSION_LANGUAGE))
-        if language and request.user.is_authenticated:
+        if request.path.startswith("/api/"):
+            language = _accepted_language(request.headers.get("Accept-Language", ""))
+        else:
+            language = language_supported(getattr(request, "session", {}).get(SESSION_LANGUAGE))
+            language = language if request.user.is_authenticated else None
+        if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+def _accepted_language(header: str) -> str | None:
+    """The first language of an Accept-Language header this site speaks, else None (then
+    LocaleMiddleware's choice stands: the cookie, the default)."""
+    from django.utils.translation import get_supported_language_variant
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    for code, _quality in parse_accept_lang_header(header[:500]):
+        if code == "*":
+            continue
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return None

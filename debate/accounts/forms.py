@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from debate.inputs import CappedBoundField, CappedForm, IdField, QuotedChoiceField, TextField
@@ -72,6 +73,14 @@ class LoginForm(AuthenticationForm):
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     bound_field_class = CappedBoundField
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """The email in its reader's language (their stored choice), not the requester's."""
+        from debate.accounts.services import language_of
+
+        language = language_of(context.get("user")) or translation.get_language()
+        with translation.override(language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

@@ -36,7 +36,12 @@ from debate.people import services as people_services
 from debate.people.selectors import debate_targets, participation, target_values
 from debate.ratelimit import HeavyReadThrottle
 from debate.snapshots.diff import diff_documents
-from debate.snapshots.downloads import frozen_file_name, live_file_name, not_modified
+from debate.snapshots.downloads import (
+    frozen_file_name,
+    live_etag,
+    live_file_name,
+    not_modified,
+)
 from debate.snapshots.importer import debate_import
 from debate.snapshots.models import Snapshot
 from debate.snapshots.services import (
@@ -509,7 +514,7 @@ class DebateSnapshot(APIView):
         # The version as read with the debate row, before anything is built: the document
         # is of that version or a later one, never older, so a client that keeps it under
         # this ETag asks again (and gets a 200) once anything has changed.
-        etag = f'"{debate.pk}-{debate.version}-{audience.key}-{shape}"'
+        etag = live_etag(debate.pk, debate.version, audience.key, shape)
         if not_modified(request, etag):
             response = HttpResponse(status=304)
         else:
@@ -520,7 +525,7 @@ class DebateSnapshot(APIView):
             response["Content-Disposition"] = content_disposition_header(
                 query["download"], live_file_name(debate.slug, version, fmt, with_text=with_text)
             )
-            etag = f'"{debate.pk}-{version}-{audience.key}-{shape}"'
+            etag = live_etag(debate.pk, version, audience.key, shape)
         response["ETag"] = etag
         response["Cache-Control"] = "private, no-cache"
         response["Vary"] = "Authorization, Cookie"

@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
+
 from debate.mapview.explain import PollResults, StandingPoint
 from debate.mapview.model import PositionNode
 
@@ -57,8 +59,8 @@ def standings_chart(history: list[StandingPoint], positions: list[PositionNode])
     return LineChart(
         width=WIDTH, height=HEIGHT, lines=lines,
         x_labels=[(round(x(i), 1), f"v{p.number}") for i, p in enumerate(history)],
-        y_ticks=[(round(y(low + (high - low) * k / 4), 1), f"{low + (high - low) * k / 4:.2f}")
-                 for k in range(5)],
+        y_ticks=[(round(y(tick), 1), number_format(tick, decimal_pos=2))
+                 for tick in (low + (high - low) * k / 4 for k in range(5))],
     )  # fmt: skip
 
 

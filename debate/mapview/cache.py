@@ -94,8 +94,10 @@ def _of(debate: Debate) -> str:
 
 
 def map_key(debate: Debate, version: int, *, include_hidden: bool, voters: str) -> str:
+    """Per interface language too: an anonymous debate's map names people «Учасник 7" or
+    "Participant 7"."""
     audience = Audience(moderator=include_hidden).key
-    return f"map:{_of(debate)}:{version}:{audience}:{voters}"
+    return f"map:{_of(debate)}:{version}:{audience}:{voters}:{get_language()}"
 
 
 def _shared() -> bool:

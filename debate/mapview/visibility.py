@@ -154,7 +154,7 @@ def poll_counts_shown(total: int) -> bool:
 
 # Someone with no pseudonym in an anonymous debate (a superuser who never joined it): named,
 # like everyone, by no username.
-NAMELESS = "A participant"
+NAMELESS = gettext_lazy("A participant")
 
 
 @dataclass(frozen=True)
@@ -184,14 +184,15 @@ class Names:
         if user_id is None and username is None:
             return None
         if self.hidden:
-            return self.pseudonyms.get(user_id, NAMELESS) if user_id is not None else NAMELESS
+            nameless = str(NAMELESS)
+            return self.pseudonyms.get(user_id, nameless) if user_id is not None else nameless
         return username
 
     def pseudonym(self, user_id: int | None) -> str | None:
         """The person's pseudonym in an anonymous debate (None elsewhere, or for nobody)."""
         if not self.anonymous or user_id is None:
             return None
-        return self.pseudonyms.get(user_id, NAMELESS)
+        return self.pseudonyms.get(user_id, str(NAMELESS))
 
     def label(self, user_id: int | None, username: str | None) -> str | None:
         """One string for a page: "Participant 7", or "ana_k (Participant 7)" for moderators

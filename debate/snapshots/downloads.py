@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 
 from debate.snapshots.services import CONTENT_TYPES
 
@@ -40,3 +41,10 @@ def file_response(body: bytes, fmt: str, name: str, *, attachment: bool) -> Http
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(attachment, name)
     return response
+
+
+def live_etag(debate_pk: int, version: int, audience_key: str, shape: str) -> str:
+    """The ETag of a live document: its debate, version, audience, shape and interface
+    language (an anonymous debate's document names «Учасник 7" or "Participant 7"). The page
+    download and the API share it, so either answers the other's If-None-Match."""
+    return f'"{debate_pk}-{version}-{audience_key}-{shape}-{get_language()}"'

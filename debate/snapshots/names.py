@@ -46,7 +46,7 @@ def name_document(document: dict, names: Names, authors: Authors) -> dict:
             continue
         user_id, username = authors.get(row["id"], (None, None))
         # Nobody with a pseudonym here (an account deleted since): named by no username.
-        pseudonym = row.get("author_pseudonym") or names.pseudonym(user_id) or NAMELESS
+        pseudonym = row.get("author_pseudonym") or names.pseudonym(user_id) or str(NAMELESS)
         author = pseudonym if names.hidden else (username or row["author"])
         claims.append({**row, "author": author, "author_pseudonym": pseudonym})
     return {**document, "claims": claims}

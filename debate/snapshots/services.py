@@ -7,6 +7,7 @@ from typing import Any
 import orjson
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from debate import permissions
@@ -141,7 +142,8 @@ def frozen_view(
         etag = f'{etag[:-1]}.s"'
     if anonymous:
         document = named_for(document, debate, audience, anonymous=True)
-        etag = f'{etag[:-1]}.a{audience.key}"'
+        # Pseudonyms are words of the reader's language («Учасник 7"): one ETag per language.
+        etag = f'{etag[:-1]}.a{audience.key}.{get_language()}"'
     return FrozenView(number=snapshot.number, document=document, etag=etag)
 
 

@@ -29,6 +29,7 @@ from debate.snapshots.diff import diff_documents
 from debate.snapshots.downloads import (
     file_response,
     frozen_file_name,
+    live_etag,
     live_file_name,
     not_modified,
 )
@@ -153,7 +154,7 @@ def live_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     audience = visibility.audience_of(request.user, debate)
     shape = f"{fmt}{'+text' if with_text else ''}"
     # The API's ETag for the same reading (DebateSnapshot): the version read with the row.
-    etag = f'"{debate.pk}-{debate.version}-{audience.key}-{shape}"'
+    etag = live_etag(debate.pk, debate.version, audience.key, shape)
     if not_modified(request, etag):
         return _cache_headers(HttpResponseNotModified(), etag)
     version, body = live_snapshot(debate, include_hidden=audience.moderator, fmt=fmt,
@@ -161,7 +162,7 @@ def live_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     response = file_response(
         body, fmt, live_file_name(debate.slug, version, fmt, with_text=with_text), attachment=True
     )
-    return _cache_headers(response, f'"{debate.pk}-{version}-{audience.key}-{shape}"')
+    return _cache_headers(response, live_etag(debate.pk, version, audience.key, shape))
 
 
 def _snapshots(debate: Debate, *numbers: int) -> dict[int, Snapshot]:

@@ -25,6 +25,12 @@ def strength(value: float) -> str:
 
 
 @register.filter
+def strength_number(value: float) -> str:
+    """A strength as a machine number (0.50) for an attribute such as <meter value>."""
+    return scoring.shown(value)
+
+
+@register.filter
 def strengths_later(debate: Debate) -> str:
     """What a page says where a strength may not show yet (visibility.strengths_later)."""
     return visibility.strengths_later(debate)
