@@ -143,13 +143,15 @@ def test_argdown_parses_an_anonymous_debates_argdown(anon_world, role, tmp_path)
         assert parsed["statements"], path
 
 
+@pytest.mark.parametrize("language", ["en", "uk"])
 @pytest.mark.parametrize("role", ["rival", "moderator"])
 def test_the_outside_readers_take_hostile_names_and_words_in_an_anonymous_debate(
-    anon_world, role, tmp_path
+    anon_world, role, language, tmp_path
 ):
     """A username of letters from other scripts and every character Django allows beside
     them (the moderators' AIF names them, with the pseudonym as surname), and claims in
-    every wording that means something to Argdown or JSON."""
+    every wording that means something to Argdown or JSON; read in either interface
+    language (pseudonyms are words of it: «Учасник 7»)."""
     from debate.debates.models import Role
     from debate.debates.services import membership_set
     from debate.permissions import SYSTEM
@@ -163,10 +165,14 @@ def test_the_outside_readers_take_hostile_names_and_words_in_an_anonymous_debate
     for text in HOSTILE_STRINGS:  # written in any phase (the phase rules are not tested here)
         ClaimFactory(author=odd, debate=debate, position=team.position, team=team, text=text)
     client = token_client(anon_world.users[role])
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
     document = client.get(url("snapshot/")).json()
     aif = client.get(url("snapshot/"), {"format": "aif"}).json()
     names = {row["author"] for row in document["claims"]}
     assert (odd.username in names) == (role == "moderator")
+    pseudonyms = {row.get("author_pseudonym") or row["author"] for row in document["claims"]}
+    word = "Учасник" if language == "uk" else "Participant"
+    assert any(str(name).startswith(word) for name in pseudonyms), pseudonyms
     assert_arguebuf_reads_the_map(aif, document)
     check_aif_rules(aif)
     text = client.get(url("snapshot/"), {"format": "argdown"}).content.decode()
